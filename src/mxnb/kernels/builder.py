@@ -1,0 +1,261 @@
+"""Builds, caches and picks compiled kernels: one dispatcher per (op, direction, variant, dtype).
+
+Every kernel is a template from `templates.py` (or `cuda_templates.py`) whose
+code object is copied with the op's scalar functions bound as globals. The
+qualname carries a hash of the op's source, the template's source and the
+mxnb version, so a change to any of them never loads a stale cached kernel,
+while an unchanged kernel loads from numba's on-disk cache in ~2 ms.
+
+This module imports numba (through `mxnb._jit`); it is itself imported only
+when the first kernel is launched.
+"""
+import hashlib
+import inspect
+import math
+import os
+import threading
+import types
+
+import numpy as np
+
+from .. import __version__
+from .._jit import cache_enabled, numba
+from ..base import settings
+from . import templates
+
+_nb = numba()
+_kernels = {}
+_device_fns = {}
+_build_lock = threading.RLock()
+
+# ---------------------------------------------------------------- dtype environments
+
+
+def _ident(v):
+    return v
+
+
+_jit_inline = _nb.njit(inline="always")
+_IDENT = _jit_inline(_ident)
+
+
+def _caster(dtype):
+    tp = dtype.type
+    src = f"def _store_{dtype.name}(v):\n    return _tp(v)\n"
+    ns = {"_tp": tp}
+    exec(src, ns)  # a named function per dtype, so numba types each cast separately
+    return _jit_inline(ns[f"_store_{dtype.name}"])
+
+
+_F16 = np.dtype(np.float16)
+_INTS = tuple(np.dtype(t) for t in (np.int8, np.uint8, np.int32, np.int64))
+_STORES = {d: _caster(d) for d in _INTS}
+
+
+def _f64_load(v):
+    return np.float64(v)
+
+
+_F64_LOAD = _jit_inline(_f64_load)
+
+
+def storage_view(arr):
+    """The array a kernel sees: float16 as its uint16 bits, everything 1-D."""
+    if arr.dtype == _F16:
+        return arr.reshape(-1).view(np.uint16)
+    return arr.reshape(-1)
+
+
+def _math_env(compute, target):
+    """Bindings for the names of `ops/_math.py` for one compute type and target."""
+    env = {n: getattr(math, n) for n in ("exp", "expm1", "log", "log1p", "log2", "log10",
+                                          "tanh", "sqrt", "sin", "cos", "tan", "asin", "acos",
+                                          "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+                                          "erf", "floor", "ceil", "trunc", "fabs", "copysign",
+                                          "fmod", "pow", "hypot", "isnan")}
+    if compute == np.float32 and target == "cpu":
+        fm = _fastmath()
+        if fm is not None:
+            for name in ("exp", "log", "tanh", "expm1", "log1p", "erf"):
+                fn = getattr(fm, f"{name}_f32", None)
+                if fn is not None:
+                    env[name] = _jit_inline(fn)
+    return env
+
+
+def _fastmath():
+    try:
+        from . import fastmath
+    except ImportError:
+        return None
+    return fastmath
+
+
+def dtype_env(dtype, exact, target="cpu"):
+    """(T, LOAD, STORE, math names) for a storage dtype.
+
+    float16 computes in float32 through two LLVM conversions; integer dtypes
+    compute in their own type for ops closed over integers (`exact`), and in
+    float64 otherwise, truncating on store as MXNet does.
+    """
+    dtype = np.dtype(dtype)
+    if dtype == _F16:
+        from .intrinsics import f2h, h2f
+
+        return np.float32, h2f, f2h, _math_env(np.float32, target)
+    if dtype.kind == "f":
+        return dtype.type, _IDENT, _IDENT, _math_env(dtype.type, target)
+    if exact:
+        return dtype.type, _IDENT, _STORES[dtype], _math_env(np.float64, target)
+    return np.float64, _F64_LOAD, _STORES[dtype], _math_env(np.float64, target)
+
+
+# ---------------------------------------------------------------- building
+
+
+def _source_hash(*objs):
+    h = hashlib.sha1(__version__.encode())
+    for obj in objs:
+        if obj is None:
+            continue
+        try:
+            h.update(inspect.getsource(obj).encode())
+        except (OSError, TypeError):
+            h.update(obj.__code__.co_code)
+            h.update(repr(obj.__code__.co_consts).encode())
+    return h.hexdigest()[:10]
+
+
+def rebind(fn, env, name):
+    """Copy scalar function `fn` with globals overridden by `env` (T, exp, ... per dtype)."""
+    g = dict(fn.__globals__)
+    g.update(env)
+    new = types.FunctionType(fn.__code__, g, name, fn.__defaults__, None)
+    new.__qualname__ = name
+    return new
+
+
+def compile_cpu(template, qualname, bindings, parallel):
+    """Compile `template` with `bindings` as globals, cached on disk under `qualname`."""
+    g = {"__name__": templates.__name__, "__builtins__": __builtins__, "prange": _nb.prange,
+         "min": min, "CHUNK": templates.CHUNK}
+    g.update(bindings)
+    fn = types.FunctionType(template.__code__, g, qualname, None, None)
+    fn.__qualname__ = qualname
+    fn.__module__ = templates.__name__
+    opts = dict(cache=cache_enabled(), fastmath={"contract"}, error_model="numpy",
+                boundscheck=False, nogil=True)
+    if parallel:
+        opts["parallel"] = True
+    return _nb.njit(**opts)(fn)
+
+
+def elementwise_kernel(op, direction, template, variant, dtype):
+    """The compiled kernel for an elementwise op; built on first use, then a dict lookup."""
+    key = (op.name, direction, template.__name__, variant, dtype.char)
+    k = _kernels.get(key)
+    if k is not None:
+        return k
+    with _build_lock:
+        k = _kernels.get(key)
+        if k is None:
+            k = _build_elementwise(op, direction, template, variant, np.dtype(dtype))
+            _kernels[key] = k
+    return k
+
+
+def _build_elementwise(op, direction, template, variant, dtype):
+    T, LOAD, STORE, menv = dtype_env(dtype, op.exact, "cuda" if variant == "cuda" else "cpu")
+    env = dict(menv, T=T)
+    tag = f"{op.name.strip('_')}_{direction}_{template.__name__}_{variant}_{dtype.name}"
+    bind = {"T": T, "LOAD": LOAD, "STORE": STORE}
+    fns = {"F": op.fwd} if direction == "fwd" else (
+        {"GA": op.bwd[0], "GB": op.bwd[1]} if isinstance(op.bwd, tuple) else {"G": op.bwd})
+    if variant == "cuda":
+        from . import cuda_launch
+
+        return cuda_launch.build(op, direction, template, dtype, fns, env, bind, tag)
+    for slot, fn in fns.items():
+        bind[slot] = _nb.njit(inline="always")(rebind(fn, env, f"{tag}_{slot}"))
+    h = _source_hash(template, *fns.values())
+    return compile_cpu(template, f"{tag}_{h}", bind, variant == "par")
+
+
+def plain_kernel(template, variant, dtype, extra=None):
+    """A kernel with no op functions (where, copies): keyed by template, variant and dtype."""
+    key = ("", template.__name__, variant, np.dtype(dtype).char)
+    k = _kernels.get(key)
+    if k is None:
+        with _build_lock:
+            k = _kernels.get(key)
+            if k is None:
+                tag = f"{template.__name__}_{variant}_{np.dtype(dtype).name}"
+                k = compile_cpu(template, f"{tag}_{_source_hash(template)}", extra or {},
+                                variant == "par")
+                _kernels[key] = k
+    return k
+
+
+# ---------------------------------------------------------------- variant choice
+
+_par = {"layer": None, "factor": 1, "forked": False}
+_wq_lock = threading.Lock()
+
+
+def _after_fork():
+    _par["forked"] = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+def use_parallel(n, cost):
+    """Whether a call of `n` elements of an op costing `cost` should run the parallel kernel.
+
+    Thresholds from numba-facts Q2; a child forked after OpenMP ran must stay
+    serial (OpenMP aborts it), and the workqueue layer is 30x costlier.
+    """
+    if n * cost < settings.par_min * _par["factor"]:
+        return False
+    if settings.num_threads == 1 or _nb.config.NUMBA_NUM_THREADS < 2:
+        return False
+    if _par["forked"] and _par["layer"] in (None, "omp"):
+        return False
+    return True
+
+
+def note_parallel_layer():
+    """Read the threading layer once, after the first parallel call."""
+    if _par["layer"] is None:
+        try:
+            layer = _nb.threading_layer()
+        except ValueError:
+            return
+        _par["layer"] = layer
+        _par["factor"] = {"omp": 1, "tbb": 2, "workqueue": 30}.get(layer, 1)
+
+
+def run_parallel(kernel_par, kernel_ser, *args):
+    """Run the parallel kernel, or the serial one where the layer cannot take this call."""
+    if _par["layer"] == "workqueue":
+        # workqueue aborts the process on concurrent entry: one caller at a time.
+        if not _wq_lock.acquire(False):
+            return kernel_ser(*args)
+        try:
+            return kernel_par(*args)
+        finally:
+            _wq_lock.release()
+    kernel_par(*args)
+    if _par["layer"] is None:
+        note_parallel_layer()
+
+
+def set_num_threads(n):
+    """Threads for parallel kernels (1 = serial only). Applies to the calling thread in numba."""
+    n = int(n)
+    if n < 1:
+        raise ValueError("number of threads must be at least 1")
+    settings.num_threads = n
+    if n > 1:
+        _nb.set_num_threads(min(n, _nb.config.NUMBA_NUM_THREADS))

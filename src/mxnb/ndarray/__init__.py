@@ -1,0 +1,16 @@
+"""`mx.nd`: NDArray, creation routines and every operator of the op table."""
+from .ndarray import NDArray  # noqa: F401
+from . import operators as _operators  # noqa: F401  (installs +, -, [], ... on NDArray)
+from . import interop as _interop  # noqa: F401
+from ._api import *  # noqa: F401,F403
+from ._api import __all__ as _op_names
+from .creation import (arange, array, empty, full, full_like, ones, ones_like, waitall,  # noqa: F401
+                       zeros, zeros_like)
+from .interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write  # noqa: F401
+from . import _fluent  # noqa: F401  (x.exp(), x.clip(...), ...)
+from .io import load, load_frombuffer, save  # noqa: F401
+from . import random  # noqa: F401
+
+__all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",
+           "zeros_like", "waitall", "from_numpy", "from_dlpack", "save", "load",
+           "load_frombuffer", "random"] + list(_op_names)

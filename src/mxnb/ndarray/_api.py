@@ -1,0 +1,172 @@
+"""The `mx.nd.<op>` functions, generated from the op table, plus the view ops.
+
+Each generated function takes the op's inputs (NDArrays, positionally or by
+MXNet's argument names), its attributes, `out=` and `name=` (ignored), and
+calls `invoke`. NumPy arrays are refused as in MXNet (`AssertionError`); the
+`+`/`*` operators and NumPy's own functions accept them (see interop).
+"""
+import numpy as np
+
+from .. import autograd
+from ..autograd.engine import _state, record as _record
+from ..base import MXNetError
+from ..ops import OPS, _nd
+from ..ops.invoke import invoke
+from ..ops.views import check_size, getitem_shape, infer_reshape, normalize_key
+from .ndarray import NDArray
+
+__all__ = []
+_REQUIRED = None
+
+
+def _bad(name, value):
+    return AssertionError(f"Argument {name} must have NDArray type, but got {value}")
+
+
+def _make(op):
+    inputs = op.inputs
+    n_in = len(inputs)
+    attr_names = tuple(a for a, _ in op.attrs)
+    defaults = dict(op.attrs)
+
+    if n_in == 1 and not attr_names:
+        def fn(data=None, out=None, name=None, **kwargs):
+            if kwargs:
+                raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")
+            if data.__class__ is not NDArray and not isinstance(data, NDArray):
+                raise _bad("data", data)
+            return invoke(op, [data], defaults, out)
+    else:
+        def fn(*args, out=None, name=None, **kwargs):
+            if len(args) > n_in + len(attr_names):
+                raise TypeError(f"{op.name}() takes at most {n_in + len(attr_names)} positional "
+                                f"arguments ({len(args)} given)")
+            arrays = list(args[:n_in])
+            for nm in inputs[len(arrays):]:
+                if nm not in kwargs:
+                    raise TypeError(f"{op.name}() missing required argument '{nm}'")
+                arrays.append(kwargs.pop(nm))
+            for nm, a in zip(inputs, arrays):
+                if not isinstance(a, NDArray):
+                    raise _bad(nm, a)
+            attrs = dict(defaults)
+            for nm, v in zip(attr_names, args[n_in:]):
+                attrs[nm] = v
+            for k, v in kwargs.items():
+                if k not in defaults:
+                    raise MXNetError(f"{op.name}: cannot find argument '{k}', possible arguments "
+                                     f"are: {', '.join(attr_names) or '(none)'}")
+                attrs[k] = v
+            for k in attr_names:
+                if attrs[k] is None:
+                    raise MXNetError(f"{op.name}: Required parameter {k} is not presented")
+            return invoke(op, arrays, attrs, out)
+
+    fn.__name__ = op.name
+    fn.__qualname__ = op.name
+    args = ", ".join(inputs + tuple(f"{a}={d!r}" for a, d in op.attrs))
+    fn.__doc__ = f"{op.name}({args}, out=None, name=None)\n\n{op.doc}".rstrip()
+    return fn
+
+
+def _export(name, fn):
+    globals()[name] = fn
+    __all__.append(name)
+    setattr(_nd, name, fn)
+
+
+for _name, _op in list(OPS.items()):
+    if _op.forward is not None:
+        _export(_name, _make(_op))
+
+# ---------------------------------------------------------------- views
+
+
+def reshape(data, shape=(), reverse=False, out=None, name=None, **kwargs):
+    """A view of `data` with a new shape (MXNet codes 0, -1, -2, -3, -4; see NDArray.reshape)."""
+    if not isinstance(data, NDArray):
+        raise _bad("data", data)
+    shape = kwargs.pop("newshape", shape)
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    new = infer_reshape(data.shape, shape, reverse)
+    check_size(data.shape, new)
+    res = NDArray(data._data.reshape(new), data._ctx)
+    if _state.recording and autograd.in_graph(data):
+        _record(OPS["reshape"], [data], [res], {"shape": new, "reverse": False})
+    if out is not None:
+        out[:] = res
+        return out
+    return res
+
+
+def _getitem_basic(data, key=None, **kwargs):
+    """data[key] for a basic key: a view when the result is contiguous, else a copy."""
+    key = normalize_key(key, data.shape)
+    raw = data._data[key]
+    if not isinstance(raw, np.ndarray) or raw.ndim == 0:
+        raw = np.asarray(raw).reshape(1)
+    elif not raw.flags.c_contiguous:
+        raw = np.ascontiguousarray(raw)
+    res = NDArray(raw.reshape(getitem_shape(raw.shape, key)), data._ctx)
+    if _state.recording and autograd.in_graph(data):
+        _record(OPS["_getitem_basic"], [data], [res], {"key": key})
+    return res
+
+
+for _fn in (reshape, _getitem_basic):
+    _export(_fn.__name__, _fn)
+_export("Reshape", reshape)
+
+# ---------------------------------------------------------------- array-or-scalar helpers
+
+
+def _ufunc(lhs, rhs, array_op, lscalar_op, rscalar_op=None):
+    from .operators import as_operand
+
+    if isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
+        return invoke(OPS[array_op], [lhs, rhs], {})
+    if isinstance(lhs, NDArray):
+        other = as_operand(rhs, lhs)
+        if isinstance(other, NDArray):
+            return invoke(OPS[array_op], [lhs, other], {})
+        return invoke(OPS[lscalar_op], [lhs], {"scalar": other})
+    if isinstance(rhs, NDArray):
+        other = as_operand(lhs, rhs)
+        if isinstance(other, NDArray):
+            return invoke(OPS[array_op], [other, rhs], {})
+        return invoke(OPS[rscalar_op or lscalar_op], [rhs], {"scalar": other})
+    raise TypeError(f"at least one of the operands must be an NDArray, got {type(lhs)} and "
+                    f"{type(rhs)}")
+
+
+def _helper(name, array_op, lscalar, rscalar=None, doc=""):
+    def fn(lhs, rhs):
+        return _ufunc(lhs, rhs, array_op, lscalar, rscalar)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc or f"{name}(lhs, rhs): element-wise, with NDArrays or scalars, broadcasting."
+    _export(name, fn)
+
+
+for _args in (("add", "broadcast_add", "_plus_scalar"),
+              ("subtract", "broadcast_sub", "_minus_scalar", "_rminus_scalar"),
+              ("multiply", "broadcast_mul", "_mul_scalar"),
+              ("divide", "broadcast_div", "_div_scalar", "_rdiv_scalar"),
+              ("modulo", "broadcast_mod", "_mod_scalar", "_rmod_scalar"),
+              ("power", "broadcast_power", "_power_scalar", "_rpower_scalar"),
+              ("maximum", "broadcast_maximum", "_maximum_scalar"),
+              ("minimum", "broadcast_minimum", "_minimum_scalar"),
+              ("hypot", "broadcast_hypot", "_hypot_scalar"),
+              ("equal", "broadcast_equal", "_equal_scalar"),
+              ("not_equal", "broadcast_not_equal", "_not_equal_scalar"),
+              ("greater", "broadcast_greater", "_greater_scalar", "_lesser_scalar"),
+              ("greater_equal", "broadcast_greater_equal", "_greater_equal_scalar",
+               "_lesser_equal_scalar"),
+              ("lesser", "broadcast_lesser", "_lesser_scalar", "_greater_scalar"),
+              ("lesser_equal", "broadcast_lesser_equal", "_lesser_equal_scalar",
+               "_greater_equal_scalar"),
+              ("logical_and", "broadcast_logical_and", "_logical_and_scalar"),
+              ("logical_or", "broadcast_logical_or", "_logical_or_scalar"),
+              ("logical_xor", "broadcast_logical_xor", "_logical_xor_scalar")):
+    _helper(*_args)

@@ -1,0 +1,159 @@
+"""Array creation: array, zeros, ones, full, empty, arange, *_like, and moving between devices."""
+import math
+import warnings
+
+import numpy as np
+
+from ..base import MXNetError, mx_real_t, normalize_dtype
+from ..context import Context, check_gpu, current_context
+from .ndarray import NDArray
+
+
+def _shape(shape, op):
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(int(s) for s in shape)
+    if any(s <= 0 for s in shape):
+        # MXNet 1.x legacy shape inference treats 0 as unknown (spec Q27).
+        raise MXNetError(f"{op}: shape inference failed for shape {shape}: zero-size and "
+                         "negative dimensions are not supported")
+    return shape
+
+
+def _ctx(ctx):
+    ctx = current_context() if ctx is None else ctx
+    if not isinstance(ctx, Context):
+        raise TypeError(f"ctx must be a Context, got {type(ctx)}")
+    check_gpu(ctx)
+    return ctx
+
+
+def _place(host, ctx):
+    """Wrap a C-contiguous host buffer as an NDArray on `ctx` (copying to the GPU if needed)."""
+    if ctx.is_gpu:
+        from ..kernels import cuda_launch
+
+        return NDArray(cuda_launch.to_device(host, ctx), ctx)
+    return NDArray(host, ctx)
+
+
+def empty(shape, ctx=None, dtype=None, stype=None):
+    """An uninitialised array (mxnb fills it with zeros)."""
+    return zeros(shape, ctx, dtype, stype)
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """An array of zeros, float32 by default.
+
+    >>> mx.nd.zeros((2, 3)).shape
+    (2, 3)
+    """
+    ctx = _ctx(ctx)
+    return _place(np.zeros(_shape(shape, "zeros"), normalize_dtype(dtype)), ctx)
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    """An array of ones, float32 by default."""
+    ctx = _ctx(ctx)
+    return _place(np.ones(_shape(shape, "ones"), normalize_dtype(dtype)), ctx)
+
+
+def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
+    """An array filled with `val`, cast to `dtype` (`full((2,), 7.9, dtype='int32')` gives 7s)."""
+    if out is not None:
+        out[:] = val
+        return out
+    ctx = _ctx(ctx)
+    dt = normalize_dtype(dtype)
+    arr = np.empty(_shape(shape, "full"), dt)
+    with np.errstate(invalid="ignore", over="ignore"):
+        arr[...] = np.asarray(val, dtype=np.float64).astype(dt)
+    return _place(arr, ctx)
+
+
+def array(source_array, ctx=None, dtype=None):
+    """A new array from a list, scalar, NumPy array or NDArray (always a copy).
+
+    The dtype is the source's for an NDArray source and float32 for
+    everything else unless `dtype` is given (MXNet Q25).
+
+    >>> mx.nd.array([1, 2, 3])
+    <BLANKLINE>
+    [1. 2. 3.]
+    <NDArray 3 @cpu(0)>
+    """
+    if isinstance(source_array, NDArray):
+        dt = normalize_dtype(dtype if dtype is not None else source_array.dtype)
+        src = source_array.asnumpy()
+    else:
+        dt = normalize_dtype(dtype)
+        try:
+            src = np.array(source_array, dtype=dt) if not isinstance(source_array, np.ndarray) \
+                else source_array
+        except (TypeError, ValueError):
+            raise TypeError("source_array must be array like object") from None
+        if src.dtype.kind in "OUSV":
+            raise TypeError("source_array must be array like object")
+    if src.size == 0:
+        raise MXNetError(f"array: zero-size arrays are not supported (shape {src.shape})")
+    with np.errstate(invalid="ignore", over="ignore"):
+        host = np.array(src, dtype=dt, order="C", copy=True)
+    return _place(host, _ctx(ctx))
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=mx_real_t):
+    """Evenly spaced values, computed in the output dtype as MXNet does.
+
+    >>> mx.nd.arange(2, 6, step=1.5, repeat=2).asnumpy()
+    array([2. , 2. , 3.5, 3.5, 5. , 5. ], dtype=float32)
+    """
+    if infer_range is not None:
+        warnings.warn("`infer_range` argument has been deprecated", DeprecationWarning)
+    if stop is None:
+        start, stop = 0, start
+    if step == 0:
+        raise MXNetError(f"Range does not support step=0, received {step}")
+    n = int(math.ceil((stop - start) / step))
+    if n <= 0:
+        raise MXNetError(f"Invalid range (start, stop, step) = ({start},{stop},{step})")
+    if repeat < 1:
+        raise MXNetError(f"arange: repeat must be at least 1, got {repeat}")
+    dt = normalize_dtype(dtype)
+    ct = np.float32 if dt == np.float16 else dt.type
+    with np.errstate(over="ignore", invalid="ignore"):
+        vals = ct(start) + np.arange(n).astype(ct) * ct(step)
+    host = np.ascontiguousarray(np.repeat(vals, int(repeat)).astype(dt))
+    return _place(host, _ctx(ctx))
+
+
+def zeros_like(data, **kwargs):
+    """Zeros with the shape, dtype and context of `data`."""
+    return _place(np.zeros(data.shape, data._data.dtype), data._ctx)
+
+
+def ones_like(data, **kwargs):
+    """Ones with the shape, dtype and context of `data`."""
+    return _place(np.ones(data.shape, data._data.dtype), data._ctx)
+
+
+def full_like(data, fill_value, **kwargs):
+    return full(data.shape, fill_value, ctx=data._ctx, dtype=data._data.dtype)
+
+
+def waitall():
+    """No-op: mxnb runs eagerly (kept for MXNet code)."""
+
+
+def _transfer(src, ctx):
+    """A copy of `src` on another context."""
+    check_gpu(ctx)
+    host = src._data if isinstance(src._data, np.ndarray) else src._data.copy_to_host()
+    return _place(np.array(host, copy=True), ctx)
+
+
+def _transfer_into(src, dst):
+    host = src._data if isinstance(src._data, np.ndarray) else src._data.copy_to_host()
+    if isinstance(dst._data, np.ndarray):
+        np.copyto(dst._data, host, casting="unsafe")
+    else:
+        dst._data.copy_to_device(np.ascontiguousarray(host.astype(dst._data.dtype)))

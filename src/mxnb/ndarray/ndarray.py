@@ -1,0 +1,269 @@
+"""The NDArray class: a C-contiguous buffer (NumPy on the CPU) plus its context and autograd links.
+
+Storage is always C-contiguous, as in MXNet 1.x. Operators go through
+`ops.invoke`, which runs the op's Numba kernel and records it on the tape
+when autograd is recording.
+"""
+import numpy as np
+
+from ..base import MXNetError, numeric_types
+from ..context import Context, current_context
+
+__all__ = ["NDArray"]
+
+
+class NDArray:
+    """An n-dimensional array on a device, as MXNet 1.x's `mx.nd.NDArray`.
+
+    >>> x = mx.nd.array([[1, 2], [3, 4]])
+    >>> (x * 2 + 1).asnumpy()
+    array([[3., 5.],
+           [7., 9.]], dtype=float32)
+    """
+
+    __slots__ = ("_data", "_ctx", "_entry", "_var", "__weakref__")
+    # NumPy defers to NDArray in mixed expressions (a + nd calls nd.__radd__).
+    __array_priority__ = 1000.0
+
+    def __init__(self, data, ctx=None):
+        self._data = data
+        self._ctx = ctx if ctx is not None else _CPU0
+        self._entry = None   # (node, output index) when produced by a recorded op
+        self._var = None     # autograd.Variable when marked with attach_grad
+
+    # ------------------------------------------------------------ properties
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype.type
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def ndim(self):
+        return len(self._data.shape)
+
+    @property
+    def context(self):
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return "default"
+
+    @property
+    def writable(self):
+        d = self._data
+        return d.flags.writeable if isinstance(d, np.ndarray) else True
+
+    @property
+    def handle(self):
+        return self
+
+    @property
+    def T(self):
+        """Transpose (a copy, reversing the axes)."""
+        from . import _api
+
+        return _api.transpose(self)
+
+    # ------------------------------------------------------------ printing
+    def __repr__(self):
+        shape = "x".join(str(d) for d in self.shape)
+        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape} @{self._ctx}>"
+
+    __str__ = __repr__
+
+    # ------------------------------------------------------------ conversion
+    def asnumpy(self):
+        """A NumPy copy of the data (MXNet semantics: mutating it leaves the NDArray alone)."""
+        d = self._data
+        if isinstance(d, np.ndarray):
+            return d.copy()
+        return d.copy_to_host()
+
+    def asscalar(self):
+        """The single value as a NumPy scalar (shape (1,1) gives a (1,1) array, as in MXNet)."""
+        if self.size != 1:
+            raise ValueError("The current array is not a scalar")
+        if self.ndim == 1:
+            return self.asnumpy()[0]
+        return self.asnumpy()[()]
+
+    def __bool__(self):
+        if self.size == 0:
+            return False
+        if self.size == 1:
+            return bool(self.asnumpy().reshape(-1)[0])
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    def __float__(self):
+        return float(self._scalar_value("float"))
+
+    def __int__(self):
+        return int(self._scalar_value("int"))
+
+    def __index__(self):
+        if self.dtype not in (np.int8, np.uint8, np.int32, np.int64):
+            raise TypeError("only integer NDArrays of size 1 can be used as an index")
+        return int(self._scalar_value("index"))
+
+    def _scalar_value(self, what):
+        if self.size != 1:
+            raise TypeError(f"only size-1 NDArrays can be converted to {what}, got shape {self.shape}")
+        return self.asnumpy().reshape(-1)[0]
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d NDArray")
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __hash__(self):
+        return id(self) // 16
+
+    def __getstate__(self):
+        return {"data": self.asnumpy(), "ctx": (self._ctx.device_type, self._ctx.device_id)}
+
+    def __setstate__(self, state):
+        from . import creation
+
+        arr = creation.array(state["data"], ctx=Context(*state["ctx"]), dtype=state["data"].dtype)
+        self._data, self._ctx, self._entry, self._var = arr._data, arr._ctx, None, None
+
+    def astype(self, dtype, copy=True):
+        """Cast to `dtype` (a new array; `copy=False` with the same dtype returns self)."""
+        from . import _api
+
+        if not copy and np.dtype(dtype) == self._data.dtype:
+            return self
+        return _api.cast(self, dtype=dtype)
+
+    def copy(self):
+        """A new array with the same data on the same context."""
+        from . import _api
+
+        return _api._copy(self)
+
+    def copyto(self, other):
+        """Copy into `other` (an NDArray of the same shape) or onto a Context; returns the copy."""
+        from . import _api, creation
+
+        if isinstance(other, NDArray):
+            if other is self:
+                import warnings
+
+                warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+                return False
+            if other.shape != self.shape:
+                raise MXNetError(
+                    f"copyto: Incompatible attr in node  at 0-th output: expected "
+                    f"{_fmt(other.shape)}, got {_fmt(self.shape)}")
+            if other._ctx != self._ctx:
+                creation._transfer_into(self, other)
+                return other
+            return _api._copy(self, out=other)
+        if isinstance(other, Context):
+            if other == self._ctx:
+                return _api._copy(self)
+            return creation._transfer(self, other)
+        raise TypeError(f"copyto does not support type {type(other)}")
+
+    def as_in_context(self, context):
+        """Self if already on `context`, else a copy there."""
+        if self._ctx == context:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def wait_to_read(self):
+        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+
+    def wait_to_write(self):
+        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+
+    # ------------------------------------------------------------ shape
+    def reshape(self, *shape, **kwargs):
+        """A view with a new shape; MXNet's codes 0, -1, -2, -3, -4 and `reverse=True` work.
+
+        >>> mx.nd.zeros((2, 3, 4)).reshape((-3, 0)).shape
+        (6, 4)
+        """
+        from . import _api
+
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])
+        if "shape" in kwargs:
+            shape = tuple(kwargs.pop("shape"))
+        reverse = kwargs.pop("reverse", False)
+        if kwargs:
+            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
+        return _api.reshape(self, shape=shape, reverse=reverse)
+
+    def reshape_like(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self):
+        return self.reshape((0, -1))
+
+    def expand_dims(self, axis):
+        shape = list(self.shape)
+        axis = axis + self.ndim + 1 if axis < 0 else axis
+        shape.insert(axis, 1)
+        return self.reshape(tuple(shape))
+
+    def broadcast_to(self, shape):
+        from . import _api
+
+        return _api.broadcast_to(self, shape=shape)
+
+    # ------------------------------------------------------------ autograd
+    def attach_grad(self, grad_req="write", stype=None):
+        """Give this array a zero gradient buffer and make it a leaf of the autograd graph."""
+        from .. import autograd
+
+        autograd._attach_grad(self, grad_req, stype)
+
+    @property
+    def grad(self):
+        """The gradient buffer (a new NDArray sharing its memory each access), or None."""
+        v = self._var
+        if v is None:
+            return None
+        return NDArray(v.grad, self._ctx)
+
+    def detach(self):
+        """A new array sharing this one's memory, with no autograd history."""
+        return NDArray(self._data, self._ctx)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Backpropagate from this array (`out_grad` defaults to ones)."""
+        from .. import autograd
+
+        autograd.backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+
+
+_CPU0 = Context("cpu", 0)
+
+
+def _fmt(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _is_number(x):
+    return isinstance(x, numeric_types) and not isinstance(x, np.ndarray)
+
+
+def current_ctx():
+    return current_context()

@@ -1,0 +1,207 @@
+"""Basic array ops the foundation needs: cast, copy, transpose, broadcast_to, where, and the
+sum-to-shape the engine un-broadcasts with. (Reshape and basic indexing make views; they are
+in `views.py`.)
+"""
+import numpy as np
+
+from ..base import MXNetError, normalize_dtype
+from . import _nd as nd
+from .registry import Op, fmt_shape, register
+
+
+def _same(op, inputs, attrs):
+    x = inputs[0]
+    return [(x.shape, np.dtype(x.dtype))]
+
+
+def _host(fn):
+    """Wrap a NumPy forward so GPU arrays get a clear error until issue 6 gives them kernels."""
+    def forward(op, ins, outs, attrs):
+        if not all(isinstance(a, np.ndarray) for a in ins):
+            from ..kernels import cuda_launch
+
+            return cuda_launch.host_fallback(fn, op, ins, outs, attrs)
+        return fn(op, ins, outs, attrs)
+
+    return forward
+
+
+# ---------------------------------------------------------------- cast / copy
+
+
+def _cast_infer(op, inputs, attrs):
+    return [(inputs[0].shape, normalize_dtype(attrs["dtype"]))]
+
+
+def _cast_fwd(op, ins, outs, attrs):
+    with np.errstate(invalid="ignore", over="ignore"):
+        np.copyto(outs[0], ins[0], casting="unsafe")
+
+
+def _cast_bwd(op, dys, ins, outs, attrs):
+    with np.errstate(invalid="ignore", over="ignore"):
+        return [dys[0].astype(ins[0].dtype)]
+
+
+register(Op("cast", ("data",), aliases=("Cast",), attrs=(("dtype", None),), infer=_cast_infer,
+            forward=_host(_cast_fwd), backward=_cast_bwd,
+            vjp=lambda op, dys, ins, outs, attrs: [nd.cast(dys[0], dtype=ins[0].dtype)],
+            doc="Cast to `dtype`."))
+
+
+def _copy_fwd(op, ins, outs, attrs):
+    np.copyto(outs[0], ins[0])
+
+
+register(Op("_copy", ("data",), aliases=("identity", "_copyto"), infer=_same,
+            forward=_host(_copy_fwd), backward=lambda op, dys, ins, outs, attrs: [dys[0]],
+            vjp=lambda op, dys, ins, outs, attrs: [dys[0]], doc="A copy of the data."))
+
+# ---------------------------------------------------------------- transpose
+
+
+def _axes(attrs, ndim):
+    axes = attrs.get("axes")
+    if axes is None or len(axes) == 0:
+        return tuple(range(ndim - 1, -1, -1))
+    axes = tuple(int(a) + ndim if int(a) < 0 else int(a) for a in axes)
+    if sorted(axes) != list(range(ndim)):
+        raise MXNetError(f"transpose: axes {tuple(attrs.get('axes'))} is not a permutation of "
+                         f"the {ndim} axes of the input")
+    return axes
+
+
+def _transpose_infer(op, inputs, attrs):
+    x = inputs[0]
+    axes = _axes(attrs, x.ndim)
+    return [(tuple(x.shape[a] for a in axes), np.dtype(x.dtype))]
+
+
+def _transpose_fwd(op, ins, outs, attrs):
+    np.copyto(outs[0], np.transpose(ins[0], _axes(attrs, ins[0].ndim)))
+
+
+def _inverse(attrs, ndim):
+    return tuple(int(i) for i in np.argsort(_axes(attrs, ndim)))
+
+
+register(Op("transpose", ("data",), attrs=(("axes", ()),), infer=_transpose_infer,
+            forward=_host(_transpose_fwd),
+            backward=lambda op, dys, ins, outs, attrs: [
+                np.ascontiguousarray(np.transpose(dys[0], _inverse(attrs, ins[0].ndim)))],
+            vjp=lambda op, dys, ins, outs, attrs: [
+                nd.transpose(dys[0], axes=_inverse(attrs, ins[0].ndim))],
+            doc="Permute the axes (reverse them by default); returns a copy."))
+
+# ---------------------------------------------------------------- broadcasting
+
+
+def _target(x_shape, shape):
+    shape = tuple(int(s) for s in shape)
+    if len(shape) < len(x_shape):
+        raise MXNetError(f"broadcast_to: cannot broadcast shape {fmt_shape(x_shape)} to "
+                         f"{fmt_shape(shape)}")
+    lead = len(shape) - len(x_shape)
+    out = list(shape)
+    for i, d in enumerate(x_shape):
+        t = shape[lead + i]
+        if t == 0:
+            out[lead + i] = d
+        elif d != t and d != 1:
+            raise MXNetError(f"broadcast_to: operands could not be broadcast together: input "
+                             f"{fmt_shape(x_shape)}, target {fmt_shape(shape)}")
+    return tuple(out)
+
+
+def _bto_infer(op, inputs, attrs):
+    x = inputs[0]
+    return [(_target(x.shape, attrs["shape"]), np.dtype(x.dtype))]
+
+
+def _bto_fwd(op, ins, outs, attrs):
+    np.copyto(outs[0], np.broadcast_to(ins[0], outs[0].shape))
+
+
+# The gradient is dy at the output's shape: the engine sums it back (un-broadcasts) once.
+register(Op("broadcast_to", ("data",), attrs=(("shape", None),), infer=_bto_infer,
+            forward=_host(_bto_fwd), backward=lambda op, dys, ins, outs, attrs: [dys[0]],
+            vjp=lambda op, dys, ins, outs, attrs: [dys[0]],
+            doc="Broadcast to `shape` (0 keeps that dim)."))
+
+
+def _like_infer(op, inputs, attrs):
+    x, y = inputs
+    return [(_target(x.shape, y.shape), np.dtype(x.dtype))]
+
+
+register(Op("broadcast_like", ("lhs", "rhs"), infer=_like_infer, forward=_host(_bto_fwd),
+            backward=lambda op, dys, ins, outs, attrs: [dys[0], None],
+            vjp=lambda op, dys, ins, outs, attrs: [dys[0], None], nondiff_inputs=(1,),
+            doc="Broadcast lhs to the shape of rhs."))
+
+
+def sum_to(g, shape):
+    """Sum a raw gradient over the axes that broadcasting added or stretched."""
+    from ..kernels.bcast import reduce_axes
+
+    axes = reduce_axes(tuple(shape), g.shape)
+    r = np.add.reduce(g, axis=axes, dtype=np.float32 if g.dtype == np.float16 else None)
+    return np.ascontiguousarray(r.reshape(shape).astype(g.dtype, copy=False))
+
+
+def _sum_to_infer(op, inputs, attrs):
+    return [(tuple(attrs["shape"]), np.dtype(inputs[0].dtype))]
+
+
+register(Op("_sum_to", ("data",), attrs=(("shape", None),), infer=_sum_to_infer,
+            forward=_host(lambda op, ins, outs, attrs: np.copyto(
+                outs[0], sum_to(ins[0], outs[0].shape))),
+            backward=lambda op, dys, ins, outs, attrs: [dys[0]],
+            vjp=lambda op, dys, ins, outs, attrs: [nd.broadcast_to(dys[0], shape=ins[0].shape)],
+            doc="Sum to `shape` over broadcast axes (the engine's un-broadcast)."))
+
+# ---------------------------------------------------------------- where
+
+
+def _where_infer(op, inputs, attrs):
+    c, x, y = inputs
+    if x.shape != y.shape:
+        raise MXNetError(f"where: x and y must have the same shape, got {fmt_shape(x.shape)} "
+                         f"and {fmt_shape(y.shape)}")
+    if c.shape != x.shape and not (c.ndim == 1 and x.ndim >= 1 and c.shape[0] == x.shape[0]):
+        raise MXNetError(f"where: condition shape {fmt_shape(c.shape)} must equal x's shape "
+                         f"{fmt_shape(x.shape)} or be ({x.shape[0] if x.ndim else 0},)")
+    if x.dtype != y.dtype:
+        raise MXNetError(f"where: x and y must have the same dtype, got {np.dtype(x.dtype).name} "
+                         f"and {np.dtype(y.dtype).name}")
+    return [(x.shape, np.dtype(x.dtype))]
+
+
+def _mask(c, x):
+    m = c != 0
+    return m if c.shape == x.shape else m.reshape((-1,) + (1,) * (x.ndim - 1))
+
+
+def _where_fwd(op, ins, outs, attrs):
+    c, x, y = ins
+    np.copyto(outs[0], np.where(_mask(c, x), x, y))
+
+
+def _where_bwd(op, dys, ins, outs, attrs):
+    c, x, _ = ins
+    m = _mask(c, x)
+    dy = dys[0]
+    zero = np.zeros((), dy.dtype)
+    return [None, np.where(m, dy, zero), np.where(m, zero, dy)]
+
+
+def _where_vjp(op, dys, ins, outs, attrs):
+    c, x, _ = ins
+    g = dys[0]
+    z = nd.zeros_like(g)
+    return [None, nd.where(c, g, z), nd.where(c, z, g)]
+
+
+register(Op("where", ("condition", "x", "y"), infer=_where_infer, forward=_host(_where_fwd),
+            backward=_where_bwd, vjp=_where_vjp, nondiff_inputs=(0,),
+            doc="Elements of x where condition is non-zero, else of y."))

@@ -1,0 +1,73 @@
+"""`invoke`: the single path of every operator call (checks, allocation, kernel, tape)."""
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError
+from ..ndarray.ndarray import NDArray
+from .registry import fmt_shape
+
+_state = autograd._state
+
+
+def _alloc(shape, dtype, ctx):
+    if ctx.device_typeid == 2:
+        from ..kernels import cuda_launch
+
+        return cuda_launch.empty(shape, dtype)
+    return np.empty(shape, dtype)
+
+
+def invoke(op, inputs, attrs, out=None):
+    """Run `op` on NDArray `inputs`, write into `out` if given, and record it if recording.
+
+    Nothing is recorded and `out` is not touched when a check fails, so a
+    failed op inside `record()` leaves the tape and the arrays as they were.
+    """
+    ctx = inputs[0]._ctx
+    for x in inputs:
+        if x._ctx != ctx:
+            raise MXNetError(
+                f"{op.name}: all inputs must be on the same context, got {ctx} and {x._ctx}; "
+                "move them with as_in_context()")
+    specs = op.infer(op, inputs, attrs)
+    recording = getattr(_state, "recording", False)
+    if out is None:
+        outs = [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs]
+    else:
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(specs):
+            raise MXNetError(f"{op.name}: expected {len(specs)} output arrays, got {len(outs)}")
+        for o, (s, d) in zip(outs, specs):
+            if not isinstance(o, NDArray):
+                raise TypeError(f"{op.name}: out must be an NDArray, got {type(o)}")
+            if o.shape != tuple(s):
+                raise MXNetError(
+                    f"{op.name}: output shape mismatch: the result has shape {fmt_shape(s)} "
+                    f"({np.dtype(d).name}) but out has shape {fmt_shape(o.shape)}")
+            if o._ctx != ctx:
+                raise MXNetError(f"{op.name}: out is on {o._ctx} but the inputs are on {ctx}")
+            if not o.writable:
+                raise ValueError(f"{op.name}: trying to write to a readonly NDArray")
+            if recording and (o._entry is not None or o._var is not None):
+                autograd._raise_inplace()
+        if any(np.dtype(o._data.dtype) != np.dtype(d) for o, (s, d) in zip(outs, specs)):
+            # MXNet writes into an out of another dtype by casting: compute, then cast in.
+            tmp = [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs]
+            op.forward(op, [x._data for x in inputs], [t._data for t in tmp], attrs)
+            for o, t in zip(outs, tmp):
+                _copy_cast(t._data, o._data)
+            return outs[0] if len(outs) == 1 else outs
+    op.forward(op, [x._data for x in inputs], [o._data for o in outs], attrs)
+    if recording:
+        for x in inputs:
+            if x._entry is not None or x._var is not None:
+                autograd._record(op, inputs, outs, attrs)
+                break
+    return outs[0] if len(outs) == 1 else outs
+
+
+def _copy_cast(src, dst):
+    if isinstance(dst, np.ndarray):
+        np.copyto(dst, src, casting="unsafe")
+    else:
+        dst.copy_to_device(src.copy_to_host().astype(dst.dtype))

@@ -1,0 +1,74 @@
+"""The op table and the one function every operator call goes through.
+
+An `Op` carries everything the rest of mxnb derives from it: name and MXNet
+aliases, input and attribute names, a shape/dtype rule (`infer`), the forward
+(`forward`, usually a Numba kernel launch), the fused backward kernel
+(`backward`), the VJP written in mxnb ops (`vjp`, differentiable again, so
+`create_graph=True` works to any order), and the domain tests draw inputs from.
+"""
+import numpy as np
+
+from ..base import MXNetError
+
+OPS = {}
+
+
+class Op:
+    """One operator. See the module docstring; families build these through helpers."""
+
+    def __init__(self, name, inputs, *, infer, forward, aliases=(), attrs=(), backward=None,
+                 vjp=None, zero_grad=False, nondiff_inputs=(), domain=(-2.0, 2.0), cost=1,
+                 exact=False, smooth=True, doc="", kind="custom", fwd=None, bwd=None,
+                 nparams=0, dtypes=None, num_outputs=1, test=None):
+        self.name = name
+        self.aliases = tuple(aliases)
+        self.inputs = tuple(inputs)          # input argument names, e.g. ("lhs", "rhs")
+        self.attrs = tuple(attrs)            # ((name, default), ...) in positional order
+        self.infer = infer                   # (op, inputs, attrs) -> [(shape, dtype), ...]
+        self.forward = forward               # (op, in_raw, out_raw, attrs) -> None
+        self.backward = backward             # (op, dys, ins, outs, attrs) -> [grad or None]
+        self.vjp = vjp                       # (op, dys, ins, outs, attrs) -> [NDArray or None]
+        self.zero_grad = zero_grad           # gradient is zero everywhere it exists
+        self.nondiff_inputs = frozenset(nondiff_inputs)
+        self.domain = domain                 # where tests draw inputs (tuple per input, or one)
+        self.cost = cost                     # relative cost per element, for the parallel choice
+        self.exact = exact                   # closed over integers: integer dtypes compute exactly
+        self.smooth = smooth                 # twice differentiable on `domain`
+        self.doc = doc
+        self.kind = kind
+        self.fwd = fwd                       # scalar forward function (elementwise ops)
+        self.bwd = bwd                       # scalar fused backward function(s)
+        self.nparams = nparams
+        self.dtypes = dtypes
+        self.num_outputs = num_outputs
+        self.test = test or {}
+
+    @property
+    def differentiable(self):
+        return self.zero_grad or self.vjp is not None
+
+    def __repr__(self):
+        return f"<Op {self.name}>"
+
+
+def register(op):
+    for n in (op.name,) + op.aliases:
+        if n in OPS and OPS[n] is not op:
+            raise ValueError(f"operator {n} is declared twice")
+        OPS[n] = op
+    return op
+
+
+def fmt_shape(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def same_dtype(op, arrays):
+    """MXNet requires equal dtypes for array operands; say which input differs."""
+    dt = arrays[0].dtype
+    for i, a in enumerate(arrays[1:], 1):
+        if a.dtype != dt:
+            raise MXNetError(
+                f"Incompatible attr in node {op.name} at {i}-th input: expected "
+                f"{np.dtype(dt).name}, got {np.dtype(a.dtype).name}")
+    return np.dtype(dt)
