@@ -274,6 +274,7 @@ def names(*ns):
     (header(1) + record() + names(b"a", b"b"), "2 names for 1 arrays"),
     (header(1) + record() + names(b"\xff"), "name 0 is not UTF-8"),
     (header(2**40) + names(), "array count 1099511627776"),
+    (header(1) + record(shape=(0, 2**62), data=b"") + names(), "is too large"),
     (header(1) + record(magic=0xF993FACA, shape=(-1,), data=b"") + names(), "not fully known"),
 ])
 def test_corrupt_files(buf, msg):

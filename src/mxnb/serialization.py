@@ -294,8 +294,11 @@ def _read_record(r, i, np_shape):
     for d in shape:
         size *= d
     start = r.take(size * dtype.itemsize, f"{where}: data ({size} x {dtype})")
-    src = np.frombuffer(r.buf, _FILE_DTYPES[flag], size, start).reshape(shape)
-    arr = np.empty(shape, dtype)  # owns its memory: no view of the file buffer survives
+    try:
+        src = np.frombuffer(r.buf, _FILE_DTYPES[flag], size, start).reshape(shape)
+        arr = np.empty(shape, dtype)  # owns its memory: no view of the file buffer survives
+    except ValueError as e:  # a zero-size shape whose other dims overflow
+        raise FormatError(f"{where}: shape {shape} is too large ({e})") from e
     if flag == 7:
         np.not_equal(src, 0, out=arr)
     else:
