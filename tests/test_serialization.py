@@ -179,7 +179,7 @@ def arrays(draw):
     n = int(np.prod(shape)) * dtype.itemsize
     raw = np.frombuffer(draw(st.binary(min_size=n, max_size=n)), np.uint8)
     x = raw.view(dtype).reshape(shape) if n else np.zeros(shape, dtype)
-    return (x != 0) if dtype == np.bool_ else x
+    return np.asarray(x != 0) if dtype == np.bool_ else x
 
 
 @settings(max_examples=60, deadline=None)
