@@ -10,7 +10,6 @@ This module imports numba (through `mxnb._jit`); it is itself imported only
 when the first kernel is launched.
 """
 import hashlib
-import inspect
 import math
 import os
 import threading
@@ -71,8 +70,11 @@ def _math_env(compute, target):
     env = {n: getattr(math, n) for n in ("exp", "expm1", "log", "log1p", "log2", "log10",
                                           "tanh", "sqrt", "sin", "cos", "tan", "asin", "acos",
                                           "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
-                                          "erf", "floor", "ceil", "trunc", "fabs", "copysign",
-                                          "fmod", "pow", "hypot", "isnan")}
+                                          "erf", "fabs", "copysign",
+                                          "pow", "hypot", "isnan")}
+    # math.floor/ceil/trunc return int64 in numba (wrong for NaN, inf and large values) and
+    # math.fmod is not supported: the NumPy ufuncs keep the float type.
+    env.update(floor=np.floor, ceil=np.ceil, trunc=np.trunc, fmod=np.fmod)
     if compute == np.float32 and target == "cpu":
         fm = _fastmath()
         if fm is not None:
@@ -113,23 +115,58 @@ def dtype_env(dtype, exact, target="cpu"):
 # ---------------------------------------------------------------- building
 
 
-def _source_hash(*objs):
-    h = hashlib.sha1(__version__.encode())
-    for obj in objs:
-        if obj is None:
-            continue
+_file_hashes = {}
+
+
+def _file_digest(path):
+    d = _file_hashes.get(path)
+    if d is None:
         try:
-            h.update(inspect.getsource(obj).encode())
-        except (OSError, TypeError):
-            h.update(obj.__code__.co_code)
-            h.update(repr(obj.__code__.co_consts).encode())
+            with open(path, "rb") as f:
+                d = hashlib.sha1(f.read()).hexdigest()
+        except OSError:
+            d = ""
+        _file_hashes[path] = d
+    return d
+
+
+def _source_hash(*objs):
+    """Hash of the files the kernel's code comes from (op module, templates, math helpers).
+
+    numba's cache checks only the template file's timestamp, so any edit to an
+    op's file or a helper must change the qualname, or a stale kernel loads.
+    """
+    h = hashlib.sha1(__version__.encode())
+    here = os.path.dirname(__file__)
+    files = {os.path.join(here, f) for f in ("templates.py", "builder.py", "fastmath.py",
+                                             "intrinsics.py", "cuda_templates.py")}
+    for obj in objs:
+        if obj is not None:
+            files.add(obj.__code__.co_filename)
+    for f in sorted(files):
+        h.update(_file_digest(f).encode())
     return h.hexdigest()[:10]
 
 
-def rebind(fn, env, name):
-    """Copy scalar function `fn` with globals overridden by `env` (T, exp, ... per dtype)."""
+def rebind(fn, env, name, wrap=None, _memo=None):
+    """Copy scalar function `fn` with globals overridden by `env` (T, exp, ... per dtype).
+
+    Plain-Python helpers of the op modules that `fn` calls (`_mod`, `_sign`)
+    are rebound the same way and wrapped with `wrap` (an inlining njit, or
+    cuda.jit(device=True)), so op files stay ordinary Python.
+    """
+    if wrap is None:
+        wrap = _jit_inline
+    memo = {} if _memo is None else _memo
     g = dict(fn.__globals__)
     g.update(env)
+    for n in fn.__code__.co_names:
+        v = g.get(n)
+        if (n not in env and isinstance(v, types.FunctionType)
+                and getattr(v, "__module__", "").startswith("mxnb.ops")):
+            if v not in memo:
+                memo[v] = wrap(rebind(v, env, f"{name}_{v.__name__.strip('_')}", wrap, memo))
+            g[n] = memo[v]
     new = types.FunctionType(fn.__code__, g, name, fn.__defaults__, None)
     new.__qualname__ = name
     return new

@@ -9,8 +9,8 @@ from .creation import (arange, array, empty, full, full_like, ones, ones_like, w
 from .interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write  # noqa: F401
 from . import _fluent  # noqa: F401  (x.exp(), x.clip(...), ...)
 from .io import load, load_frombuffer, save  # noqa: F401
-from . import random  # noqa: F401
+
 
 __all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "save", "load",
-           "load_frombuffer", "random"] + list(_op_names)
+           "load_frombuffer"] + list(_op_names)
