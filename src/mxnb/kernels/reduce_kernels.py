@@ -59,24 +59,6 @@ def _same(v):
     return v
 
 
-def _nan0_f64(v):
-    w = np.float64(v)
-    return w if w == w else np.float64(0.0)
-
-
-def _nan1_f64(v):
-    w = np.float64(v)
-    return w if w == w else np.float64(1.0)
-
-
-def _abs_f64(v):
-    return abs(np.float64(v))
-
-
-def _abs_i64(v):
-    return abs(np.int64(v))
-
-
 def _sq_f64(v):
     w = np.float64(v)
     return w * w
@@ -407,12 +389,16 @@ def reduce_arg(x, part, pidx, out, outer, n, inner, g, rows_per, tpb):
 
 _inline = _nb.njit(inline="always")
 _H = {f.__name__: _inline(f) for f in (
-    _to_f64, _to_i64, _same, _nan0_f64, _nan1_f64, _abs_f64, _abs_i64, _sq_f64, _add, _mul,
-    _max, _min, _gt, _lt, _fin_float, _fin_int)}
+    _to_f64, _to_i64, _same, _sq_f64, _add, _mul, _max, _min, _gt, _lt, _fin_float, _fin_int)}
 
-_SUMS = ("sum", "nansum", "asum", "ssq")
-_LATER = {"sum": "sum", "nansum": "sum", "asum": "sum", "ssq": "sum", "prod": "prod",
-          "nanprod": "prod", "max": "max", "min": "min"}
+_SUMS = ("sum", "ssq")
+_LATER = {"sum": "sum", "ssq": "sum", "prod": "prod", "max": "max", "min": "min"}
+# Rare forms run as a NumPy map plus a kernel: fewer kernels to compile (each costs ~1 s).
+_PREMAP = {
+    "nansum": ("sum", lambda x: np.where(x == x, x, np.zeros((), x.dtype))),
+    "nanprod": ("prod", lambda x: np.where(x == x, x, np.ones((), x.dtype))),
+    "asum": ("sum", np.abs),
+}
 
 
 def acc_dtype(kind, dtype):
@@ -438,16 +424,14 @@ def _bindings(kind, dtype):
         return {"ACC": dt.type, "INIT": init, "LOAD": h["_same"], "COMB": h["_" + kind],
                 "FIN": h["_fin_float"] if is_f else h["_fin_int"]}
     if not is_f:
-        prod = kind in ("prod", "nanprod")
-        return {"ACC": np.int64, "INIT": np.int64(1 if prod else 0),
-                "LOAD": h["_abs_i64"] if kind == "asum" else h["_to_i64"],
+        prod = kind == "prod"
+        return {"ACC": np.int64, "INIT": np.int64(1 if prod else 0), "LOAD": h["_to_i64"],
                 "COMB": h["_mul"] if prod else h["_add"], "FIN": h["_fin_int"]}
-    if kind in ("prod", "nanprod"):
-        return {"ACC": np.float64, "INIT": np.float64(1.0),
-                "LOAD": h["_nan1_f64"] if kind == "nanprod" else h["_to_f64"],
+    if kind == "prod":
+        return {"ACC": np.float64, "INIT": np.float64(1.0), "LOAD": h["_to_f64"],
                 "COMB": h["_mul"], "FIN": h["_fin_float"]}
-    load = {"sum": "_to_f64", "nansum": "_nan0_f64", "asum": "_abs_f64", "ssq": "_sq_f64"}[kind]
-    return {"ACC": np.float64, "INIT": np.float64(0.0), "LOAD": h[load], "COMB": h["_add"],
+    return {"ACC": np.float64, "INIT": np.float64(0.0),
+            "LOAD": h["_sq_f64"] if kind == "ssq" else h["_to_f64"], "COMB": h["_add"],
             "FIN": h["_fin_float"]}
 
 
@@ -628,6 +612,9 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
     """
     if x.size == 0:
         raise ValueError("reduce: zero-size input")
+    if kind in _PREMAP:
+        kind, fn = _PREMAP[kind]
+        x = fn(x)
     if x.dtype == np.float16:
         x = x.astype(np.float32)
         if kind not in ("argmax", "argmin"):
