@@ -574,29 +574,49 @@ def groups(shape, axes):
     return out
 
 
-_geoms = {}
+class _Step:
+    """One pass of a reduction, with everything a call needs resolved once per shape."""
+
+    __slots__ = ("kind", "dtype", "tmpl", "ps", "pdtype", "dst_dtype", "ser", "par")
+
+    def __init__(self, kind, dtype, outer, n, inner, last):
+        self.kind, self.dtype = kind, np.dtype(dtype)
+        self.tmpl = template(kind, dtype, inner)
+        self.ps = _Pass(outer, n, inner, self.tmpl)
+        self.pdtype = self.dtype if self.tmpl is reduce_arg else acc_dtype(kind, dtype)
+        self.dst_dtype = None if last else acc_dtype(kind, dtype)
+        self.ser = kernel(self.tmpl, kind, dtype, "ser")
+        self.par = None
+
+    def run(self, x, dst, div, post):
+        ps = self.ps
+        if self.tmpl is reduce_arg:
+            args = (x, np.empty(ps.plen, self.pdtype), np.empty(ps.plen, np.int64), dst, ps.outer,
+                    ps.n, ps.inner, ps.g, ps.rows_per, ps.tpb)
+        else:
+            args = (x, np.empty(ps.plen, self.pdtype), dst, ps.outer, ps.n, ps.inner, ps.g,
+                    ps.rows_per, ps.tpb, div, post)
+        b = _B[0] if _B else _builder()
+        if b.use_parallel(ps.size, 1):
+            if self.par is None:
+                self.par = kernel(self.tmpl, self.kind, self.dtype, "par")
+            b.run_parallel(self.par, self.ser, *args)
+        else:
+            self.ser(*args)
 
 
-def _run(kind, x, out, outer, n, inner, div, post):
-    tmpl = template(kind, x.dtype, inner)
-    key = (outer, n, inner, tmpl)
-    ps = _geoms.get(key)
-    if ps is None:
-        if len(_geoms) > 4096:
-            _geoms.clear()
-        ps = _geoms[key] = _Pass(outer, n, inner, tmpl)
-    b = _B[0] if _B else _builder()
-    if tmpl is reduce_arg:
-        args = (x, np.empty(ps.plen, x.dtype), np.empty(ps.plen, np.int64), out, outer, n, inner,
-                ps.g, ps.rows_per, ps.tpb)
-    else:
-        args = (x, np.empty(ps.plen, acc_dtype(kind, x.dtype)), out, outer, n, inner, ps.g,
-                ps.rows_per, ps.tpb, div, post)
-    if b.use_parallel(ps.size, 1):
-        b.run_parallel(kernel(tmpl, kind, x.dtype, "par"), kernel(tmpl, kind, x.dtype, "ser"),
-                       *args)
-    else:
-        kernel(tmpl, kind, x.dtype, "ser")(*args)
+_steps = {}
+
+
+def _make_steps(kind, dtype, shape, axes):
+    passes = plan(shape, axes)
+    steps = []
+    for i, (outer, n, inner) in enumerate(passes):
+        st = _Step(kind, dtype, outer, n, inner, i == len(passes) - 1)
+        steps.append(st)
+        dtype = st.dst_dtype
+        kind = _LATER.get(kind, kind)
+    return steps
 
 
 def reduce(kind, x, axes, out, div=1.0, post=0):
@@ -610,26 +630,34 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
     >>> reduce("sum", np.ones((2, 3), np.float32), (0,), out); out
     array([2., 2., 2.], dtype=float32)
     """
-    if x.size == 0:
-        raise ValueError("reduce: zero-size input")
-    if kind in _PREMAP:
-        kind, fn = _PREMAP[kind]
-        x = fn(x)
-    if x.dtype == np.float16:
-        x = x.astype(np.float32)
-        if kind not in ("argmax", "argmin"):
+    key = (kind, x.dtype.char, x.shape, axes)
+    steps = _steps.get(key)
+    if steps is None:
+        if x.size == 0:
+            raise ValueError("reduce: zero-size input")
+        if kind in _PREMAP:
+            kind, fn = _PREMAP[kind]
+            return reduce(kind, fn(x), axes, out, div, post)
+        if x.dtype == np.float16:
+            x = x.astype(np.float32)
+            if kind in ("argmax", "argmin"):
+                return reduce(kind, x, axes, out)
             # float64 result rounded once to float16 (float32 first would round twice)
             tmp = np.empty(out.shape, np.float32 if kind in ("max", "min") else np.float64)
             reduce(kind, x, axes, tmp, div, post)
             np.copyto(out, tmp, casting="unsafe")
             return out
-    flat = out.reshape(-1)
+        if len(_steps) > 4096:
+            _steps.clear()
+        steps = _steps[key] = _make_steps(kind, x.dtype, x.shape, axes)
     cur = x.reshape(-1)
-    passes = plan(x.shape, axes)
-    last = len(passes) - 1
-    for i, (outer, n, inner) in enumerate(passes):
-        dst = flat if i == last else np.empty(outer * inner, acc_dtype(kind, cur.dtype))
-        _run(kind, cur, dst, outer, n, inner, div if i == last else 1.0, post if i == last else 0)
+    if len(steps) == 1:
+        steps[0].run(cur, out.reshape(-1), div, post)
+        return out
+    for st in steps:
+        dst = out.reshape(-1) if st.dst_dtype is None else np.empty(
+            st.ps.outer * st.ps.inner, st.dst_dtype)
+        last = st.dst_dtype is None
+        st.run(cur, dst, div if last else 1.0, post if last else 0)
         cur = dst
-        kind = _LATER.get(kind, kind)
     return out

@@ -79,8 +79,33 @@ def _axes(opname, shape, key, exclude):
 
 def reduced_axes(op, shape, attrs):
     """The axes `op` reduces for an input of `shape` under `attrs` (sorted, non-negative)."""
-    return _axes(op.name, tuple(shape), _axis_key(op, attrs.get("axis")),
-                 bool(attrs.get("exclude", False)))
+    return _geometry(op, shape, attrs)[0]
+
+
+def _geometry(op, shape, attrs):
+    """(reduced axes, output shape), memoised: this is most of a small call's cost."""
+    axis = attrs.get("axis")
+    exclude = bool(attrs.get("exclude", False))
+    # Types are part of the key: axis=1.0 must not hit the entry of axis=1 (1.0 == 1).
+    kinds = tuple(a.__class__ for a in axis) if isinstance(axis, (tuple, list)) else None
+    key = (op.name, shape, axis.__class__, kinds,
+           tuple(axis) if axis.__class__ is list else axis, exclude,
+           attrs.get("keepdims", False))
+    try:
+        g = _geoms.get(key)
+    except TypeError:  # an unhashable axis: let _axis_key say what is wrong with it
+        g, key = None, None
+    if g is None:
+        axes = _axes(op.name, tuple(shape), _axis_key(op, axis), exclude)
+        g = (axes, _out_shape(shape, axes, bool(attrs.get("keepdims", False))))
+        if key is not None:
+            if len(_geoms) > 4096:
+                _geoms.clear()
+            _geoms[key] = g
+    return g
+
+
+_geoms = {}
 
 
 def _out_shape(shape, axes, keepdims):
@@ -100,8 +125,7 @@ def _count(shape, axes):
 
 def _infer(op, inputs, attrs):
     x = inputs[0]
-    axes = reduced_axes(op, x.shape, attrs)
-    return [(_out_shape(x.shape, axes, attrs.get("keepdims", False)), np.dtype(x.dtype))]
+    return [(_geometry(op, x.shape, attrs)[1], x._data.dtype)]
 
 
 # ---------------------------------------------------------------- forward
