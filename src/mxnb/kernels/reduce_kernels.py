@@ -39,8 +39,8 @@ import numpy as np
 from .. import __version__
 from .._jit import cache_enabled, numba
 from . import reduce_templates as _t
-from .reduce_templates import (FB, LANES, TASK, TW, reduce_arg, reduce_cols32, reduce_kahan,
-                               reduce_plain, reduce_rows)
+from .reduce_templates import (FB, LANES, TASK, TW, first_rows, reduce_arg, reduce_cols32,
+                               reduce_kahan, reduce_plain, reduce_rows)
 
 _nb = numba()
 
@@ -273,11 +273,36 @@ class _Step:
             self.ser(*args)
 
 
+class _ArgRows:
+    """argmax/argmin over the last axis: the max/min kernel, then `first_rows`."""
+
+    dst_dtype = None
+
+    def __init__(self, kind, dtype, outer, n):
+        self.kind, self.dtype, self.outer, self.n = kind, np.dtype(dtype), outer, n
+        self.ext = _Step("max" if kind == "argmax" else "min", dtype, outer, n, 1, True)
+        self.ser = kernel(first_rows, kind, dtype, "ser")
+        self.par = None
+
+    def run(self, x, dst, div, post):
+        m = np.empty(self.outer, self.dtype)
+        self.ext.run(x, m, 1.0, 0)
+        b = _B[0] if _B else _builder()
+        if b.use_parallel(self.outer * self.n, 1):
+            if self.par is None:
+                self.par = kernel(first_rows, self.kind, self.dtype, "par")
+            b.run_parallel(self.par, self.ser, x, m, dst, self.outer, self.n)
+        else:
+            self.ser(x, m, dst, self.outer, self.n)
+
+
 _steps = {}
 
 
 def _make_steps(kind, dtype, shape, axes):
     passes = plan(shape, axes)
+    if kind in ("argmax", "argmin") and passes[0][2] == 1:
+        return [_ArgRows(kind, dtype, passes[0][0], passes[0][1])]
     steps = []
     for i, (outer, n, inner) in enumerate(passes):
         st = _Step(kind, dtype, outer, n, inner, i == len(passes) - 1)
@@ -302,7 +327,7 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
     steps = _steps.get(key)
     if steps is None:
         if x.size == 0:
-            raise ValueError("reduce: zero-size input")
+            return _empty(kind, out, post)
         if kind in _PREMAP:
             kind, fn = _PREMAP[kind]
             return reduce(kind, fn(x), axes, out, div, post)
@@ -331,4 +356,17 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
         last = st.dst_dtype is None
         st.run(cur, dst, div if last else 1.0, post if last else 0)
         cur = dst
+    return out
+
+
+def _empty(kind, out, post):
+    """An empty reduction: NumPy's identities (sum 0, prod 1; mean NaN), an error for the rest."""
+    if out.size == 0:
+        return out
+    if kind in ("max", "min", "argmax", "argmin"):
+        from ..base import MXNetError
+
+        raise MXNetError(f"{kind}: cannot reduce an empty axis (no identity for {kind})")
+    with np.errstate(invalid="ignore"):
+        out[...] = 1 if kind in ("prod", "nanprod") else (np.nan if post == 1 else 0)
     return out

@@ -355,7 +355,32 @@ def reduce_kahan(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
                 for j in range(tw):
                     part[pb + j] = acc[j]
                     part[half + pb + j] = cmp[j]
-    if not direct:
+    if not direct and inner == 1:
+        # Kahan over (chunk, lane: sum then its compensation, tail element) per output, the
+        # same order as below; here each output's partials are contiguous.
+        ntail = n - nrows * g
+        for o in prange(outer):
+            s = 0.0
+            e = 0.0
+            for c in range(nch):
+                pv = part[(o * nch + c) * W:(o * nch + c) * W + g]
+                cv = part[half + (o * nch + c) * W:half + (o * nch + c) * W + g]
+                for q in range(g):
+                    y = pv[q] - e
+                    u = s + y
+                    e = (u - s) - y
+                    s = u
+                    y = -cv[q] - e
+                    u = s + y
+                    e = (u - s) - y
+                    s = u
+            for i in range(ntail):
+                y = LOAD(x[o * n + nrows * W + i]) - e
+                u = s + y
+                e = (u - s) - y
+                s = u
+            out[o] = FIN(s - e, div, post)
+    elif not direct:
         # Kahan over (chunk, lane group: sum then its compensation, tail row) per output,
         # vectorised across outputs as in reduce_plain.
         nkb = (inner + FB - 1) // FB
@@ -468,3 +493,38 @@ def reduce_arg(x, part, pidx, out, outer, n, inner, g, rows_per, tpb):
                     b = v
                     bk = nrows * g + i
             out[o * inner + k] = bk
+
+
+def first_rows(x, m, out, outer, n):
+    """out[o] = the first index i of row o with x[o, i] == m[o] (the first NaN if m[o] is NaN).
+
+    argmax/argmin over the last axis: the max/min from reduce_rows, then this scan, which
+    tests 64 elements at a time with an integer OR (a fixed trip count: SIMD) and looks
+    closer only at the block that holds the match; faster than tracking indices.
+    """
+    for o in prange(outer):
+        v = m[o]
+        xv = x[o * n:o * n + n]
+        k = n - 1
+        if v == v:
+            for c0 in range(0, n - 63, 64):
+                hit = 0
+                for i in range(64):
+                    hit |= np.int32(xv[c0 + i] == v)
+                if hit:
+                    for i in range(64):
+                        if xv[c0 + i] == v:
+                            k = c0 + i
+                            break
+                    break
+            else:
+                for i in range(n - n % 64, n):
+                    if xv[i] == v:
+                        k = i
+                        break
+        else:
+            for i in range(n):
+                if xv[i] != xv[i]:
+                    k = i
+                    break
+        out[o] = k
