@@ -434,23 +434,28 @@ def test_bit_identical_on_1_and_2_threads(parallel):
 
     rng = np.random.RandomState(6)
     x = rng.standard_normal((40, 300, 70)).astype(np.float32)
-    # rows, columns, a chunked full reduction, two runs (float32 rows, then float64 Kahan
-    # columns), argmax: every template, each with several tasks and chunks
-    for kind, axes in [("sum", (2,)), ("sum", (1,)), ("sum", (0, 1, 2)), ("sum", (0, 2)),
-                       ("argmax", (1,))]:
-        shape = tuple(s for d, s in enumerate(x.shape) if d not in axes) or (1,)
+    x64 = rng.standard_normal((4000, 200))
+    # rows, chunked columns, a chunked full reduction, two runs (float32 rows, then float64
+    # Kahan columns), chunked Kahan columns, argmax over rows and over chunked columns
+    for a, kind, axes in [(x, "sum", (2,)), (x, "sum", (0,)), (x, "sum", (0, 1, 2)),
+                          (x, "sum", (0, 2)), (x64, "sum", (0,)), (x, "argmax", (2,)),
+                          (x, "argmax", (0,))]:
+        shape = tuple(s for d, s in enumerate(a.shape) if d not in axes) or (1,)
         res = []
         for threads in (None, 1, 2):
-            out = np.empty(shape, np.int64 if kind == "argmax" else np.float32)
+            out = np.empty(shape, np.int64 if kind == "argmax" else a.dtype)
             if threads is None:
                 settings.par_min = 1 << 62  # the serial kernel
             else:
                 settings.par_min = 0
                 numba.set_num_threads(threads)
-            rk.reduce(kind, x, axes, out)
+            rk.reduce(kind, a, axes, out)
             res.append(out.tobytes())
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
         assert res[0] == res[1] == res[2], (kind, axes)
+    # the column cases really are split into chunks (they have partials to fold)
+    for a, kind, axes in [(x, "sum", (0,)), (x64, "sum", (0,)), (x, "argmax", (0,))]:
+        assert rk._steps[(kind, a.dtype.char, a.shape, axes)][0].ps.plen > 0
 
 
 def test_float32_sum_at_least_as_accurate_as_numpy_pairwise():

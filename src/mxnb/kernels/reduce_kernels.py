@@ -39,10 +39,13 @@ import numpy as np
 from .. import __version__
 from .._jit import cache_enabled, numba
 from . import reduce_templates as _t
-from .reduce_templates import (FB, LANES, TASK, TW, first_rows, reduce_arg, reduce_cols32,
+from .reduce_templates import (FB, LANES, TW, first_rows, reduce_arg, reduce_cols32,
                                reduce_kahan, reduce_plain, reduce_rows)
 
 _nb = numba()
+
+PAR_TASKS = 16        # a shape is split into at least this many tasks when it is big enough
+MIN_TASK = 1 << 15    # and no task is smaller than this many elements
 
 # ---------------------------------------------------------------- building
 
@@ -163,7 +166,12 @@ def _builder():
 
 
 class _Pass:
-    """One (outer, n, inner) reduction: its fixed geometry and scratch sizes."""
+    """One (outer, n, inner) reduction: its fixed geometry and scratch sizes.
+
+    Rows are chunked so that there are at least PAR_TASKS tasks (for any thread count)
+    of at least MIN_TASK elements: both depend on the shape only, so the chunking, and
+    with it every result, is the same on any number of threads.
+    """
 
     __slots__ = ("outer", "n", "inner", "g", "rows_per", "tpb", "plen", "size")
 
@@ -173,7 +181,8 @@ class _Pass:
             g = 1
             if n >= 4 * LANES:
                 nrows = n // LANES
-                rows_per = max(1, TASK // LANES)
+                want = -(-PAR_TASKS // outer)
+                rows_per = max(-(-nrows // want), -(-MIN_TASK // LANES))
                 nch = -(-nrows // rows_per)
                 task = min(rows_per, nrows) * LANES
                 plen = outer * nch if nch > 1 else 0
@@ -182,15 +191,17 @@ class _Pass:
         else:
             g = 1 if inner >= LANES else max(1, min(-(-LANES // inner), n // 4))
             W = g * inner
+            tw = min(TW, W)
             nrows = n // g
-            rows_per = max(1, TASK // min(TW, W))
+            want = -(-PAR_TASKS // (outer * -(-W // TW)))
+            rows_per = max(1, -(-nrows // want), -(-MIN_TASK // tw))
             nch = max(1, -(-nrows // rows_per))
-            task = max(1, min(rows_per, nrows) * min(TW, W))
+            task = max(1, min(rows_per, nrows) * tw)
             direct = g == 1 and nch == 1 and tmpl is not reduce_arg
             plen = 0 if direct else outer * nch * W
             if tmpl is reduce_kahan:
                 plen *= 2
-        self.g, self.rows_per, self.tpb, self.plen = g, rows_per, max(1, TASK // task), plen
+        self.g, self.rows_per, self.tpb, self.plen = g, rows_per, max(1, MIN_TASK // task), plen
         self.size = outer * n * inner
 
 

@@ -12,7 +12,6 @@ import numpy as np
 
 TW = 4096          # columns per task: whole rows up to 4096 wide (sequential reads)
 LANES = 64         # independent columns (SIMD lanes) per matrix row, at least
-TASK = 1 << 18     # elements per task, about: sets the fixed row chunks
 FB = 2048          # outputs per task in the fold loop
 
 # ---------------------------------------------------------------- scalar helpers
