@@ -27,7 +27,8 @@ sums and products wrap in int64 and then in the output type, which equals
 MXNet's wrapping in the type.
 
 Several reduced runs (axes (0, 2) of NCHW) reduce one run at a time, the last
-first, through float64 (or int64) intermediates.
+first, through float64 (or int64) intermediates. argmax/argmin over the last
+axis take the max/min from `reduce_rows`, then scan for its first position.
 """
 import hashlib
 import math
@@ -72,7 +73,7 @@ def acc_dtype(kind, dtype):
 
 
 def _bindings(kind, dtype):
-    """(templates that apply, globals) for reducer `kind` on storage dtype `dtype`."""
+    """The globals a template is compiled with for reducer `kind` on storage dtype `dtype`."""
     dt = np.dtype(dtype)
     is_f = dt.kind == "f"
     h = _H
@@ -139,8 +140,8 @@ def kernel(tmpl, kind, dtype, variant):
 
 def _build(tmpl, kind, dtype, variant):
     g = {"__name__": __name__, "__builtins__": __builtins__, "np": np, "math": math,
-         "prange": _nb.prange, "min": min, "max": max, "TW": TW, "FB": FB, "LANES": LANES}
-    g["SELECT"] = False
+         "prange": _nb.prange, "min": min, "max": max, "TW": TW, "FB": FB, "LANES": LANES,
+         "SELECT": False}
     g.update(_bindings(kind, dtype))
     name = f"{tmpl.__name__}_{kind}_{variant}_{dtype.name}_{_HASH}"
     fn = types.FunctionType(tmpl.__code__, g, name, None, None)
