@@ -112,11 +112,12 @@ def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=
         err = np.abs(a64 - b64) / (atol + rtol * np.abs(b64))
     bad = ~np.isclose(a64, b64, rtol=rtol, atol=atol, equal_nan=equal_nan)
     err = np.where(bad, np.where(np.isnan(err), np.inf, err), 0)
-    idx = np.unravel_index(np.argmax(err), err.shape) if err.ndim else ()
+    idx = tuple(int(i) for i in np.unravel_index(np.argmax(err), err.shape)) if err.ndim else ()
     raise AssertionError(
         f"Items are not equal: error {err[idx]:f} exceeds tolerance rtol={rtol:e}, "
         f"atol={atol:e} ({int(bad.sum())} of {bad.size} mismatched). Worst at {idx}: "
-        f"{names[0]}={a64[idx]!r} {names[1]}={b64[idx]!r}\n {names[0]}: {a}\n {names[1]}: {b}")
+        f"{names[0]}={float(a64[idx])!r} {names[1]}={float(b64[idx])!r}\n {names[0]}: {a}\n "
+        f"{names[1]}: {b}")
 
 
 # ---------------------------------------------------------------- gradient checks

@@ -80,9 +80,24 @@ class Function:
         for i, x in enumerate(inputs):
             if not isinstance(x, NDArray):
                 raise TypeError(f"{name}: input {i} is {type(x).__name__}, not an NDArray")
-        if inputs:
-            record(_FunctionOp(self, inputs), list(inputs), outs, {})
+        if inputs and record(_FunctionOp(self, inputs), list(inputs), outs, {}) is not None:
+            self._detach_saved_outputs(outs)
         return outputs
+
+    def _detach_saved_outputs(self, outs):
+        """Saved outputs become history-free aliases (same memory, as when they were saved).
+
+        The node holds this Function, which holds its saved tensors; an output
+        among them would point back at the node, a reference cycle that keeps
+        an unused graph alive until the cyclic garbage collector runs.
+        """
+        from ..ndarray.ndarray import NDArray
+
+        ids = {id(o) for o in outs}
+        saved = self.saved_tensors
+        if isinstance(saved, tuple) and any(id(t) in ids for t in saved):
+            self.saved_tensors = tuple(NDArray(t._data, t._ctx) if id(t) in ids else t
+                                       for t in saved)
 
 
 class _FunctionOp:
