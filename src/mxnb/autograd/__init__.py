@@ -23,6 +23,15 @@ __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_
 
 _raise_inplace = raise_inplace
 _record = _record_node
+_ND = []  # [NDArray], filled on first use (ndarray imports this package)
+
+
+def _ndarray_class():
+    if not _ND:
+        from ..ndarray.ndarray import NDArray
+
+        _ND.append(NDArray)
+    return _ND[0]
 
 
 def set_recording(is_recording):  # noqa: D401
@@ -168,7 +177,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 
 def _prepare(heads, head_grads, create_graph):
     """Normalise heads and head gradients; check that heads are in a graph and shapes match."""
-    from ..ndarray.ndarray import NDArray
+    NDArray = _ND[0] if _ND else _ndarray_class()
 
     if isinstance(heads, NDArray):
         heads = [heads]
@@ -192,7 +201,11 @@ def _prepare(heads, head_grads, create_graph):
     for i, (h, g) in enumerate(zip(heads, head_grads)):
         if g is None:
             d = h._data
-            raw = np.ones(d.shape, d.dtype) if d.__class__ is np.ndarray else _ones_device(h)
+            if d.__class__ is np.ndarray:
+                raw = np.empty(d.shape, d.dtype)
+                raw.fill(1)  # np.ones costs twice as much at small sizes
+            else:
+                raw = _ones_device(h)
             out.append(NDArray(raw, h._ctx) if create_graph else raw)
             continue
         if not isinstance(g, NDArray):
@@ -246,11 +259,24 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """
     heads, parents, hgs = _prepare(heads, head_grads, False)
     nodes, variables = collect(parents)
-    wanted = {v for v in variables if v.req}
-    if not wanted:
+    if not variables:
         raise MXNetError(NO_TARGET)
-    walk = nodes if len(wanted) == len(variables) else _prune(nodes, wanted)
-    grads = _pass(parents, hgs, walk, wanted, False, train_mode)
+    wanted = variables  # a dict: `in` and iteration are all run() needs
+    for v in variables:
+        if not v.req:  # null requests: leave them out, and the nodes leading only to them
+            wanted = {v for v in variables if v.req}
+            if not wanted:
+                raise MXNetError(NO_TARGET)
+            break
+    walk = nodes if wanted is variables else _prune(nodes, wanted)
+    st = _state
+    prev_rec, prev_train = st.recording, st.training
+    st.recording = False
+    st.training = bool(train_mode)
+    try:
+        grads = run(parents, hgs, walk, wanted, False)
+    finally:
+        st.recording, st.training = prev_rec, prev_train
     for v in wanted:
         g = grads.get(v)
         buf = v.grad
@@ -258,6 +284,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
             if v.req == 1:
                 if g is None:
                     buf[...] = 0
+                elif g.dtype == buf.dtype:
+                    buf[...] = g
                 else:
                     np.copyto(buf, g, casting="unsafe")
             elif g is not None:
@@ -266,7 +294,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
             _device_write(buf, g, v.req)
     if not retain_graph:
         release(nodes)
-        unmark_null(variables)
+        if wanted is not variables:
+            unmark_null(variables)
 
 
 def _device_write(buf, g, req):

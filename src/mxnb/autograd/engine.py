@@ -17,6 +17,7 @@ before their consumers, so sorting reachable nodes by `seq` is a topological
 order. The number also names the node in `get_symbol` (`node_<seq>`).
 """
 import itertools
+import operator
 import threading
 import weakref
 
@@ -137,41 +138,69 @@ def record(op, inputs, outs, attrs):
 
     `inputs` and `outs` are NDArrays; the node keeps their raw buffers, the
     inputs' parents as they are now, and weak references to the outputs.
+    Callers have checked that no output is already in a graph (invoke does
+    for `out=`; fresh outputs never are). This is on every recorded op's path:
+    it avoids comprehensions and Node.__init__ (each costs more than the rest).
     """
-    parents = []
-    live = False
-    for x in inputs:
+    if len(inputs) == 1:
+        x = inputs[0]
         p = x._var
         if p is None:
             p = x._entry
-            if p is not None:
-                if p[0].parents is None:
-                    x._entry = p = None
-                else:
-                    live = True
-        else:
-            live = True
-        parents.append(p)
-    if not live:
-        return None
-    for o in outs:
-        if o._var is not None or (o._entry is not None and o._entry[0].parents is not None):
-            raise_inplace()
-    node = Node(op, attrs, parents, [x._data for x in inputs], [o._data for o in outs],
-                [weakref.ref(o) for o in outs], inputs[0]._ctx)
-    if len(outs) == 1:
-        outs[0]._entry = (node, 0)
+            if p is None:
+                return None
+            if p[0].parents is None:  # history released: the array is a constant now
+                x._entry = None
+                return None
+        parents = [p]
+        ins = [x._data]
     else:
+        parents = []
+        ins = []
+        live = False
+        for x in inputs:
+            p = x._var
+            if p is None:
+                p = x._entry
+                if p is not None:
+                    if p[0].parents is None:
+                        x._entry = p = None
+                    else:
+                        live = True
+            else:
+                live = True
+            parents.append(p)
+            ins.append(x._data)
+        if not live:
+            return None
+    node = _new(Node)
+    node.op = op
+    node.attrs = attrs
+    node.parents = parents
+    node.ins = ins
+    node.ctx = inputs[0]._ctx
+    node.seq = next(_node_count)
+    if len(outs) == 1:
+        o = outs[0]
+        node.outs = [o._data]
+        node.out_refs = (_weakref(o),)
+        o._entry = (node, 0)
+    else:
+        node.outs = [o._data for o in outs]
+        node.out_refs = tuple(_weakref(o) for o in outs)
         for i, o in enumerate(outs):
             o._entry = (node, i)
     return node
 
 
+_new = object.__new__
+_weakref = weakref.ref
+
+
 # ---------------------------------------------------------------- the reverse pass
 
 
-def _seq(node):
-    return node.seq
+_seq = operator.attrgetter("seq")
 
 
 def collect(parents):
@@ -233,15 +262,15 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
     NDArrays recorded in the graph when `create_graph`. The caller sets the
     recording/training flags and releases the graph.
     """
-    from ..ops import grad_ops
-
+    grad_ops = _GRAD_OPS[0] if _GRAD_OPS else _grad_ops()
     add = grad_ops.add if create_graph else _add_raw
     unbroadcast = grad_ops.unbroadcast
     pending = {}   # node -> [gradient per output]
     vgrads = {}    # Variable -> gradient
+    tuple_ = tuple
 
     for p, g in zip(head_parents, head_grads):
-        if p.__class__ is tuple:
+        if p.__class__ is tuple_:
             n, i = p
             lst = pending.get(n)
             if lst is None:
@@ -251,27 +280,59 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
             old = vgrads.get(p)
             vgrads[p] = g if old is None else add(old, g)
 
+    pop = pending.pop
+    get = pending.get
     for node in nodes:
-        dys = pending.pop(node, None)
-        if dys is None or node.op.zero_grad:
+        dys = pop(node, None)
+        if dys is None:
             continue
-        in_grads = _node_grads(node, dys, create_graph)
-        for p, g, x in zip(node.parents, in_grads, node.ins):
-            if g is None or p is None:
-                continue
-            if g.shape != x.shape:
-                g = unbroadcast(g, x.shape)
-            if p.__class__ is tuple:
-                n, i = p
-                lst = pending.get(n)
-                if lst is None:
-                    lst = pending[n] = [None] * len(n.outs)
-                old = lst[i]
-                lst[i] = g if old is None else add(old, g)
-            elif p in wanted:
-                old = vgrads.get(p)
-                vgrads[p] = g if old is None else add(old, g)
+        op = node.op
+        if op.zero_grad:
+            continue
+        ins = node.ins
+        if create_graph or op.backward is None:
+            in_grads = _vjp_grads(node, dys, create_graph)
+        else:
+            for d in dys:
+                if d is None:
+                    dys = [np.zeros_like(o) if d is None else d for d, o in zip(dys, node.outs)]
+                    break
+            in_grads = op.backward(op, dys, ins, node.outs, node.attrs)
+        k = 0
+        for p in node.parents:
+            if p is not None:
+                g = in_grads[k]
+                if g is not None:
+                    shape = ins[k].shape
+                    if g.shape != shape:
+                        g = unbroadcast(g, shape)
+                    if p.__class__ is tuple_:
+                        n, i = p
+                        lst = get(n)
+                        if lst is None:
+                            if len(n.outs) == 1:
+                                pending[n] = [g]
+                            else:
+                                lst = pending[n] = [None] * len(n.outs)
+                                lst[i] = g
+                        else:
+                            old = lst[i]
+                            lst[i] = g if old is None else add(old, g)
+                    elif p in wanted:
+                        old = vgrads.get(p)
+                        vgrads[p] = g if old is None else add(old, g)
+            k += 1
     return vgrads
+
+
+_GRAD_OPS = []
+
+
+def _grad_ops():
+    from ..ops import grad_ops
+
+    _GRAD_OPS.append(grad_ops)
+    return grad_ops
 
 
 def _add_raw(a, b):
@@ -282,17 +343,11 @@ def _add_raw(a, b):
     return cuda_launch.add_raw(a, b)
 
 
-def _node_grads(node, dys, create_graph):
-    """Input gradients of one node: the fused backward on raw buffers, or the VJP in mxnb ops."""
-    op = node.op
-    if not create_graph and op.backward is not None:
-        outs = node.outs
-        for d in dys:
-            if d is None:
-                dys = [np.zeros_like(o) if d is None else d for d, o in zip(dys, outs)]
-                break
-        return op.backward(op, dys, node.ins, outs, node.attrs)
+def _vjp_grads(node, dys, create_graph):
+    """Input gradients of one node through its VJP in mxnb ops (recorded when create_graph)."""
     from ..ndarray.ndarray import NDArray
+
+    op = node.op
 
     ctx = node.ctx
     ins = []
@@ -331,8 +386,16 @@ def _device_zeros(like):
 
 
 def release(nodes):
+    """Release every node (see Node.release), inlined: it runs once per node per pass."""
     for n in nodes:
-        n.release()
+        for r in n.out_refs:
+            a = r()
+            if a is not None:
+                e = a._entry
+                if e is not None and e[0] is n:
+                    a._entry = None
+        n.parents = n.ins = n.outs = None
+        n.out_refs = ()
 
 
 def unmark_null(variables):

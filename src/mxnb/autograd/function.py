@@ -9,7 +9,7 @@ raises a TypeError that names it.
 import numpy as np
 
 from ..base import MXNetError
-from .engine import _state, record
+from .engine import _state, in_graph, raise_inplace, record
 
 
 class Function:
@@ -80,6 +80,8 @@ class Function:
         for i, x in enumerate(inputs):
             if not isinstance(x, NDArray):
                 raise TypeError(f"{name}: input {i} is {type(x).__name__}, not an NDArray")
+        if any(in_graph(x) for x in inputs) and any(in_graph(o) for o in outs):
+            raise_inplace()  # e.g. forward returned one of its inputs (MXNet's RecordOp check)
         if inputs and record(_FunctionOp(self, inputs), list(inputs), outs, {}) is not None:
             self._detach_saved_outputs(outs)
         return outputs
