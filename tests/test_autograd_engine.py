@@ -621,3 +621,33 @@ def test_attach_grad_inside_record():
         z = y * y
     z.backward()
     assert g(y) == [4, 8] and g(x) == [0, 0]
+
+
+def test_accumulation_never_writes_into_an_aliased_gradient():
+    class Both(ag.Function):
+        # hands the same gradient object to both inputs
+        def forward(self, a, b):
+            return a + b
+
+        def backward(self, dy):
+            return dy, dy
+
+    x = var([1.0, 2.0], dtype="float64")
+    with ag.record():
+        a = x * 3
+        b = nd.exp(x)
+        s = Both()(a, b)
+        t = s * 1 + s * 2 + s     # three contributions to s's gradient: a sum the engine owns
+        u = t + a * 5 + b * 7     # a and b get more contributions after the aliased ones
+    u.backward()
+    xs = np.array([1.0, 2.0])
+    # du/ds = 4; du/da = 4 + 5; du/db = 4 + 7
+    np.testing.assert_allclose(g(x), 9 * 3 + 11 * np.exp(xs))
+
+
+def test_many_contributions_to_one_variable():
+    x = var([1.0, 2.0], dtype="float64")
+    with ag.record():
+        y = x * 1 + x * 2 + nd._copy(x) + x + nd.broadcast_to(x.reshape((1, 2)), shape=(3, 2))
+    y.backward()
+    assert g(x) == [18.0, 18.0]   # (1 + 2 + 1 + 1) summed over 3 broadcast rows, + 3

@@ -263,7 +263,12 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
     recording/training flags and releases the graph.
     """
     grad_ops = _GRAD_OPS[0] if _GRAD_OPS else _grad_ops()
-    add = grad_ops.add if create_graph else _add_raw
+    if create_graph:
+        add = grad_ops.add
+        owned = ()
+    else:
+        add = _RawSum()
+        owned = add.owned
     unbroadcast = grad_ops.unbroadcast
     pending = {}   # node -> [gradient per output]
     vgrads = {}    # Variable -> gradient
@@ -286,6 +291,9 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         dys = pop(node, None)
         if dys is None:
             continue
+        if owned:  # a sum handed to a backward may come back aliased: no longer ours
+            for d in dys:
+                owned.discard(id(d))
         op = node.op
         if op.zero_grad:
             continue
@@ -335,12 +343,26 @@ def _grad_ops():
     return grad_ops
 
 
-def _add_raw(a, b):
-    if a.__class__ is np.ndarray:
-        return a + b
-    from ..kernels import cuda_launch
+class _RawSum:
+    """Adds raw gradients. A sum it made is added into in place the next time: until the
+    pass hands it to a backward (run() then disowns it), nothing else refers to it."""
 
-    return cuda_launch.add_raw(a, b)
+    __slots__ = ("owned",)
+
+    def __init__(self):
+        self.owned = set()
+
+    def __call__(self, a, b):
+        if a.__class__ is np.ndarray:
+            if id(a) in self.owned and a.dtype == b.dtype and a.shape == b.shape:
+                np.add(a, b, out=a)
+                return a
+            s = a + b
+            self.owned.add(id(s))
+            return s
+        from ..kernels import cuda_launch
+
+        return cuda_launch.add_raw(a, b)
 
 
 def _vjp_grads(node, dys, create_graph):
