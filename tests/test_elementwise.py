@@ -305,3 +305,24 @@ def test_failed_op_leaves_out_untouched():
     assert out.asnumpy().tolist() == [7, 7, 7]
     r = mx.nd.exp(mx.nd.zeros((3,)), out=out)
     assert r is out and out.asnumpy().tolist() == [1, 1, 1]
+
+
+def test_where():
+    rng = np.random.RandomState(9)
+    c = (rng.rand(3, 4) > 0.5).astype(np.float32)
+    x, y = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    X, Y = mx.nd.array(x, dtype="float64"), mx.nd.array(y, dtype="float64")
+    r = mx.nd.where(mx.nd.array(c), X, Y)
+    np.testing.assert_array_equal(r.asnumpy(), np.where(c != 0, x, y))
+    rows = mx.nd.where(mx.nd.array([1, 0, 3], dtype="int32"), X, Y)
+    np.testing.assert_array_equal(rows.asnumpy(), np.where(np.array([1, 0, 1])[:, None], x, y))
+    X.attach_grad()
+    Y.attach_grad()
+    dy = rng.standard_normal((3, 4))
+    with autograd.record():
+        z = mx.nd.where(mx.nd.array(c), X, Y)
+    z.backward(mx.nd.array(dy, dtype="float64"))
+    np.testing.assert_array_equal(X.grad.asnumpy(), np.where(c != 0, dy, 0))
+    np.testing.assert_array_equal(Y.grad.asnumpy(), np.where(c != 0, 0, dy))
+    with pytest.raises(mx.MXNetError, match="where"):
+        mx.nd.where(mx.nd.ones((2,)), X, Y)

@@ -141,3 +141,21 @@ def test_hot_kernels_vectorise():
     # exp vectorises once the float32 polynomial (kernels/fastmath.py) is in place.
     for name in ("elemwise_add", "relu", "sigmoid", "exp"):
         assert lines[name] == "True", f"{name} kernel is not vectorised"
+
+
+def test_large_output_buffers_are_reused_only_when_free():
+    from mxnb import _alloc
+
+    x = mx.nd.ones((1 << 19,))
+    y = mx.nd.exp(x)
+    p = y._data.ctypes.data
+    alias = np.asarray(y)
+    view = y[10:20]
+    del y
+    z = mx.nd.exp(x)
+    assert z._data.ctypes.data != p  # the alias and the view still hold the first buffer
+    del alias, view
+    w = mx.nd.sigmoid(x)
+    assert w._data.ctypes.data == p
+    np.testing.assert_allclose(z.asnumpy()[:3], np.e, rtol=1e-6)
+    _alloc.clear()
