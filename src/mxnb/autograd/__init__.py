@@ -10,6 +10,7 @@
 """
 import numpy as np
 
+from .._alloc import empty as _pooled_empty
 from ..base import MXNetError
 from .engine import (INPLACE, NO_TARGET, NOT_IN_GRAPH, Variable, _REQS, _prune, _state,
                      collect, in_graph, parent_of, raise_inplace, record as _record_node, release,
@@ -202,7 +203,7 @@ def _prepare(heads, head_grads, create_graph):
         if g is None:
             d = h._data
             if d.__class__ is np.ndarray:
-                raw = np.empty(d.shape, d.dtype)
+                raw = _pooled_empty(d.shape, d.dtype)
                 raw.fill(1)  # np.ones costs twice as much at small sizes
             else:
                 raw = _ones_device(h)

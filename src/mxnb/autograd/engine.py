@@ -23,6 +23,7 @@ import weakref
 
 import numpy as np
 
+from .._alloc import empty as _pooled_empty
 from ..base import MXNetError
 
 _REQS = {"null": 0, "write": 1, "add": 3, 0: 0, 1: 1, 3: 3}
@@ -357,7 +358,8 @@ class _RawSum:
             if id(a) in self.owned and a.dtype == b.dtype and a.shape == b.shape:
                 np.add(a, b, out=a)
                 return a
-            s = a + b
+            s = _pooled_empty(a.shape, a.dtype)  # large sums reuse pooled buffers
+            np.add(a, b, out=s)
             self.owned.add(id(s))
             return s
         from ..kernels import cuda_launch
