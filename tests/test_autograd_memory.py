@@ -35,7 +35,8 @@ class Twice(ag.Function):
 
 
 def build(x):
-    """A graph with views, broadcasting, several consumers and a Function; weakrefs to its insides."""
+    """A graph with views, broadcasting, several consumers and a Function, and weak references
+    to its arrays, nodes, saved buffers and the Function's saved tensors."""
     refs = []
     with ag.record():
         a = nd.exp(x)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._alloc import empty as _pooled_empty
 from ..base import MXNetError
-from .engine import (INPLACE, NO_TARGET, NOT_IN_GRAPH, Variable, _REQS, _prune, _state,
+from .engine import (NO_TARGET, NOT_IN_GRAPH, Variable, _REQS, _prune, _state,
                      collect, in_graph, parent_of, raise_inplace, record as _record_node, release,
                      run, unmark_null)
 from .function import Function  # noqa: F401
@@ -299,6 +299,16 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
             unmark_null(variables)
 
 
+def _copy_raw(g):
+    if g.__class__ is np.ndarray:
+        return g.copy()
+    from ..kernels import cuda_launch
+
+    out = cuda_launch.empty(g.shape, g.dtype)
+    out.copy_to_device(g)
+    return out
+
+
 def _device_write(buf, g, req):
     from ..kernels import cuda_launch
 
@@ -372,7 +382,7 @@ def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fal
 
                     g = _nd._copy(g)
             else:
-                g = NDArray(g.copy(), v._ctx)
+                g = NDArray(_copy_raw(g), v._ctx)
             out.append(g)
     finally:
         st.recording, st.training = prev

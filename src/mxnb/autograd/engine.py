@@ -58,20 +58,18 @@ class Variable:
 
 
 class Node:
-    """One recorded op call. `parents is None` once released."""
+    """One recorded op call (built by `record`; `parents is None` once released).
+
+    op, attrs   the op and its attributes, as called
+    parents     per input: its Variable, its (node, output index) entry, or None (constant)
+    ins, outs   raw buffers of the inputs and outputs (what backward reads)
+    out_refs    weak references to the output NDArrays (release clears their history)
+    ctx         the context of the call
+    seq         recording order: sorting by it is a topological order
+    """
 
     __slots__ = ("op", "attrs", "parents", "ins", "outs", "out_refs", "ctx", "seq",
                  "__weakref__")
-
-    def __init__(self, op, attrs, parents, ins, outs, out_refs, ctx):
-        self.op = op
-        self.attrs = attrs
-        self.parents = parents
-        self.ins = ins
-        self.outs = outs
-        self.out_refs = out_refs
-        self.ctx = ctx
-        self.seq = next(_node_count)
 
     @property
     def released(self):
@@ -80,17 +78,6 @@ class Node:
     @property
     def name(self):
         return f"node_{self.seq}"
-
-    def release(self):
-        """Drop the saved buffers and the history; outputs still alive become plain arrays."""
-        for r in self.out_refs:
-            a = r()
-            if a is not None:
-                e = a._entry
-                if e is not None and e[0] is self:
-                    a._entry = None
-        self.parents = self.ins = self.outs = None
-        self.out_refs = ()
 
     def __repr__(self):
         return f"<Node {self.name} {getattr(self.op, 'name', self.op)}>"
@@ -304,7 +291,7 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         else:
             for d in dys:
                 if d is None:
-                    dys = [np.zeros_like(o) if d is None else d for d, o in zip(dys, node.outs)]
+                    dys = [_zeros_raw(o) if d is None else d for d, o in zip(dys, node.outs)]
                     break
             in_grads = op.backward(op, dys, ins, node.outs, node.attrs)
         k = 0
@@ -372,6 +359,11 @@ def _vjp_grads(node, dys, create_graph):
     from ..ndarray.ndarray import NDArray
 
     op = node.op
+    if op.vjp is None:
+        raise MXNetError(
+            f"Operator {op.name} is non-differentiable because it didn't register FGradient "
+            "attribute. (It has no VJP in mxnb ops, so a gradient computed with "
+            "create_graph=True cannot go through it.)")
 
     ctx = node.ctx
     ins = []
@@ -403,6 +395,12 @@ def _vjp_grads(node, dys, create_graph):
     return [None if r is None else r._data for r in res]
 
 
+def _zeros_raw(like):
+    if like.__class__ is np.ndarray:
+        return np.zeros_like(like)
+    return _device_zeros(like)
+
+
 def _device_zeros(like):
     from ..kernels import cuda_launch
 
@@ -410,7 +408,8 @@ def _device_zeros(like):
 
 
 def release(nodes):
-    """Release every node (see Node.release), inlined: it runs once per node per pass."""
+    """Drop each node's saved buffers and history; its outputs still alive become plain arrays
+    (so `in_graph` is false for them and `out=` into them is allowed again)."""
     for n in nodes:
         for r in n.out_refs:
             a = r()
