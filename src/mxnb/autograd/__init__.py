@@ -10,7 +10,9 @@
 """
 import numpy as np
 
-from .._alloc import empty as _pooled_empty
+_empty = np.empty
+
+from .._alloc import MIN_BYTES as _POOL_MIN, empty as _pooled_empty
 from ..base import MXNetError
 from .engine import (NO_TARGET, NOT_IN_GRAPH, Variable, _REQS, _prune, _state,
                      collect, in_graph, parent_of, raise_inplace, record as _record_node, release,
@@ -177,8 +179,23 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 
 
 def _prepare(heads, head_grads, create_graph):
-    """Normalise heads and head gradients; check that heads are in a graph and shapes match."""
+    """Normalise heads and head gradients; check that heads are in a graph and shapes match.
+
+    Returns (heads, their parents, head gradients: raw buffers, or NDArrays if create_graph).
+    """
     NDArray = _ND[0] if _ND else _ndarray_class()
+    if (not create_graph and heads.__class__ is list and len(heads) == 1
+            and head_grads.__class__ is list and len(head_grads) == 1 and head_grads[0] is None):
+        h = heads[0]  # NDArray.backward() without out_grad: the common case, kept short
+        d = getattr(h, "_data", None)
+        if h.__class__ is NDArray and d.__class__ is np.ndarray:
+            p = parent_of(h)
+            if p is None:
+                raise MXNetError(NOT_IN_GRAPH)
+            raw = _empty(d.shape, d.dtype) if d.nbytes < _POOL_MIN else _pooled_empty(
+                d.shape, d.dtype)
+            raw.fill(1)  # np.ones costs twice as much at small sizes
+            return heads, [p], [raw]
 
     if isinstance(heads, NDArray):
         heads = [heads]
@@ -228,18 +245,6 @@ def _ones_device(h):
     from ..kernels import cuda_launch
 
     return cuda_launch.full(h.shape, h._data.dtype, 1)
-
-
-def _pass(parents, hgs, nodes, wanted, create_graph, train_mode):
-    """Run the reverse pass with recording = create_graph and training = train_mode."""
-    st = _state
-    prev = (st.recording, st.training)
-    st.recording = bool(create_graph)
-    st.training = bool(train_mode)
-    try:
-        return run(parents, hgs, nodes, wanted, create_graph)
-    finally:
-        st.recording, st.training = prev
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):

@@ -23,7 +23,7 @@ import weakref
 
 import numpy as np
 
-from .._alloc import empty as _pooled_empty
+from .._alloc import MIN_BYTES as _POOL_MIN, empty as _pooled_empty
 from ..base import MXNetError
 
 _REQS = {"null": 0, "write": 1, "add": 3, 0: 0, 1: 1, 3: 3}
@@ -251,12 +251,8 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
     recording/training flags and releases the graph.
     """
     grad_ops = _GRAD_OPS[0] if _GRAD_OPS else _grad_ops()
-    if create_graph:
-        add = grad_ops.add
-        owned = ()
-    else:
-        add = _RawSum()
-        owned = add.owned
+    add = _nd_add if create_graph else _raw_add
+    owned = set()  # ids of the raw sums this pass made (see _raw_add)
     unbroadcast = grad_ops.unbroadcast
     pending = {}   # node -> [gradient per output]
     vgrads = {}    # Variable -> gradient
@@ -268,10 +264,10 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
             lst = pending.get(n)
             if lst is None:
                 lst = pending[n] = [None] * len(n.outs)
-            lst[i] = g if lst[i] is None else add(lst[i], g)
+            lst[i] = g if lst[i] is None else add(lst[i], g, owned)
         elif p in wanted:
             old = vgrads.get(p)
-            vgrads[p] = g if old is None else add(old, g)
+            vgrads[p] = g if old is None else add(old, g, owned)
 
     pop = pending.pop
     get = pending.get
@@ -313,10 +309,10 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
                                 lst[i] = g
                         else:
                             old = lst[i]
-                            lst[i] = g if old is None else add(old, g)
+                            lst[i] = g if old is None else add(old, g, owned)
                     elif p in wanted:
                         old = vgrads.get(p)
-                        vgrads[p] = g if old is None else add(old, g)
+                        vgrads[p] = g if old is None else add(old, g, owned)
             k += 1
     return vgrads
 
@@ -331,27 +327,29 @@ def _grad_ops():
     return grad_ops
 
 
-class _RawSum:
-    """Adds raw gradients. A sum it made is added into in place the next time: until the
-    pass hands it to a backward (run() then disowns it), nothing else refers to it."""
-
-    __slots__ = ("owned",)
-
-    def __init__(self):
-        self.owned = set()
-
-    def __call__(self, a, b):
-        if a.__class__ is np.ndarray:
-            if id(a) in self.owned and a.dtype == b.dtype and a.shape == b.shape:
-                np.add(a, b, out=a)
-                return a
-            s = _pooled_empty(a.shape, a.dtype)  # large sums reuse pooled buffers
+def _raw_add(a, b, owned):
+    """a + b for raw gradients. A sum made here is added into in place the next time: until
+    the pass hands it to a backward (run() then drops its id from `owned`), nothing else
+    refers to it."""
+    if a.__class__ is np.ndarray:
+        if id(a) in owned and a.dtype == b.dtype and a.shape == b.shape:
+            np.add(a, b, out=a)
+            return a
+        if a.nbytes < _POOL_MIN:
+            s = a + b
+        else:  # large sums reuse pooled buffers (no page faults)
+            s = _pooled_empty(a.shape, a.dtype)
             np.add(a, b, out=s)
-            self.owned.add(id(s))
-            return s
-        from ..kernels import cuda_launch
+        owned.add(id(s))
+        return s
+    from ..kernels import cuda_launch
 
-        return cuda_launch.add_raw(a, b)
+    return cuda_launch.add_raw(a, b)
+
+
+def _nd_add(a, b, owned):
+    """a + b for recorded gradients (create_graph): through the op, so the sum is recorded."""
+    return _GRAD_OPS[0].add(a, b)
 
 
 def _vjp_grads(node, dys, create_graph):
