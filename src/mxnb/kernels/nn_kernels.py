@@ -19,6 +19,7 @@ it, because the float32 `exp` helper relies on exact IEEE arithmetic.
 """
 # ruff: noqa: F821  (T, EXP, LOG, RSUM, RDOT, prange are bound per dtype when compiled)
 import math
+import sys
 import threading
 import types
 
@@ -120,6 +121,11 @@ def _compile(template, dtype, parallel):
     g.update(_math(dtype))
     variant = "par" if parallel else "ser"
     qual = f"nn_{template.__name__}_{variant}_{dtype.name}_{builder._source_hash(template)}"
+    # Helpers a template module lists in HELPERS are compiled with the same bindings.
+    for name, helper in getattr(sys.modules[template.__module__], "HELPERS", {}).items():
+        h = types.FunctionType(helper.__code__, g, f"{qual}_{name}", None, None)
+        h.__qualname__ = f"{qual}_{name}"
+        g[name] = _nb.njit(inline="always")(h)
     fn = types.FunctionType(template.__code__, g, qual, None, None)
     fn.__qualname__ = qual
     fn.__module__ = __name__
