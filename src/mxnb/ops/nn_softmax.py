@@ -266,8 +266,12 @@ def _so_backward(op, dys, ins, outs, attrs):
 
 
 def _so_vjp(op, dys, ins, outs, attrs):
-    y = outs[0]
-    target, mask, scale = _so_target(op, attrs, y.shape, ins[1].asnumpy())
+    x, label = ins
+    # The softmax again, recorded as such: differentiating this gradient must go through
+    # softmax's Jacobian, not through SoftmaxOutput's own (loss-style) backward.
+    outer, n, inner = _so_layout(op, attrs, x.shape, label.shape)
+    y = nd.reshape(nd.softmax(nd.reshape(x, shape=(outer, n, inner)), axis=1), shape=x.shape)
+    target, mask, scale = _so_target(op, attrs, y.shape, label.asnumpy())
     dt = np.dtype(y.dtype)
     dx = (y - NDArray(target.astype(dt), y.context)) * NDArray((mask * scale).astype(dt),
                                                                y.context)
