@@ -202,7 +202,7 @@ def _act_vjp(op, dys, ins, outs, attrs):
 
 register(Op("Activation", ("data",), attrs=(("act_type", None),), infer=_act_infer,
             forward=_act_forward, backward=_act_backward, vjp=_act_vjp, smooth=False,
-            test={"act_type": "tanh"},
+            test={"shapes": [(2, 3)], "cases": [{"act_type": t} for t in sorted(_ACTS)]},
             doc="""Elementwise activation: relu, sigmoid, tanh, softrelu (log(1+e^x)) or softsign.
 
 >>> mx.nd.Activation(mx.nd.array([-1., 2.]), act_type='relu')
@@ -328,6 +328,11 @@ register(Op("LeakyReLU", ("data", "gamma"), optional_inputs=("gamma",),
                    ("upper_bound", 0.334)),
             infer=_leaky_infer, forward=_leaky_forward, backward=_leaky_backward,
             vjp=_leaky_vjp, num_visible=_rrelu_visible, smooth=False,
+            test={"cases": [
+                {"inputs": lambda rng: [rng.uniform(-2, 2, (2, 3))], "act_type": t, "slope": 0.3}
+                for t in ("leaky", "elu", "selu", "gelu")] + [
+                {"shapes": [(2, 3, 4), (3,)], "act_type": "prelu",
+                 "domain": ((-2.0, 2.0), (0.1, 0.5))}]},
             doc="""Leaky activations: leaky, prelu (learned slope gamma), elu, selu, gelu, rrelu.
 
 For prelu, gamma aligns with data axes 0 and 1 from the right (per channel for

@@ -314,6 +314,12 @@ def _conv_vjp(op, dys, ins, outs, attrs):
 register(Op("Convolution", ("data", "weight", "bias"), optional_inputs=("bias",),
             attrs=_CONV_ATTRS, infer=_conv_infer, forward=_host(_conv_forward),
             backward=_conv_backward, vjp=_conv_vjp,
+            test={"cases": [
+                {"shapes": [(2, 4, 5, 4), (4, 2, 3, 2), (4,)],
+                 "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2),
+                               num_filter=4, num_group=2)},
+                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 7)), rng.uniform(-1, 1, (2, 3, 3))],
+                 "attrs": dict(kernel=(3,), stride=(2,), pad=(1,), num_filter=2, no_bias=True)}]},
             doc="""1-D or 2-D convolution (NCW / NCHW) with stride, pad, dilate and groups.
 
 weight has shape (num_filter, channels / num_group, *kernel).
@@ -419,6 +425,12 @@ def _deconv_vjp(op, dys, ins, outs, attrs):
 register(Op("Deconvolution", ("data", "weight", "bias"), optional_inputs=("bias",),
             attrs=_DECONV_ATTRS, infer=_deconv_infer, forward=_host(_deconv_forward),
             backward=_deconv_backward, vjp=_deconv_vjp,
+            test={"cases": [
+                {"shapes": [(2, 4, 3, 2), (4, 2, 3, 2), (4,)],
+                 "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2), adj=(1, 0),
+                               num_filter=4, num_group=2, no_bias=False)},
+                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 4)), rng.uniform(-1, 1, (3, 2, 3))],
+                 "attrs": dict(kernel=(3,), stride=(2,), pad=(1,), num_filter=2)}]},
             doc="""Transposed convolution (1-D or 2-D): the input gradient of a Convolution.
 
 weight has shape (channels, num_filter / num_group, *kernel); the output size
@@ -474,4 +486,7 @@ def _wgrad_vjp(op, dys, ins, outs, attrs):
 
 register(Op("_conv_wgrad", ("data", "grad"), attrs=_WG_ATTRS, infer=_wgrad_infer,
             forward=_host(_wgrad_forward), backward=_wgrad_backward, vjp=_wgrad_vjp,
+            test={"shapes": [(2, 4, 5, 4), (2, 4, 3, 4)],
+                  "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2),
+                                num_group=2)},
             doc="Convolution's weight gradient from its data and output gradient."))

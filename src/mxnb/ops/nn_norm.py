@@ -217,6 +217,12 @@ register(Op("BatchNorm", _BN_IN,
                    ("max_calib_range", "None")),
             infer=_bn_infer, forward=_host(_bn_forward), backward=_bn_backward, vjp=_bn_vjp,
             num_visible=_bn_visible, nondiff_inputs=(3, 4),
+            # The walk's finite differences run outside training mode: check the global-stats
+            # form here (tests/test_nn_norm.py checks the training form).
+            test={"inputs": lambda rng: [rng.uniform(-2, 2, (2, 3, 2)), rng.uniform(0.5, 2, 3),
+                                         rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3),
+                                         rng.uniform(0.5, 2, 3)],
+                  "attrs": {"use_global_stats": True, "fix_gamma": False}},
             doc="""Batch normalisation over every axis but `axis` (the channels).
 
 Training mode uses the batch statistics; moving_mean and moving_var are
@@ -329,6 +335,8 @@ def _ln_vjp(op, dys, ins, outs, attrs):
 register(Op("LayerNorm", _LN_IN, attrs=(("axis", -1), ("eps", 1e-5), ("output_mean_var", False)),
             infer=_ln_infer, forward=_host(_ln_forward), backward=_ln_backward, vjp=_ln_vjp,
             num_visible=_bn_visible,
+            test={"shapes": [(2, 3, 4), (4,), (4,)], "cases": [
+                {"attrs": {}}, {"shapes": [(2, 3, 4), (3,), (3,)], "attrs": {"axis": 1}}]},
             doc="""Layer normalisation over `axis`: (x - mean) / sqrt(var + eps) * gamma + beta.
 
 >>> mx.nd.LayerNorm(mx.nd.array([[1., 3.]]), mx.nd.ones(2), mx.nd.zeros(2))
@@ -396,6 +404,8 @@ register(Op("Embedding", ("data", "weight"),
                    ("sparse_grad", False)),
             infer=_emb_infer, forward=_host(_emb_forward), backward=_emb_backward,
             vjp=_emb_vjp, nondiff_inputs=(0,),
+            test={"inputs": lambda rng: [np.array([[0., 3.], [1., 0.]]), rng.uniform(-1, 1, (4, 3))],
+                  "input_dim": 4, "output_dim": 3},
             doc="""Rows of `weight` picked by the indices in `data`; output shape data.shape + (output_dim,).
 
 >>> mx.nd.Embedding(mx.nd.array([1, 0]), mx.nd.array([[1., 2.], [3., 4.]]), input_dim=2,
@@ -428,4 +438,6 @@ register(Op("_embedding_backward", ("grad", "data"),
                 nd.Embedding(ins[1], dys[0], input_dim=int(attrs["input_dim"]),
                              output_dim=int(attrs["output_dim"])), None],
             nondiff_inputs=(1,),
+            test={"inputs": lambda rng: [rng.uniform(-1, 1, (2, 2, 3)), np.array([[0., 3.], [1., 0.]])],
+                  "input_dim": 4, "output_dim": 3},
             doc="Embedding's weight gradient: the rows of grad summed by index (any order)."))

@@ -165,6 +165,9 @@ _POOL_ATTRS = (("kernel", ()), ("pool_type", "max"), ("global_pool", False),
 
 register(Op("Pooling", ("data",), attrs=_POOL_ATTRS, infer=_pool_infer,
             forward=_host(_pool_forward), backward=_pool_backward, vjp=_pool_vjp, smooth=False,
+            test={"shapes": [(2, 2, 5, 4)], "cases": [
+                {"attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type=t,
+                               pooling_convention="full")} for t in ("max", "avg", "sum")]},
             doc="""Max, average or sum pooling over 1-D (NCW) or 2-D (NCHW) windows.
 
 >>> x = mx.nd.array([[[[1., 2.], [3., 4.]]]])
@@ -207,7 +210,10 @@ def _pgrad_vjp(op, dys, ins, outs, attrs):
 
 register(Op("_pooling_backward", ("grad", "data"), attrs=_POOL_ATTRS, infer=_pgrad_infer,
             forward=_host(_pgrad_forward), backward=_pgrad_backward, vjp=_pgrad_vjp,
-            nondiff_inputs=(1,), doc="Pooling's input gradient from its output gradient."))
+            nondiff_inputs=(1,),
+            test={"shapes": [(2, 2, 3, 4), (2, 2, 5, 4)], "cases": [
+                {"attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type=t,
+                               pooling_convention="full")} for t in ("max", "avg", "sum")]}, doc="Pooling's input gradient from its output gradient."))
 
 
 def _gather_infer(op, inputs, attrs):
@@ -236,5 +242,7 @@ register(Op("_pooling_gather", ("grad", "data"), attrs=_POOL_ATTRS, infer=_gathe
             vjp=lambda op, dys, ins, outs, attrs: [
                 nd._pooling_backward(dys[0], ins[1], **_pool_attrs(attrs)), None],
             nondiff_inputs=(1,),
+            test={"shapes": [(2, 2, 5, 4), (2, 2, 5, 4)],
+                  "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type="max")},
             doc="grad at each max-pooling window's first maximum of data (adjoint of the "
                 "max-pooling gradient)."))

@@ -148,16 +148,18 @@ def _sm_vjp(op, dys, ins, outs, attrs):
 
 
 # MXNet's defaults are None for both; 1.0 and "None" mean the same (None is accepted too).
+_SM_TEST = {"inputs": lambda rng: [rng.uniform(-2, 2, (3, 4))],
+            "cases": [{"attrs": {}}, {"attrs": {"axis": 0, "temperature": 1.7}}]}
 _SM_ATTRS = (("axis", -1), ("temperature", 1.0), ("dtype", "None"), ("use_length", False))
 
 register(Op("softmax", ("data", "length"), optional_inputs=("length",), attrs=_SM_ATTRS,
             infer=_sm_infer, forward=_host(_sm_forward), backward=_sm_backward, vjp=_sm_vjp,
-            doc="""Softmax over `axis`: exp((x - max) / temperature), normalised.
+            test=_SM_TEST, doc="""Softmax over `axis`: exp((x - max) / temperature), normalised.
 
 >>> mx.nd.softmax(mx.nd.array([[1., 2., 3.]]))
 [[0.09003057 0.24472848 0.6652409 ]]"""))
 register(Op("log_softmax", ("data",), attrs=_SM_ATTRS, infer=_sm_infer,
-            forward=_host(_sm_forward), backward=_sm_backward, vjp=_sm_vjp,
+            forward=_host(_sm_forward), backward=_sm_backward, vjp=_sm_vjp, test=_SM_TEST,
             doc="""Log of the softmax over `axis`, computed without forming the softmax.
 
 >>> mx.nd.log_softmax(mx.nd.array([[0., 0.]]))
@@ -286,6 +288,8 @@ register(Op("SoftmaxOutput", ("data", "label"), aliases=("Softmax",),
                    ("out_grad", False), ("smooth_alpha", 0.0)),
             infer=_so_infer, forward=_host(_so_forward), backward=_so_backward, vjp=_so_vjp,
             nondiff_inputs=(1,), smooth=False,
+            test={"skip": "its backward is the loss gradient, not the derivative of its output; "
+                          "tests/test_nn_softmax.py checks it"},
             doc="""Softmax whose backward is (softmax - one_hot(label)) * scale, head gradient ignored.
 
 >>> mx.nd.SoftmaxOutput(mx.nd.array([[1., 1.]]), mx.nd.array([0.]))
@@ -342,6 +346,7 @@ def _sce_vjp(op, dys, ins, outs, attrs):
 register(Op("softmax_cross_entropy", ("data", "label"), infer=_sce_infer,
             forward=_host(_sce_forward), backward=_sce_backward, vjp=_sce_vjp,
             num_visible=lambda attrs: 1, nondiff_inputs=(1,),
+            test={"inputs": lambda rng: [rng.uniform(-2, 2, (3, 4)), np.array([3., 0., 1.])]},
             doc="""Sum over the batch of -log(softmax(data)[label]), as shape (1,).
 
 >>> mx.nd.softmax_cross_entropy(mx.nd.array([[0., 0.]]), mx.nd.array([1.]))
