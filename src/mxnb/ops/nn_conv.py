@@ -486,7 +486,7 @@ def _wgrad_vjp(op, dys, ins, outs, attrs):
 
 register(Op("_conv_wgrad", ("data", "grad"), attrs=_WG_ATTRS, infer=_wgrad_infer,
             forward=_host(_wgrad_forward), backward=_wgrad_backward, vjp=_wgrad_vjp,
-            test={"shapes": [(2, 4, 5, 4), (2, 4, 3, 4)],
+            test={"shapes": [(2, 4, 5, 4), (2, 4, 3, 2)],
                   "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2),
                                 num_group=2)},
             doc="Convolution's weight gradient from its data and output gradient."))

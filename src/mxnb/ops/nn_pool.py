@@ -211,7 +211,7 @@ def _pgrad_vjp(op, dys, ins, outs, attrs):
 register(Op("_pooling_backward", ("grad", "data"), attrs=_POOL_ATTRS, infer=_pgrad_infer,
             forward=_host(_pgrad_forward), backward=_pgrad_backward, vjp=_pgrad_vjp,
             nondiff_inputs=(1,),
-            test={"shapes": [(2, 2, 3, 4), (2, 2, 5, 4)], "cases": [
+            test={"shapes": [(2, 2, 3, 5), (2, 2, 5, 4)], "cases": [
                 {"attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type=t,
                                pooling_convention="full")} for t in ("max", "avg", "sum")]}, doc="Pooling's input gradient from its output gradient."))
 
