@@ -169,7 +169,7 @@ def test_batchnorm_training_gradients():
     fused_equals_vjp(f, [x, g, b], f64(rng.standard_normal((3, 2, 4))))
     mm0, mv0 = mm.asnumpy(), mv.asnumpy()
     with autograd.train_mode():
-        fused_equals_vjp(lambda a: mx.nd.BatchNorm(a, g, b, mm, mv, fix_gamma=True, axis=2),
+        fused_equals_vjp(lambda a: mx.nd.BatchNorm(a, g, b, mm, mv, fix_gamma=True, axis=-2),
                          [x], f64(rng.standard_normal((3, 2, 4))))
     assert not np.allclose(mm.asnumpy(), mm0) and not np.allclose(mv.asnumpy(), mv0)
 
