@@ -159,16 +159,55 @@ def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb):
 
 @njit(nogil=True, error_model="numpy")
 def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb):
+    # As the float32 chunk, with four raw words per try: two per double.
     g = _U64(t)
+    quarter = _c.NSTATE // 4
+    v = np.empty(_c.NSTATE // 2, np.float64)
+    r2 = np.empty(quarter, np.float64)
+    ok = np.empty(quarter, np.uint64)
+    ys = np.empty(quarter, np.float64)
+    rs = np.empty(quarter, np.float64)
+    four = _U64(4)
     while i < end:
         k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
         m = loc[k]
         s = sd[k]
         while i < seg:
-            z, p = _c.normal_f64(mt, g, p)
-            out[i] = z * s + m
-            i += _U64(1)
+            if p == _NS:
+                _c.twist(mt, g)
+                p = _U64(0)
+            nq = (_NS - p) >> _U64(2)
+            if nq == _U64(0):
+                # the try straddles a twist: the scalar path handles it
+                z, p = _c.normal_f64_once(mt, g, p)
+                if z == z:
+                    out[i] = z * s + m
+                    i += _U64(1)
+                continue
+            for j in range(_U64(0), _U64(2) * nq):
+                q = p + _U64(2) * j
+                u = _c.u01_f64(_c.temper(mt[g, q]), _c.temper(mt[g, q + _U64(1)]))
+                v[j] = 2.0 * u - 1.0
+            for j in range(_U64(0), nq):
+                x = v[_U64(2) * j]
+                y = v[_U64(2) * j + _U64(1)]
+                q2 = x * x + y * y
+                r2[j] = q2
+                ok[j] = _U64(1) if (q2 <= 1.0 and q2 != 0.0) else _U64(0)
+            need = seg - i
+            c = _U64(0)
+            j = _U64(0)
+            while j < nq and c < need:
+                ys[c] = v[_U64(2) * j + _U64(1)]
+                rs[c] = r2[j]
+                c += ok[j]
+                j += _U64(1)
+            p += four * j
+            for q in range(_U64(0), c):
+                w = rs[q]
+                out[i + q] = ys[q] * np.sqrt(-2.0 * np.log(w) / w) * s + m
+            i += c
     return p
 
 

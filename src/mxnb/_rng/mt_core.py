@@ -119,7 +119,7 @@ def init_genrand(mt, g, s):
         mt[g, i] = x
 
 
-@njit
+@njit(inline="always")
 def raw(mt, g, p):
     """Next tempered word of generator `g` at position `p`: (word, new p)."""
     if p >= _U64(NSTATE):
@@ -141,14 +141,14 @@ def u01_f64(a, b):
     return min(v, _ONE_BELOW_F64)
 
 
-@njit
+@njit(inline="always")
 def draw_f32(mt, g, p):
     """One float32 uniform in [0, 1): (u, new p)."""
     y, p = raw(mt, g, p)
     return u01_f32(y), p
 
 
-@njit
+@njit(inline="always")
 def draw_f64(mt, g, p):
     """One float64 uniform in [0, 1) from two raw words: (u, new p)."""
     a, p = raw(mt, g, p)
@@ -207,7 +207,7 @@ def polar_f32(x, y):
     return y * np.sqrt(np.float32(-2.0) * logf(r2) / r2), ok
 
 
-@njit
+@njit(error_model="numpy")
 def normal_f32(mt, g, p):
     """`std::normal_distribution<float>` with a fresh object: (z, new p)."""
     while True:
@@ -219,7 +219,20 @@ def normal_f32(mt, g, p):
             return z, p
 
 
-@njit
+@njit(error_model="numpy")
+def normal_f64_once(mt, g, p):
+    """One try of the double polar method: (z, new p), z NaN if rejected."""
+    u, p = draw_f64(mt, g, p)
+    v, p = draw_f64(mt, g, p)
+    x = 2.0 * u - 1.0
+    y = 2.0 * v - 1.0
+    r2 = x * x + y * y
+    if r2 <= 1.0 and r2 != 0.0:
+        return y * np.sqrt(-2.0 * np.log(r2) / r2), p
+    return np.nan, p
+
+
+@njit(error_model="numpy")
 def normal_f64(mt, g, p):
     """`std::normal_distribution<double>` with a fresh object: (z, new p).
 
