@@ -43,8 +43,8 @@ def test_uniform_numpy(benchmark):
 
     def fill():
         rng.random(dtype=np.float32, out=out)
-        out *= np.float32(0.14)
-        out -= np.float32(0.07)
+        np.multiply(out, np.float32(0.14), out=out)
+        np.subtract(out, np.float32(0.07), out=out)
 
     benchmark.group = "uniform 4096x4096 float32"
     benchmark(fill)
@@ -84,8 +84,8 @@ def test_xavier_numpy(benchmark):
 
     def fill():
         rng.random(dtype=np.float32, out=out)
-        out *= 2 * bound
-        out -= bound
+        np.multiply(out, 2 * bound, out=out)
+        np.subtract(out, bound, out=out)
 
     benchmark.group = "xavier 4096x4096 float32"
     benchmark(fill)
@@ -104,8 +104,8 @@ def test_orthogonal_numpy(benchmark):
 
     def fill():
         rng.random(dtype=np.float32, out=tmp)
-        tmp *= 2
-        tmp -= 1
+        np.multiply(tmp, np.float32(2), out=tmp)
+        np.subtract(tmp, np.float32(1), out=tmp)
         u, _, _ = np.linalg.svd(tmp, full_matrices=False)
         np.multiply(u, np.float32(1.414), out=out)
 
