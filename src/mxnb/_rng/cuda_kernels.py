@@ -344,19 +344,19 @@ def fill(pool, out, kernel, *args):
         low, span, _ = args
         randint_k[launch](d_mt, d_pos, flat, nthread, step, low, span)
         return
-    p0, p1, nb = args
+    p0, p1, nb, p32 = args               # float64 arrays; p32: they hold floats
     if kernel == "uniform":
-        a = p0
-        b = (p1 - p0).astype(p0.dtype)      # (hi - lo) in the parameters' type
+        # MXNet computes (hi - lo) in the parameters' type
+        b = (p1.astype(np.float32) - p0.astype(np.float32)).astype(np.float64) if p32 \
+            else p1 - p0
     else:
-        a, b = p0, p1
-    c32 = dt == np.float32 and a.dtype == np.float32
-    if c32:
-        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step, a, b, nb)
+        b = p1
+    if dt == np.float32 and p32:
+        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step,
+                                         p0.astype(np.float32), b.astype(np.float32), nb)
     else:
-        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step,
-                                         a.astype(np.float64), b.astype(np.float64),
-                                         nb, dt == np.float64)
+        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step, p0, b, nb,
+                                         dt == np.float64)
 
 
 def _f16_via(kernel):

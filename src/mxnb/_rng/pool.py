@@ -65,15 +65,14 @@ def _flat_out(out, name, kinds):
 
 
 def _param_array(x, name, what):
+    """(float64 copy, whether it holds MXNet floats rather than doubles)."""
     a = np.asarray(x)
-    if a.dtype.kind != "f":
-        if a.dtype.kind in "iub":
-            a = a.astype(np.float32)
-        else:
-            raise TypeError(f"{name}: {what} must be a float array, got {a.dtype}")
-    if a.dtype == np.float16:
-        a = a.astype(np.float32)
-    return np.ascontiguousarray(a.reshape(-1))
+    if a.dtype.kind not in "fiub":
+        raise TypeError(f"{name}: {what} must be a float array, got {a.dtype}")
+    if a.dtype != np.float64:
+        # float16 and integers are widened to float32 first (not MXNet's half_t math)
+        return np.ascontiguousarray(a.astype(np.float32).reshape(-1), np.float64), True
+    return np.ascontiguousarray(a.reshape(-1)), False
 
 
 def _scalar(x, name, what):
@@ -83,6 +82,11 @@ def _scalar(x, name, what):
         raise TypeError(f"{name}: {what} must be a real number, got {x!r}") from None
     # MXNet parses scalar parameters into C++ floats
     return np.float32(v)
+
+
+def _arr(v):
+    """A scalar parameter (already a float32) as the kernels' float64 array."""
+    return np.array([v], np.float64)
 
 
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -204,7 +208,10 @@ class GeneratorPool:
         return _flat_out(out, name, kinds)
 
     def _params(self, name, flat, *arrays):
-        arrs = [_param_array(a, name, what) for what, a in arrays]
+        """Per-parameter arrays as float64, samples per parameter, and p32."""
+        conv = [_param_array(a, name, what) for what, a in arrays]
+        arrs = [a for a, _ in conv]
+        p32 = all(f for _, f in conv)
         npar = arrs[0].shape[0]
         for a in arrs[1:]:
             if a.shape[0] != npar:
@@ -214,7 +221,7 @@ class GeneratorPool:
         if n and (npar == 0 or n % npar):
             raise ValueError(f"{name}: out has {n} elements, not a multiple of the "
                              f"{npar} parameters")
-        return arrs, max(n // max(npar, 1), 1)
+        return arrs, max(n // max(npar, 1), 1), p32
 
     # -- the parallel pool: scalar parameters ---------------------------------
     def uniform(self, out, low=0.0, high=1.0):
@@ -224,8 +231,8 @@ class GeneratorPool:
         if not hi >= lo:
             raise ValueError("low must be less or equal to high in uniform distribution"
                              f" (low={low}, high={high})")
-        self._fill(out, flat, "uniform", np.float64,
-                   np.array([lo]), np.array([hi]), max(flat.shape[0], 1))
+        self._fill(out, flat, "uniform", np.float64, _arr(lo), _arr(hi),
+                   max(flat.shape[0], 1), True)
 
     def normal(self, out, loc=0.0, scale=1.0):
         """Fill `out` (float16/32/64) with N(loc, scale**2) as `mx.nd.random.normal`."""
@@ -233,8 +240,8 @@ class GeneratorPool:
         m, s = _scalar(loc, "normal", "loc"), _scalar(scale, "normal", "scale")
         if not s > 0:
             raise ValueError(f"scale parameter in gaussian has to be positive (scale={scale})")
-        self._fill(out, flat, "normal", np.float64,
-                   np.array([m]), np.array([s]), max(flat.shape[0], 1))
+        self._fill(out, flat, "normal", np.float64, _arr(m), _arr(s),
+                   max(flat.shape[0], 1), True)
 
     def randint(self, out, low, high):
         """Fill `out` (int32/int64) with integers in [low, high)."""
@@ -259,7 +266,7 @@ class GeneratorPool:
         if not lam > 0:
             raise ValueError("lambda parameter in exponential distribution has to be "
                              f"positive (lam={lam})")
-        self._exp(out, flat, np.array([lam]))
+        self._exp(out, flat, _arr(lam))
 
     def gamma(self, out, alpha=1.0, beta=1.0):
         """Fill `out` with Gamma(shape alpha, scale beta)."""
@@ -271,7 +278,7 @@ class GeneratorPool:
             raise ValueError(f"beta parameter in gamma distribution has to be positive (beta={beta})")
         if not np.isfinite(a):
             raise ValueError(f"gamma: alpha must be finite (alpha={alpha})")
-        self._gam(out, flat, np.array([a]), np.array([b]))
+        self._gam(out, flat, _arr(a), _arr(b))
 
     def poisson(self, out, lam=1.0):
         """Fill `out` (float16/32/64, as MXNet) with Poisson(lam) counts."""
@@ -280,7 +287,7 @@ class GeneratorPool:
         if not lam >= 0:
             raise ValueError("lambda parameter in poisson distribution has to be "
                              f"non-negative (lam={lam})")
-        self._poi(out, flat, np.array([lam]))
+        self._poi(out, flat, _arr(lam))
 
     # -- the parallel pool: one batch per parameter element (`_sample_*`) ------
     def uniform_params(self, out, low, high):
@@ -290,19 +297,19 @@ class GeneratorPool:
         out (2, 5) for low, high of shape (2,). No check low <= high, as MXNet.
         """
         flat = self._prep("uniform_params", out, _FLOATS)
-        (lo, hi), nb = self._params("uniform_params", flat, ("low", low), ("high", high))
-        self._fill(out, flat, "uniform", np.float64, lo, hi, nb)
+        (lo, hi), nb, p32 = self._params("uniform_params", flat, ("low", low), ("high", high))
+        self._fill(out, flat, "uniform", np.float64, lo, hi, nb, p32)
 
     def normal_params(self, out, loc, scale):
         """`_sample_normal`: out.size // loc.size samples per (loc, scale)."""
         flat = self._prep("normal_params", out, _FLOATS)
-        (m, s), nb = self._params("normal_params", flat, ("loc", loc), ("scale", scale))
-        self._fill(out, flat, "normal", np.float64, m, s, nb)
+        (m, s), nb, p32 = self._params("normal_params", flat, ("loc", loc), ("scale", scale))
+        self._fill(out, flat, "normal", np.float64, m, s, nb, p32)
 
     def exponential_params(self, out, lam):
         """`_sample_exponential`: out.size // lam.size samples per rate."""
         flat = self._prep("exponential_params", out, _FLOATS)
-        (lam,), nb = self._params("exponential_params", flat, ("lam", lam))
+        (lam,), nb, _ = self._params("exponential_params", flat, ("lam", lam))
         self._exp(out, flat, lam, nb)
 
     def gamma_params(self, out, alpha, beta):
@@ -311,7 +318,7 @@ class GeneratorPool:
         Raises ValueError for alpha < 0, inf or NaN, where MXNet loops forever.
         """
         flat = self._prep("gamma_params", out, _FLOATS)
-        (a, b), nb = self._params("gamma_params", flat, ("alpha", alpha), ("beta", beta))
+        (a, b), nb, _ = self._params("gamma_params", flat, ("alpha", alpha), ("beta", beta))
         if a.size and not (np.all(a >= 0) and np.all(np.isfinite(a))):
             raise ValueError("gamma_params: alpha must be finite and >= 0")
         self._gam(out, flat, a, b, nb)
@@ -319,7 +326,7 @@ class GeneratorPool:
     def poisson_params(self, out, lam):
         """`_sample_poisson`: out.size // lam.size samples per rate."""
         flat = self._prep("poisson_params", out, _FLOATS)
-        (lam,), nb = self._params("poisson_params", flat, ("lam", lam))
+        (lam,), nb, _ = self._params("poisson_params", flat, ("lam", lam))
         self._poi(out, flat, lam, nb)
 
     def _exp(self, out, flat, lam, nb=None):
@@ -339,8 +346,9 @@ class GeneratorPool:
     # -- the single generator -------------------------------------------------
     def multinomial(self, out, probs, logp=None):
         """`_sample_multinomial`: out (k, m) category indices drawn from each row
-        of probs (k, n); logp (k, m) float32, if given, gets log(prob) of each
-        draw (MXNet's get_prob=True). Draws from the single generator.
+        of probs (k, n); logp (k, m), if given, gets float32 log(prob) of each
+        draw (MXNet's get_prob=True, whose output has the dtype of probs).
+        Draws from the single generator.
         """
         probs = np.asarray(probs)
         if probs.dtype not in (np.float32, np.float64):
@@ -350,7 +358,7 @@ class GeneratorPool:
         for arr, name in ((out, "out"), (logp, "logp")):
             if arr is None:
                 continue
-            _flat_out(arr, "multinomial", _INTS + _FLOATS[1:] if name == "out" else _FLOATS[1:2])
+            _flat_out(arr, "multinomial", _INTS + _FLOATS[1:] if name == "out" else _FLOATS[1:])
             if arr.ndim != 2 or arr.shape[0] != probs.shape[0]:
                 raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), got {arr.shape}")
         if logp is not None and logp.shape != out.shape:
