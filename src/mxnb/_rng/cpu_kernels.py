@@ -112,10 +112,12 @@ def _uniform_f64_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
 
 @njit(nogil=True, error_model="numpy")
 def _polar_emit(out, i, ys, rs, c, s, m):
-    # s, m: float32 (float parameters) or float64 (double ones)
+    # s, m: float32 (float parameters) or float64 (double ones). Two loops:
+    # logf works in double (4 lanes), the rest in float32 (8 lanes).
     for q in range(_U64(0), c):
-        w = rs[q]
-        out[i + q] = ys[q] * np.sqrt(_F32(-2.0) * _c.logf(w) / w) * s + m
+        rs[q] = _F32(-2.0) * _c.logf(rs[q]) / rs[q]
+    for q in range(_U64(0), c):
+        out[i + q] = ys[q] * np.sqrt(rs[q]) * s + m
 
 
 @njit(nogil=True, error_model="numpy")
@@ -183,9 +185,16 @@ def _normal_f32_block(mt, g, p, nw, need, v, r2, ok, ys, rs):
         r2[j] = q
         ok[j] = _U64(1) if (q <= one and q != zero) else _U64(0)
     c = _U64(0)
+    if need >= npair:
+        # every pair is needed: no early stop in the scalar pass
+        for j in range(_U64(0), npair):
+            ys[c] = v[_U64(2) * j + _U64(1)]   # overwritten if rejected
+            rs[c] = r2[j]
+            c += ok[j]
+        return c, npair
     j = _U64(0)
     while j < npair and c < need:
-        ys[c] = v[_U64(2) * j + _U64(1)]   # overwritten if rejected
+        ys[c] = v[_U64(2) * j + _U64(1)]
         rs[c] = r2[j]
         c += ok[j]
         j += _U64(1)

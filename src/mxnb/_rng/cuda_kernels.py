@@ -323,8 +323,6 @@ def check_out(out, name, kinds):
 
 def fill(pool, out, kernel, *args):
     """Run sampler `kernel` (with the CPU argument list) into device array `out`."""
-    from mxnb._rng.pool import plan
-
     flat = out.reshape(out.size)
     n = flat.shape[0]
     if n == 0:
@@ -336,6 +334,13 @@ def fill(pool, out, kernel, *args):
         getattr(pool, "_fill")(host, host, kernel, *_f16_via(kernel), *args)
         flat.copy_to_device(host)
         return
+    with pool._lock:
+        _launch(pool, flat, dt, kernel, n, args)
+
+
+def _launch(pool, flat, dt, kernel, n, args):
+    from mxnb._rng.pool import plan
+
     d_mt, d_pos = push_state(pool)
     nthread, step = plan(n)
     blocks = (nthread + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK

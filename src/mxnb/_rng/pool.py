@@ -18,6 +18,7 @@ CPU context; a GPU pool for gpu(k) uses device_id=k.
 This module imports no numba; the kernels are imported on the first draw.
 """
 import os
+import threading
 
 import numpy as np
 
@@ -26,6 +27,13 @@ MIN_PER_CHUNK = 64           # ... kMinNumRandomPerThread
 _NSTATE = 624
 _PAR_MIN = 32768             # elements x cost from which the parallel kernel pays
 _COST = {"uniform_f32": 2, "uniform_f64": 3}   # everything else: 8
+
+
+_FORKED = []    # non-empty in a forked child: OpenMP there must not be used
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _FORKED.append(True))
 
 
 def plan(n):
@@ -112,6 +120,8 @@ class GeneratorPool:
             raise ValueError(f"GeneratorPool: target must be 'cpu' or 'cuda', got {target!r}")
         self.target = target
         self.parallel = parallel   # None: choose by size; True/False: force
+        # the kernels release the GIL; draws from one pool must not interleave
+        self._lock = threading.RLock()
         self._mt = self._pos = self._mt1 = self._pos1 = None
         self._dev = None           # device mirror of the pool (cuda target)
         self.seed(seed, device_id)
@@ -158,16 +168,21 @@ class GeneratorPool:
 
     def raw(self, n, generator=0):
         """The next n raw 32-bit words of one generator (-1: the single one)."""
-        mt, pos = self._state()
-        out = np.empty(n, np.uint32)
-        if generator == -1:
-            _kernels().raw_words(self._mt1, self._pos1, 0, out)
-        else:
-            _kernels().raw_words(mt, pos, generator, out)
+        if not -1 <= generator < NUM_STATES:
+            raise ValueError(f"raw: generator must be -1 or in [0, {NUM_STATES}), got {generator}")
+        out = np.empty(int(n), np.uint32)
+        with self._lock:
+            mt, pos = self._state()
+            if generator == -1:
+                _kernels().raw_words(self._mt1, self._pos1, 0, out)
+            else:
+                _kernels().raw_words(mt, pos, generator, out)
         return out
 
     # -- plumbing ------------------------------------------------------------
     def _use_parallel(self, n, name):
+        if _FORKED:
+            return False
         if self.parallel is not None:
             return bool(self.parallel)
         if n * _COST.get(name, 8) < _PAR_MIN or os.environ.get("MXNB_NUM_THREADS") == "1":
@@ -179,14 +194,15 @@ class GeneratorPool:
         n = flat.shape[0]
         if n == 0:
             return
-        if self.target == "cuda":
-            from mxnb._rng import cuda_kernels
-            cuda_kernels.pull_state(self)
-        mt, pos = self._state()
         nthread, step = plan(n)
         ser, par = _kernels().DRIVERS[name]
         fn = par if self._use_parallel(n, name) else ser
-        fn(mt, pos, flat, nthread, step, *args)
+        with self._lock:
+            if self.target == "cuda":
+                from mxnb._rng import cuda_kernels
+                cuda_kernels.pull_state(self)
+            mt, pos = self._state()
+            fn(mt, pos, flat, nthread, step, *args)
 
     def _fill(self, out, flat, kernel, f16_via, *args):
         """Run `kernel` into `flat`; float16 goes through an `f16_via` buffer."""
@@ -364,9 +380,10 @@ class GeneratorPool:
         if logp is not None and logp.shape != out.shape:
             raise ValueError("multinomial: logp must have the shape of out")
         probs = np.ascontiguousarray(probs)
-        self._state()
         lp = logp if logp is not None else np.empty((1, 1), np.float32)
-        _kernels().multinomial(self._mt1, self._pos1, probs, out, lp, logp is not None)
+        with self._lock:
+            self._state()
+            _kernels().multinomial(self._mt1, self._pos1, probs, out, lp, logp is not None)
 
     def shuffle_index(self, n, ndim=2):
         """The row permutation `mx.nd.random.shuffle` applies to an array with n
@@ -379,6 +396,7 @@ class GeneratorPool:
             raise ValueError(f"shuffle_index: n must be in [0, 2**32], got {n}")
         perm = np.arange(n, dtype=np.int64)
         if n > 1:
-            self._state()
-            _kernels().shuffle_perm(self._mt1, self._pos1, perm, ndim == 1)
+            with self._lock:
+                self._state()
+                _kernels().shuffle_perm(self._mt1, self._pos1, perm, ndim == 1)
         return perm
