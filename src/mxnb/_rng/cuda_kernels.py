@@ -314,7 +314,7 @@ def check_out(out, name, kinds):
         raise TypeError(f"{name}: out must be a numpy array or a CUDA device array, "
                         f"got {type(out).__name__}")
     if np.dtype(out.dtype) not in kinds:
-        allowed = ", ".join(np.dtype(k).name for k in kinds)
+        allowed = ", ".join(sorted(k.name for k in kinds))
         raise TypeError(f"{name}: out dtype must be one of {allowed}, got {out.dtype}")
     if not out.flags["C_CONTIGUOUS"]:
         raise ValueError(f"{name}: out must be C-contiguous")

@@ -17,6 +17,7 @@ CPU context; a GPU pool for gpu(k) uses device_id=k.
 
 This module imports no numba; the kernels are imported on the first draw.
 """
+import functools
 import os
 import threading
 
@@ -49,27 +50,33 @@ def plan(n):
 
 
 def _kname(kernel, dtype):
-    if kernel in ("uniform", "normal"):
-        return kernel + ("_f64" if dtype == np.float64 else "_f32")
+    if kernel == "uniform" or kernel == "normal":
+        return kernel + ("_f64" if dtype.char == "d" else "_f32")
     return kernel
 
 
+_K = []
+
+
 def _kernels():
-    from mxnb._rng import cpu_kernels
-    return cpu_kernels
+    if not _K:
+        from mxnb._rng import cpu_kernels
+        _K.append(cpu_kernels)
+    return _K[0]
 
 
 def _flat_out(out, name, kinds):
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{name}: out must be a numpy.ndarray, got {type(out).__name__}")
     if out.dtype not in kinds:
-        allowed = ", ".join(np.dtype(k).name for k in kinds)
+        allowed = ", ".join(sorted(k.name for k in kinds))
         raise TypeError(f"{name}: out dtype must be one of {allowed}, got {out.dtype}")
-    if not out.flags.c_contiguous:
+    flags = out.flags
+    if not flags.c_contiguous:
         raise ValueError(f"{name}: out must be C-contiguous")
-    if not out.flags.writeable:
+    if not flags.writeable:
         raise ValueError(f"{name}: out is read-only")
-    return out.reshape(-1)
+    return out if out.ndim == 1 else out.reshape(-1)
 
 
 def _param_array(x, name, what):
@@ -92,13 +99,17 @@ def _scalar(x, name, what):
     return np.float32(v)
 
 
+@functools.lru_cache(maxsize=256)
 def _arr(v):
-    """A scalar parameter (already a float32) as the kernels' float64 array."""
+    """A scalar parameter (already a float32) as the kernels' float64 array.
+
+    Cached: the kernels only read it, and most calls repeat a few values."""
     return np.array([v], np.float64)
 
 
-_FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-_INTS = (np.dtype(np.int32), np.dtype(np.int64))
+_FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))
+_INTS = frozenset(map(np.dtype, (np.int32, np.int64)))
+_F32_64 = frozenset(map(np.dtype, (np.float32, np.float64)))
 
 
 class GeneratorPool:
@@ -209,7 +220,7 @@ class GeneratorPool:
         if self.target == "cuda" and not isinstance(out, np.ndarray):
             from mxnb._rng import cuda_kernels
             return cuda_kernels.fill(self, out, kernel, *args)
-        if flat.dtype == np.float16:
+        if flat.dtype.char == "e":
             tmp = np.empty(flat.shape, f16_via)
             self._run(_kname(kernel, tmp.dtype), tmp, *args)
             # MXNet's half_t(double) converts through float
@@ -374,7 +385,7 @@ class GeneratorPool:
         for arr, name in ((out, "out"), (logp, "logp")):
             if arr is None:
                 continue
-            _flat_out(arr, "multinomial", _INTS + _FLOATS[1:] if name == "out" else _FLOATS[1:])
+            _flat_out(arr, "multinomial", _INTS | _F32_64 if name == "out" else _F32_64)
             if arr.ndim != 2 or arr.shape[0] != probs.shape[0]:
                 raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), got {arr.shape}")
         if logp is not None and logp.shape != out.shape:
