@@ -7,11 +7,14 @@ nthread)`, and chunk `t` draws sequentially from generator `t`. A chunk's
 values depend only on its generator, so the kernels run the chunks with
 `prange` and the result does not depend on the number of threads.
 
-Parameters come as arrays with one entry per parameter element, and element
-`i` uses entry `i // nb` (MXNet's `nBatch`); the scalar form passes one-entry
-float32 arrays, as MXNet parses scalar parameters into C++ `float`s. The
-arithmetic follows the C++ types of MXNet's kernels (float vs double
-promotion), so float64 parameters give float64 intermediates, as there.
+Parameters come as float64 arrays with one entry per parameter element, and
+element `i` uses entry `i // nb` (MXNet's `nBatch`). The arithmetic follows
+the C++ types of MXNet's kernels: scalar parameters are C++ `float`s there
+(and float32 arrays give float `IType`s), double ones promote the arithmetic
+to double. `p32` says the float64 entries hold such floats; where that
+changes the rounding (uniform and normal into float32) the kernel switches to
+float32 arithmetic, elsewhere the float promotes exactly to double anyway.
+One float64 signature per kernel keeps the number of compilations down.
 
 Each driver exists twice, serial and parallel, compiled from the same code
 under different names so that Numba's on-disk cache keeps them apart.
@@ -46,33 +49,46 @@ def seed_states(mt, pos, base):
 # chunk routines: fill out[i:end) from generator t at position p, return p
 # ---------------------------------------------------------------------------
 @njit(nogil=True)
-def _uniform_f32_chunk(mt, t, p, out, i, end, lo, hi, nb):
-    g = _U64(t)
+def _uniform_f32_run(mt, g, p, out, i, end, a, scale):
+    # a, scale: float32 (MXNet's float parameters) or float64 (double ones)
     while i < end:
-        k = i // nb
-        seg = min(end, (k + _U64(1)) * nb)
-        a = lo[k]
-        scale = hi[k] - a
-        while i < seg:
-            if p == _NS:
-                _c.twist(mt, g)
-                p = _U64(0)
-            n = min(_NS - p, seg - i)
-            for j in range(_U64(0), n):
-                out[i + j] = a + scale * _c.u01_f32(_c.temper(mt[g, p + j]))
-            i += n
-            p += n
+        if p == _NS:
+            _c.twist(mt, g)
+            p = _U64(0)
+        n = min(_NS - p, end - i)
+        for j in range(_U64(0), n):
+            out[i + j] = a + scale * _c.u01_f32(_c.temper(mt[g, p + j]))
+        i += n
+        p += n
     return p
 
 
 @njit(nogil=True)
-def _uniform_f64_chunk(mt, t, p, out, i, end, lo, hi, nb):
+def _uniform_f32_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
+    g = _U64(t)
+    while i < end:
+        k = i // nb
+        seg = min(end, (k + _U64(1)) * nb)
+        if p32:
+            a = _F32(lo[k])
+            p = _uniform_f32_run(mt, g, p, out, i, seg, a, _F32(hi[k]) - a)
+        else:
+            p = _uniform_f32_run(mt, g, p, out, i, seg, lo[k], hi[k] - lo[k])
+        i = seg
+    return p
+
+
+@njit(nogil=True)
+def _uniform_f64_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
     g = _U64(t)
     while i < end:
         k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
         a = lo[k]
-        scale = hi[k] - a
+        if p32:
+            scale = np.float64(_F32(hi[k]) - _F32(a))
+        else:
+            scale = hi[k] - a
         while i < seg:
             if p == _NS:
                 _c.twist(mt, g)
@@ -95,7 +111,17 @@ def _uniform_f64_chunk(mt, t, p, out, i, end, lo, hi, nb):
 
 
 @njit(nogil=True, error_model="numpy")
-def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb):
+def _polar_emit(out, i, ys, rs, c, s, m):
+    # s, m: float32 (float parameters) or float64 (double ones). Two loops:
+    # logf works in double (4 lanes), the rest in float32 (8 lanes).
+    for q in range(_U64(0), c):
+        rs[q] = _F32(-2.0) * _c.logf(rs[q]) / rs[q]
+    for q in range(_U64(0), c):
+        out[i + q] = ys[q] * np.sqrt(rs[q]) * s + m
+
+
+@njit(nogil=True, error_model="numpy")
+def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
     # The polar method's accept/reject is per generator, so work one state
     # block at a time in passes that each vectorise on their own: convert the
     # block to 2u-1, compute r2 per pair, keep the accepted pairs in order
@@ -114,8 +140,6 @@ def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb):
     while i < end:
         k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
-        m = loc[k]
-        s = sd[k]
         while i < seg:
             if p == _NS:
                 _c.twist(mt, g)
@@ -127,38 +151,58 @@ def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb):
                 _c.twist(mt, g)
                 y = two * _c.u01_f32(_c.temper(mt[g, 0])) - one
                 p = _U64(1)
-                z, good = _c.polar_f32(x, y)
-                if good:
-                    out[i] = z * s + m
-                    i += _U64(1)
-                continue
-            for j in range(_U64(0), nw):
-                v[j] = two * _c.u01_f32(_c.temper(mt[g, p + j])) - one
-            npair = nw >> _U64(1)
-            for j in range(_U64(0), npair):
-                x = v[_U64(2) * j]
-                y = v[_U64(2) * j + _U64(1)]
+                c = _U64(0)
                 q = x * x + y * y
-                r2[j] = q
-                ok[j] = _U64(1) if (q <= one and q != zero) else _U64(0)
-            need = seg - i
-            c = _U64(0)
-            j = _U64(0)
-            while j < npair and c < need:
-                ys[c] = v[_U64(2) * j + _U64(1)]   # overwritten if rejected
-                rs[c] = r2[j]
-                c += ok[j]
-                j += _U64(1)
-            p += _U64(2) * j
-            for q in range(_U64(0), c):
-                w = rs[q]
-                out[i + q] = ys[q] * np.sqrt(_F32(-2.0) * _c.logf(w) / w) * s + m
+                if q <= one and q != zero:
+                    ys[0] = y
+                    rs[0] = q
+                    c = _U64(1)
+            else:
+                c, j = _normal_f32_block(mt, g, p, nw, seg - i, v, r2, ok, ys, rs)
+                p += _U64(2) * j
+            if p32:
+                _polar_emit(out, i, ys, rs, c, _F32(sd[k]), _F32(loc[k]))
+            else:
+                _polar_emit(out, i, ys, rs, c, sd[k], loc[k])
             i += c
     return p
 
 
 @njit(nogil=True, error_model="numpy")
-def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb):
+def _normal_f32_block(mt, g, p, nw, need, v, r2, ok, ys, rs):
+    """Accepted (y, r2) of the pairs in words [p, p+nw) of row g, at most
+    `need` of them, in ys/rs: (count, pairs consumed)."""
+    two = _F32(2.0)
+    one = _F32(1.0)
+    zero = _F32(0.0)
+    for j in range(_U64(0), nw):
+        v[j] = two * _c.u01_f32(_c.temper(mt[g, p + j])) - one
+    npair = nw >> _U64(1)
+    for j in range(_U64(0), npair):
+        x = v[_U64(2) * j]
+        y = v[_U64(2) * j + _U64(1)]
+        q = x * x + y * y
+        r2[j] = q
+        ok[j] = _U64(1) if (q <= one and q != zero) else _U64(0)
+    c = _U64(0)
+    if need >= npair:
+        # every pair is needed: no early stop in the scalar pass
+        for j in range(_U64(0), npair):
+            ys[c] = v[_U64(2) * j + _U64(1)]   # overwritten if rejected
+            rs[c] = r2[j]
+            c += ok[j]
+        return c, npair
+    j = _U64(0)
+    while j < npair and c < need:
+        ys[c] = v[_U64(2) * j + _U64(1)]
+        rs[c] = r2[j]
+        c += ok[j]
+        j += _U64(1)
+    return c, j
+
+
+@njit(nogil=True, error_model="numpy")
+def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
     # As the float32 chunk, with four raw words per try: two per double.
     g = _U64(t)
     quarter = _c.NSTATE // 4
@@ -265,7 +309,9 @@ def _gamma_f32(mt, g, p, a, b):
             lhs = math.log(1.0 - np.float64(u))
             zd = np.float64(z)
             if lhs < 0.5 * zd * zd + np.float64(d) * (1.0 - np.float64(v) + math.log(np.float64(v))):
-                sample = _F32((d * v) * b)
+                # b is a float64 holding MXNet's float or double beta: the
+                # double product of two float32 values rounds like float32's
+                sample = _F32(np.float64(d * v) * b)
                 break
     if a < 1:
         u, p = _c.draw_f32(mt, g, p)
@@ -357,40 +403,40 @@ def _poisson_chunk(mt, t, p, out, i, end, lam, nb):
 # ---------------------------------------------------------------------------
 # drivers: one prange over the chunks. Written once, compiled twice.
 # ---------------------------------------------------------------------------
-def _uniform_f32(mt, pos, out, nthread, step, lo, hi, nb):
+def _uniform_f32(mt, pos, out, nthread, step, lo, hi, nb, p32):
     n = _U64(out.shape[0])
     for t in prange(nthread):
         s = _U64(t) * _U64(step)
         e = min(s + _U64(step), n)
         if s < e:
-            pos[t] = _uniform_f32_chunk(mt, t, pos[t], out, s, e, lo, hi, _U64(nb))
+            pos[t] = _uniform_f32_chunk(mt, t, pos[t], out, s, e, lo, hi, _U64(nb), p32)
 
 
-def _uniform_f64(mt, pos, out, nthread, step, lo, hi, nb):
+def _uniform_f64(mt, pos, out, nthread, step, lo, hi, nb, p32):
     n = _U64(out.shape[0])
     for t in prange(nthread):
         s = _U64(t) * _U64(step)
         e = min(s + _U64(step), n)
         if s < e:
-            pos[t] = _uniform_f64_chunk(mt, t, pos[t], out, s, e, lo, hi, _U64(nb))
+            pos[t] = _uniform_f64_chunk(mt, t, pos[t], out, s, e, lo, hi, _U64(nb), p32)
 
 
-def _normal_f32(mt, pos, out, nthread, step, loc, sd, nb):
+def _normal_f32(mt, pos, out, nthread, step, loc, sd, nb, p32):
     n = _U64(out.shape[0])
     for t in prange(nthread):
         s = _U64(t) * _U64(step)
         e = min(s + _U64(step), n)
         if s < e:
-            pos[t] = _normal_f32_chunk(mt, t, pos[t], out, s, e, loc, sd, _U64(nb))
+            pos[t] = _normal_f32_chunk(mt, t, pos[t], out, s, e, loc, sd, _U64(nb), p32)
 
 
-def _normal_f64(mt, pos, out, nthread, step, loc, sd, nb):
+def _normal_f64(mt, pos, out, nthread, step, loc, sd, nb, p32):
     n = _U64(out.shape[0])
     for t in prange(nthread):
         s = _U64(t) * _U64(step)
         e = min(s + _U64(step), n)
         if s < e:
-            pos[t] = _normal_f64_chunk(mt, t, pos[t], out, s, e, loc, sd, _U64(nb))
+            pos[t] = _normal_f64_chunk(mt, t, pos[t], out, s, e, loc, sd, _U64(nb), p32)
 
 
 def _randint(mt, pos, out, nthread, step, low, span, nb):

@@ -314,7 +314,7 @@ def check_out(out, name, kinds):
         raise TypeError(f"{name}: out must be a numpy array or a CUDA device array, "
                         f"got {type(out).__name__}")
     if np.dtype(out.dtype) not in kinds:
-        allowed = ", ".join(np.dtype(k).name for k in kinds)
+        allowed = ", ".join(sorted(k.name for k in kinds))
         raise TypeError(f"{name}: out dtype must be one of {allowed}, got {out.dtype}")
     if not out.flags["C_CONTIGUOUS"]:
         raise ValueError(f"{name}: out must be C-contiguous")
@@ -323,8 +323,6 @@ def check_out(out, name, kinds):
 
 def fill(pool, out, kernel, *args):
     """Run sampler `kernel` (with the CPU argument list) into device array `out`."""
-    from mxnb._rng.pool import plan
-
     flat = out.reshape(out.size)
     n = flat.shape[0]
     if n == 0:
@@ -336,6 +334,13 @@ def fill(pool, out, kernel, *args):
         getattr(pool, "_fill")(host, host, kernel, *_f16_via(kernel), *args)
         flat.copy_to_device(host)
         return
+    with pool._lock:
+        _launch(pool, flat, dt, kernel, n, args)
+
+
+def _launch(pool, flat, dt, kernel, n, args):
+    from mxnb._rng.pool import plan
+
     d_mt, d_pos = push_state(pool)
     nthread, step = plan(n)
     blocks = (nthread + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK
@@ -344,19 +349,19 @@ def fill(pool, out, kernel, *args):
         low, span, _ = args
         randint_k[launch](d_mt, d_pos, flat, nthread, step, low, span)
         return
-    p0, p1, nb = args
+    p0, p1, nb, p32 = args               # float64 arrays; p32: they hold floats
     if kernel == "uniform":
-        a = p0
-        b = (p1 - p0).astype(p0.dtype)      # (hi - lo) in the parameters' type
+        # MXNet computes (hi - lo) in the parameters' type
+        b = (p1.astype(np.float32) - p0.astype(np.float32)).astype(np.float64) if p32 \
+            else p1 - p0
     else:
-        a, b = p0, p1
-    c32 = dt == np.float32 and a.dtype == np.float32
-    if c32:
-        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step, a, b, nb)
+        b = p1
+    if dt == np.float32 and p32:
+        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step,
+                                         p0.astype(np.float32), b.astype(np.float32), nb)
     else:
-        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step,
-                                         a.astype(np.float64), b.astype(np.float64),
-                                         nb, dt == np.float64)
+        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step, p0, b, nb,
+                                         dt == np.float64)
 
 
 def _f16_via(kernel):

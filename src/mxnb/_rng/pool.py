@@ -17,7 +17,9 @@ CPU context; a GPU pool for gpu(k) uses device_id=k.
 
 This module imports no numba; the kernels are imported on the first draw.
 """
+import functools
 import os
+import threading
 
 import numpy as np
 
@@ -26,6 +28,13 @@ MIN_PER_CHUNK = 64           # ... kMinNumRandomPerThread
 _NSTATE = 624
 _PAR_MIN = 32768             # elements x cost from which the parallel kernel pays
 _COST = {"uniform_f32": 2, "uniform_f64": 3}   # everything else: 8
+
+
+_FORKED = []    # non-empty in a forked child: OpenMP there must not be used
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _FORKED.append(True))
 
 
 def plan(n):
@@ -41,39 +50,44 @@ def plan(n):
 
 
 def _kname(kernel, dtype):
-    if kernel in ("uniform", "normal"):
-        return kernel + ("_f64" if dtype == np.float64 else "_f32")
+    if kernel == "uniform" or kernel == "normal":
+        return kernel + ("_f64" if dtype.char == "d" else "_f32")
     return kernel
 
 
+_K = []
+
+
 def _kernels():
-    from mxnb._rng import cpu_kernels
-    return cpu_kernels
+    if not _K:
+        from mxnb._rng import cpu_kernels
+        _K.append(cpu_kernels)
+    return _K[0]
 
 
 def _flat_out(out, name, kinds):
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{name}: out must be a numpy.ndarray, got {type(out).__name__}")
     if out.dtype not in kinds:
-        allowed = ", ".join(np.dtype(k).name for k in kinds)
+        allowed = ", ".join(sorted(k.name for k in kinds))
         raise TypeError(f"{name}: out dtype must be one of {allowed}, got {out.dtype}")
-    if not out.flags.c_contiguous:
+    flags = out.flags
+    if not flags.c_contiguous:
         raise ValueError(f"{name}: out must be C-contiguous")
-    if not out.flags.writeable:
+    if not flags.writeable:
         raise ValueError(f"{name}: out is read-only")
-    return out.reshape(-1)
+    return out if out.ndim == 1 else out.reshape(-1)
 
 
 def _param_array(x, name, what):
+    """(float64 copy, whether it holds MXNet floats rather than doubles)."""
     a = np.asarray(x)
-    if a.dtype.kind != "f":
-        if a.dtype.kind in "iub":
-            a = a.astype(np.float32)
-        else:
-            raise TypeError(f"{name}: {what} must be a float array, got {a.dtype}")
-    if a.dtype == np.float16:
-        a = a.astype(np.float32)
-    return np.ascontiguousarray(a.reshape(-1))
+    if a.dtype.kind not in "fiub":
+        raise TypeError(f"{name}: {what} must be a float array, got {a.dtype}")
+    if a.dtype != np.float64:
+        # float16 and integers are widened to float32 first (not MXNet's half_t math)
+        return np.ascontiguousarray(a.astype(np.float32).reshape(-1), np.float64), True
+    return np.ascontiguousarray(a.reshape(-1)), False
 
 
 def _scalar(x, name, what):
@@ -85,8 +99,17 @@ def _scalar(x, name, what):
     return np.float32(v)
 
 
-_FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-_INTS = (np.dtype(np.int32), np.dtype(np.int64))
+@functools.lru_cache(maxsize=256)
+def _arr(v):
+    """A scalar parameter (already a float32) as the kernels' float64 array.
+
+    Cached: the kernels only read it, and most calls repeat a few values."""
+    return np.array([v], np.float64)
+
+
+_FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))
+_INTS = frozenset(map(np.dtype, (np.int32, np.int64)))
+_F32_64 = frozenset(map(np.dtype, (np.float32, np.float64)))
 
 
 class GeneratorPool:
@@ -108,6 +131,8 @@ class GeneratorPool:
             raise ValueError(f"GeneratorPool: target must be 'cpu' or 'cuda', got {target!r}")
         self.target = target
         self.parallel = parallel   # None: choose by size; True/False: force
+        # the kernels release the GIL; draws from one pool must not interleave
+        self._lock = threading.RLock()
         self._mt = self._pos = self._mt1 = self._pos1 = None
         self._dev = None           # device mirror of the pool (cuda target)
         self.seed(seed, device_id)
@@ -154,16 +179,21 @@ class GeneratorPool:
 
     def raw(self, n, generator=0):
         """The next n raw 32-bit words of one generator (-1: the single one)."""
-        mt, pos = self._state()
-        out = np.empty(n, np.uint32)
-        if generator == -1:
-            _kernels().raw_words(self._mt1, self._pos1, 0, out)
-        else:
-            _kernels().raw_words(mt, pos, generator, out)
+        if not -1 <= generator < NUM_STATES:
+            raise ValueError(f"raw: generator must be -1 or in [0, {NUM_STATES}), got {generator}")
+        out = np.empty(int(n), np.uint32)
+        with self._lock:
+            mt, pos = self._state()
+            if generator == -1:
+                _kernels().raw_words(self._mt1, self._pos1, 0, out)
+            else:
+                _kernels().raw_words(mt, pos, generator, out)
         return out
 
     # -- plumbing ------------------------------------------------------------
     def _use_parallel(self, n, name):
+        if _FORKED:
+            return False
         if self.parallel is not None:
             return bool(self.parallel)
         if n * _COST.get(name, 8) < _PAR_MIN or os.environ.get("MXNB_NUM_THREADS") == "1":
@@ -175,21 +205,22 @@ class GeneratorPool:
         n = flat.shape[0]
         if n == 0:
             return
-        if self.target == "cuda":
-            from mxnb._rng import cuda_kernels
-            cuda_kernels.pull_state(self)
-        mt, pos = self._state()
         nthread, step = plan(n)
         ser, par = _kernels().DRIVERS[name]
         fn = par if self._use_parallel(n, name) else ser
-        fn(mt, pos, flat, nthread, step, *args)
+        with self._lock:
+            if self.target == "cuda":
+                from mxnb._rng import cuda_kernels
+                cuda_kernels.pull_state(self)
+            mt, pos = self._state()
+            fn(mt, pos, flat, nthread, step, *args)
 
     def _fill(self, out, flat, kernel, f16_via, *args):
         """Run `kernel` into `flat`; float16 goes through an `f16_via` buffer."""
         if self.target == "cuda" and not isinstance(out, np.ndarray):
             from mxnb._rng import cuda_kernels
             return cuda_kernels.fill(self, out, kernel, *args)
-        if flat.dtype == np.float16:
+        if flat.dtype.char == "e":
             tmp = np.empty(flat.shape, f16_via)
             self._run(_kname(kernel, tmp.dtype), tmp, *args)
             # MXNet's half_t(double) converts through float
@@ -204,7 +235,10 @@ class GeneratorPool:
         return _flat_out(out, name, kinds)
 
     def _params(self, name, flat, *arrays):
-        arrs = [_param_array(a, name, what) for what, a in arrays]
+        """Per-parameter arrays as float64, samples per parameter, and p32."""
+        conv = [_param_array(a, name, what) for what, a in arrays]
+        arrs = [a for a, _ in conv]
+        p32 = all(f for _, f in conv)
         npar = arrs[0].shape[0]
         for a in arrs[1:]:
             if a.shape[0] != npar:
@@ -214,7 +248,7 @@ class GeneratorPool:
         if n and (npar == 0 or n % npar):
             raise ValueError(f"{name}: out has {n} elements, not a multiple of the "
                              f"{npar} parameters")
-        return arrs, max(n // max(npar, 1), 1)
+        return arrs, max(n // max(npar, 1), 1), p32
 
     # -- the parallel pool: scalar parameters ---------------------------------
     def uniform(self, out, low=0.0, high=1.0):
@@ -224,8 +258,8 @@ class GeneratorPool:
         if not hi >= lo:
             raise ValueError("low must be less or equal to high in uniform distribution"
                              f" (low={low}, high={high})")
-        self._fill(out, flat, "uniform", np.float64,
-                   np.array([lo]), np.array([hi]), max(flat.shape[0], 1))
+        self._fill(out, flat, "uniform", np.float64, _arr(lo), _arr(hi),
+                   max(flat.shape[0], 1), True)
 
     def normal(self, out, loc=0.0, scale=1.0):
         """Fill `out` (float16/32/64) with N(loc, scale**2) as `mx.nd.random.normal`."""
@@ -233,8 +267,8 @@ class GeneratorPool:
         m, s = _scalar(loc, "normal", "loc"), _scalar(scale, "normal", "scale")
         if not s > 0:
             raise ValueError(f"scale parameter in gaussian has to be positive (scale={scale})")
-        self._fill(out, flat, "normal", np.float64,
-                   np.array([m]), np.array([s]), max(flat.shape[0], 1))
+        self._fill(out, flat, "normal", np.float64, _arr(m), _arr(s),
+                   max(flat.shape[0], 1), True)
 
     def randint(self, out, low, high):
         """Fill `out` (int32/int64) with integers in [low, high)."""
@@ -259,7 +293,7 @@ class GeneratorPool:
         if not lam > 0:
             raise ValueError("lambda parameter in exponential distribution has to be "
                              f"positive (lam={lam})")
-        self._exp(out, flat, np.array([lam]))
+        self._exp(out, flat, _arr(lam))
 
     def gamma(self, out, alpha=1.0, beta=1.0):
         """Fill `out` with Gamma(shape alpha, scale beta)."""
@@ -271,7 +305,7 @@ class GeneratorPool:
             raise ValueError(f"beta parameter in gamma distribution has to be positive (beta={beta})")
         if not np.isfinite(a):
             raise ValueError(f"gamma: alpha must be finite (alpha={alpha})")
-        self._gam(out, flat, np.array([a]), np.array([b]))
+        self._gam(out, flat, _arr(a), _arr(b))
 
     def poisson(self, out, lam=1.0):
         """Fill `out` (float16/32/64, as MXNet) with Poisson(lam) counts."""
@@ -280,7 +314,7 @@ class GeneratorPool:
         if not lam >= 0:
             raise ValueError("lambda parameter in poisson distribution has to be "
                              f"non-negative (lam={lam})")
-        self._poi(out, flat, np.array([lam]))
+        self._poi(out, flat, _arr(lam))
 
     # -- the parallel pool: one batch per parameter element (`_sample_*`) ------
     def uniform_params(self, out, low, high):
@@ -290,19 +324,19 @@ class GeneratorPool:
         out (2, 5) for low, high of shape (2,). No check low <= high, as MXNet.
         """
         flat = self._prep("uniform_params", out, _FLOATS)
-        (lo, hi), nb = self._params("uniform_params", flat, ("low", low), ("high", high))
-        self._fill(out, flat, "uniform", np.float64, lo, hi, nb)
+        (lo, hi), nb, p32 = self._params("uniform_params", flat, ("low", low), ("high", high))
+        self._fill(out, flat, "uniform", np.float64, lo, hi, nb, p32)
 
     def normal_params(self, out, loc, scale):
         """`_sample_normal`: out.size // loc.size samples per (loc, scale)."""
         flat = self._prep("normal_params", out, _FLOATS)
-        (m, s), nb = self._params("normal_params", flat, ("loc", loc), ("scale", scale))
-        self._fill(out, flat, "normal", np.float64, m, s, nb)
+        (m, s), nb, p32 = self._params("normal_params", flat, ("loc", loc), ("scale", scale))
+        self._fill(out, flat, "normal", np.float64, m, s, nb, p32)
 
     def exponential_params(self, out, lam):
         """`_sample_exponential`: out.size // lam.size samples per rate."""
         flat = self._prep("exponential_params", out, _FLOATS)
-        (lam,), nb = self._params("exponential_params", flat, ("lam", lam))
+        (lam,), nb, _ = self._params("exponential_params", flat, ("lam", lam))
         self._exp(out, flat, lam, nb)
 
     def gamma_params(self, out, alpha, beta):
@@ -311,7 +345,7 @@ class GeneratorPool:
         Raises ValueError for alpha < 0, inf or NaN, where MXNet loops forever.
         """
         flat = self._prep("gamma_params", out, _FLOATS)
-        (a, b), nb = self._params("gamma_params", flat, ("alpha", alpha), ("beta", beta))
+        (a, b), nb, _ = self._params("gamma_params", flat, ("alpha", alpha), ("beta", beta))
         if a.size and not (np.all(a >= 0) and np.all(np.isfinite(a))):
             raise ValueError("gamma_params: alpha must be finite and >= 0")
         self._gam(out, flat, a, b, nb)
@@ -319,7 +353,7 @@ class GeneratorPool:
     def poisson_params(self, out, lam):
         """`_sample_poisson`: out.size // lam.size samples per rate."""
         flat = self._prep("poisson_params", out, _FLOATS)
-        (lam,), nb = self._params("poisson_params", flat, ("lam", lam))
+        (lam,), nb, _ = self._params("poisson_params", flat, ("lam", lam))
         self._poi(out, flat, lam, nb)
 
     def _exp(self, out, flat, lam, nb=None):
@@ -339,8 +373,9 @@ class GeneratorPool:
     # -- the single generator -------------------------------------------------
     def multinomial(self, out, probs, logp=None):
         """`_sample_multinomial`: out (k, m) category indices drawn from each row
-        of probs (k, n); logp (k, m) float32, if given, gets log(prob) of each
-        draw (MXNet's get_prob=True). Draws from the single generator.
+        of probs (k, n); logp (k, m), if given, gets float32 log(prob) of each
+        draw (MXNet's get_prob=True, whose output has the dtype of probs).
+        Draws from the single generator.
         """
         probs = np.asarray(probs)
         if probs.dtype not in (np.float32, np.float64):
@@ -350,15 +385,16 @@ class GeneratorPool:
         for arr, name in ((out, "out"), (logp, "logp")):
             if arr is None:
                 continue
-            _flat_out(arr, "multinomial", _INTS + _FLOATS[1:] if name == "out" else _FLOATS[1:2])
+            _flat_out(arr, "multinomial", _INTS | _F32_64 if name == "out" else _F32_64)
             if arr.ndim != 2 or arr.shape[0] != probs.shape[0]:
                 raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), got {arr.shape}")
         if logp is not None and logp.shape != out.shape:
             raise ValueError("multinomial: logp must have the shape of out")
         probs = np.ascontiguousarray(probs)
-        self._state()
         lp = logp if logp is not None else np.empty((1, 1), np.float32)
-        _kernels().multinomial(self._mt1, self._pos1, probs, out, lp, logp is not None)
+        with self._lock:
+            self._state()
+            _kernels().multinomial(self._mt1, self._pos1, probs, out, lp, logp is not None)
 
     def shuffle_index(self, n, ndim=2):
         """The row permutation `mx.nd.random.shuffle` applies to an array with n
@@ -371,6 +407,7 @@ class GeneratorPool:
             raise ValueError(f"shuffle_index: n must be in [0, 2**32], got {n}")
         perm = np.arange(n, dtype=np.int64)
         if n > 1:
-            self._state()
-            _kernels().shuffle_perm(self._mt1, self._pos1, perm, ndim == 1)
+            with self._lock:
+                self._state()
+                _kernels().shuffle_perm(self._mt1, self._pos1, perm, ndim == 1)
         return perm
