@@ -14,3 +14,4 @@ from .io import load, load_frombuffer, save  # noqa: F401
 __all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "save", "load",
            "load_frombuffer"] + list(_op_names)
+from . import random  # noqa: E402,F401  (mx.nd.random)
