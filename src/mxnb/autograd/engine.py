@@ -153,8 +153,12 @@ def run(heads, head_grads, variables, create_graph, retain_graph, train_mode):
             grads[key] = g
         elif create_graph:
             grads[key] = grad_ops.add(old, g)
-        else:
+        elif isinstance(old, np.ndarray):
             grads[key] = old + g
+        else:
+            from ..kernels import cuda_launch
+
+            grads[key] = cuda_launch.add_raw(old, g)
 
     for h, hg in zip(heads, head_grads):
         k = _key(h)
@@ -215,6 +219,11 @@ def _node_grads(node, dys, create_graph, NDArray, grad_ops):
         if create_graph:
             return res
         return [None if r is None else r._data for r in res]
-    dys = [d if d is not None else np.zeros_like(o) for d, o in zip(dys, node.outs)]
     ins = [x._data for x in node.inputs]
+    ctx = node.inputs[0]._ctx
+    if ctx.device_typeid == 2:
+        from ..kernels import cuda_launch
+
+        return cuda_launch.backward(ctx, op, dys, ins, node.outs, node.attrs)
+    dys = [d if d is not None else np.zeros_like(o) for d, o in zip(dys, node.outs)]
     return op.backward(op, dys, ins, node.outs, node.attrs)
