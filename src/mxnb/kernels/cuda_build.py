@@ -177,7 +177,10 @@ _plain = {}
 
 
 def plain(name, dtype, out_dtype=None):
-    """A kernel with no op bound (fill, add, sum_to, where, cast, strided_copy) for a dtype."""
+    """A kernel with no op bound (fill, add, sum_to, where, cast, strided_copy) for a dtype.
+
+    `out_dtype` is the output dtype of `cast`, and the condition's dtype of `where`.
+    """
     dtype = np.dtype(dtype)
     out_dtype = dtype if out_dtype is None else np.dtype(out_dtype)
     key = (name, dtype.char, out_dtype.char)
@@ -194,7 +197,9 @@ def plain(name, dtype, out_dtype=None):
                 LOAD = _cast_fn(np.float32, "load")  # ints reach float16 through float32
         acc = acc_type(dtype)
         bind = {"T": T, "LOAD": LOAD, "STORE": _cast_fn(out_dtype.type, "store"),
-                "ACC": _cast_fn(acc, "acc"), "ZERO": out_dtype.type(0)}
+                "ACC": _cast_fn(acc, "acc"),
+                # float16 conditions compare in float32 (else the test promotes to double)
+                "COND": _cast_fn(np.float32, "load") if out_dtype == _F16 else _IDENT}
         tag = f"{name}_cuda_{dtype.name}_{out_dtype.name}"
         k = _plain[key] = _make(template, f"{tag}_{_source_hash(template)}", bind)
     return k

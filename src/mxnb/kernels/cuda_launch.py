@@ -284,7 +284,7 @@ def _where_inner(c, x):
 def _where_fwd(op, ins, outs, attrs):
     c, x, y = ins
     out = outs[0]
-    launch(plain("where", x.dtype), out.size, _flat(c), _flat(x), _flat(y), _flat(out),
+    launch(plain("where", x.dtype, c.dtype), out.size, _flat(c), _flat(x), _flat(y), _flat(out),
            _where_inner(c, x))
 
 
@@ -292,7 +292,7 @@ def _where_bwd(op, dys, ins, outs, attrs):
     c, x, _ = ins
     dy = dys[0]
     dx, dyy = empty(dy.shape, dy.dtype), empty(dy.shape, dy.dtype)
-    launch(plain("where_bwd", dy.dtype), dy.size, _flat(dy), _flat(c), _flat(dx), _flat(dyy),
+    launch(plain("where_bwd", dy.dtype, c.dtype), dy.size, _flat(dy), _flat(c), _flat(dx), _flat(dyy),
            _where_inner(c, x))
     return [None, dx, dyy]
 

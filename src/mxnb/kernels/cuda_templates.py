@@ -11,7 +11,7 @@ that still stride). Buffers are 1-D C-contiguous device arrays; broadcasting
 uses the 4-d compaction plan of `bcast.py` (element strides, 0 on broadcast
 dims), decoded per element, as CUDA threads have no chunk to amortise it over.
 """
-# ruff: noqa: F821  (F, G, GA, GB, T, LOAD, STORE, ACC, ZERO, cuda are bound by the builder)
+# ruff: noqa: F821  (F, G, GA, GB, T, LOAD, STORE, ACC, COND, cuda are bound by the builder)
 
 
 def unary0(x, out, p0, p1):
@@ -165,18 +165,18 @@ def sum_to(g, out, dims, so, sg):
 def where(c, x, y, out, inner):
     """out = x where c != 0 else y; c has one entry per `inner` elements (1: same shape)"""
     for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        out[i] = x[i] if c[i // inner] != 0 else y[i]
+        out[i] = x[i] if COND(c[i // inner]) != 0 else y[i]
 
 
 def where_bwd(dy, c, dx, dyy, inner):
     """Split dy between x and y by the condition."""
     for i in range(cuda.grid(1), dy.shape[0], cuda.gridsize(1)):
         g = dy[i]
-        if c[i // inner] != 0:
+        if COND(c[i // inner]) != 0:
             dx[i] = g
-            dyy[i] = ZERO
+            dyy[i] = 0  # an int literal: NVVM rejects a float16 constant here
         else:
-            dx[i] = ZERO
+            dx[i] = 0
             dyy[i] = g
 
 
