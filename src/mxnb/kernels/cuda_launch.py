@@ -27,7 +27,7 @@ from .cuda_build import SIMULATOR, config, cuda, launch, plain  # noqa: F401
 
 __all__ = ["empty", "zeros", "full", "to_device", "to_host", "unary", "unary_bwd", "binary",
            "binary_bwd", "sum_to", "add_raw", "write", "forward", "backward", "host_fallback",
-           "host_backward", "getitem", "setitem", "device", "config"]
+           "host_backward", "getitem", "setitem", "device", "config", "synchronize"]
 
 _UNARY = ("unary0", "unary1", "unary2")
 _UNARY_BWD = ("unary0_bwd", "unary1_bwd", "unary2_bwd")
@@ -94,6 +94,11 @@ def to_device(host, ctx=None):
 def to_host(d):
     """A NumPy copy of a device array."""
     return d.copy_to_host()
+
+
+def synchronize():
+    """Wait for every kernel and copy launched so far (launches are asynchronous on a GPU)."""
+    cuda.synchronize()
 
 
 # ---------------------------------------------------------------- elementwise ops

@@ -8,7 +8,8 @@ whose compute type is float32 (a Python float literal in an op's scalar
 function promotes the whole expression).
 
     python -m mxnb.kernels.cuda_ptx                 # float32, every kernel
-    python -m mxnb.kernels.cuda_ptx --dtypes all    # every dtype (slow: ~0.3 s a kernel)
+    python -m mxnb.kernels.cuda_ptx --dtypes all    # every dtype (slow: ~0.5 s a kernel)
+    python -m mxnb.kernels.cuda_ptx --dtypes sample # float32 all, a sample in other dtypes
     python -m mxnb.kernels.cuda_ptx --shard 0/2     # half of them, for parallel runs
 
 Exit status: 0 all good, 1 a kernel failed or computes float32 in float64,
@@ -24,6 +25,10 @@ import numpy as np
 
 SKIP = 77
 DTYPES = ("float32", "float64", "float16", "int32", "int64", "int8", "uint8")
+# --dtypes sample: every kernel in float32, and these in the other dtypes (each dtype has its
+# own load/store and compute-type path; the templates and math names are shared).
+SAMPLE_OPS = ("exp", "round", "clip", "broadcast_mod", "_rdiv_scalar")
+SAMPLE_PLAIN = ("fill", "sum_to", "where", "where_bwd", "cast")
 _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f64)"
                   r"[a-z]+(?:\.[a-z0-9]+)*\.f64\b.*$", re.M)
 # libdevice's sinf/cosf/tanf reduce huge arguments with an int64 -> double product by
@@ -56,6 +61,10 @@ def _no_device(cc):
 
 def jobs(dtypes):
     """(name, kernel factory, argument types, compute-is-float32) for every kernel to check."""
+    if dtypes == "sample":
+        rest = [j for j in jobs(tuple(d for d in DTYPES if d != "float32"))
+                if j[0].split("/")[0] in SAMPLE_OPS + SAMPLE_PLAIN]
+        return jobs(("float32",)) + rest
     from numba import from_dtype, types
 
     from ..ops import OPS
@@ -145,7 +154,8 @@ def main(argv=None):
     if not nvvm_available():
         print("cuda_ptx: NVVM is not available (or NUMBA_ENABLE_CUDASIM=1): nothing checked")
         return SKIP
-    dtypes = DTYPES if a.dtypes == "all" else tuple(a.dtypes.split(","))
+    dtypes = DTYPES if a.dtypes == "all" else "sample" if a.dtypes == "sample" else \
+        tuple(a.dtypes.split(","))
     cc = tuple(int(x) for x in a.cc.split("."))
     shard = tuple(int(x) for x in a.shard.split("/"))
     t = time.perf_counter()

@@ -153,7 +153,12 @@ def full_like(data, fill_value, **kwargs):
 
 
 def waitall():
-    """No-op: mxnb runs eagerly (kept for MXNet code)."""
+    """Wait for all pending GPU work (CPU ops run eagerly): what MXNet code times with."""
+    import sys
+
+    launch = sys.modules.get("mxnb.kernels.cuda_launch")
+    if launch is not None:  # a GPU was used: kernel launches are asynchronous
+        launch.synchronize()
 
 
 def _transfer(src, ctx):
