@@ -190,7 +190,7 @@ def compile_cpu(template, qualname, bindings, parallel):
 
 def elementwise_kernel(op, direction, template, variant, dtype):
     """The compiled kernel for an elementwise op; built on first use, then a dict lookup."""
-    key = (op.name, direction, template.__name__, variant, dtype.char)
+    key = (op.kernel_name, direction, template.__name__, variant, dtype.char)
     k = _kernels.get(key)
     if k is not None:
         return k
@@ -203,7 +203,7 @@ def elementwise_kernel(op, direction, template, variant, dtype):
 
 
 def _build_elementwise(op, direction, template, variant, dtype):
-    tag = f"{op.name.strip('_')}_{direction}_{template.__name__}_{variant}_{dtype.name}"
+    tag = f"{op.kernel_name.strip('_')}_{direction}_{template.__name__}_{variant}_{dtype.name}"
     fns = {"F": op.fwd} if direction == "fwd" else (
         {"GA": op.bwd[0], "GB": op.bwd[1]} if isinstance(op.bwd, tuple) else {"G": op.bwd})
     if variant == "cuda":

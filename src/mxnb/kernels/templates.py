@@ -145,14 +145,9 @@ def binary_bcast_bwd(dy, a, b, y, da, db, dims, sa, sb):
             dbv[j] = STORE(GB(g, u, v, w))
 
 
-def where(c, x, y, out):
-    """out = x where c != 0 else y, same shapes"""
-    for i in prange(x.shape[0]):
-        out[i] = x[i] if c[i] != 0 else y[i]
-
-
 def where_rows(c, x, y, out, inner):
-    """where() with a 1-D condition selecting whole rows of x/y"""
+    """out = x where the mask c is set, else y; c has one entry per row of `inner` elements
+    (inner = 1 when the condition has x's shape)."""
     for r in prange(c.shape[0]):
         take = c[r] != 0
         base = r * inner
@@ -160,7 +155,7 @@ def where_rows(c, x, y, out, inner):
             out[base + j] = x[base + j] if take else y[base + j]
 
 
-def where_bwd(dy, c, dx, dyy, inner):
+def where_bwd(dy, c, dx, dyy, inner):  # noqa: D103
     """Split dy between x and y by the condition (inner=1 for a same-shape condition)."""
     for r in prange(c.shape[0]):
         take = c[r] != 0

@@ -13,7 +13,13 @@ from ..base import MXNetError
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
 from ..ops.views import check_size, getitem_shape, infer_reshape, normalize_key
+from ..ops import elemwise as _elemwise
 from .ndarray import NDArray
+
+_elemwise.NDArray = NDArray
+_elemwise._record = _record
+_elemwise._state = _state
+_fast_call = _elemwise.fast_call
 
 __all__ = []
 _REQUIRED = None
@@ -29,7 +35,18 @@ def _make(op):
     attr_names = tuple(a for a, _ in op.attrs)
     defaults = dict(op.attrs)
 
-    if n_in == 1 and not attr_names:
+    if n_in == 1 and not attr_names and op.kind == "unary":
+        def fn(data=None, out=None, name=None, **kwargs):
+            if out is None and data.__class__ is NDArray and not kwargs:
+                r = _fast_call(op, [data], defaults, 0.0)
+                if r is not None:
+                    return r
+            if kwargs:
+                raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")
+            if not isinstance(data, NDArray):
+                raise _bad("data", data)
+            return invoke(op, [data], defaults, out)
+    elif n_in == 1 and not attr_names:
         def fn(data=None, out=None, name=None, **kwargs):
             if kwargs:
                 raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")

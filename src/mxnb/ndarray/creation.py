@@ -127,7 +127,7 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
         raise MXNetError(f"Range does not support step=0, received {step}")
     n = int(math.ceil((stop - start) / step))
     if n <= 0:
-        raise MXNetError(f"Invalid range (start, stop, step) = ({start},{stop},{step})")
+        raise MXNetError(f"Invalid range (start, stop, step) = ({_g(start)},{_g(stop)},{_g(step)})")
     if repeat < 1:
         raise MXNetError(f"arange: repeat must be at least 1, got {repeat}")
     dt = normalize_dtype(dtype)
@@ -136,6 +136,10 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
         vals = ct(start) + np.arange(n).astype(ct) * ct(step)
     host = np.ascontiguousarray(np.repeat(vals, int(repeat)).astype(dt))
     return _place(host, _ctx(ctx))
+
+
+def _g(v):
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def zeros_like(data, **kwargs):

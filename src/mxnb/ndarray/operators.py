@@ -12,7 +12,12 @@ from ..base import MXNetError, numeric_types
 from ..ops import OPS
 from ..ops.invoke import invoke
 from ..ops.views import normalize_key
+from ..ops.elemwise import fast_call
 from .ndarray import NDArray
+
+_EMPTY = {}
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def as_operand(other, like):
@@ -31,9 +36,24 @@ def as_operand(other, like):
 
 def _binop(array_op, scalar_op, rscalar_op=None):
     aop, sop = OPS[array_op], OPS[scalar_op]
+
     rop = OPS[rscalar_op] if rscalar_op else sop
 
     def forward(self, other):
+        if other.__class__ is NDArray:
+            if (self._data.shape == other._data.shape and self._data.dtype == other._data.dtype
+                    and self._ctx == other._ctx):
+                r = fast_call(aop, [self, other], _EMPTY, 0.0)
+                if r is not None:
+                    return r
+            return invoke(aop, [self, other], {})
+        if other.__class__ in (float, int):
+            d = self._data.dtype
+            if d == _F32 or d == _F64:
+                r = fast_call(sop, [self], {"scalar": other}, float(d.type(other)))
+                if r is not None:
+                    return r
+            return invoke(sop, [self], {"scalar": other})
         if isinstance(other, NDArray):
             return invoke(aop, [self, other], {})
         other = as_operand(other, self)

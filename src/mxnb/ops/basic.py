@@ -177,22 +177,41 @@ def _where_infer(op, inputs, attrs):
     return [(x.shape, np.dtype(x.dtype))]
 
 
-def _mask(c, x):
-    m = c != 0
-    return m if c.shape == x.shape else m.reshape((-1,) + (1,) * (x.ndim - 1))
+def _mask(c):
+    """The condition as a uint8 0/1 mask, so one kernel per data dtype serves any condition."""
+    return np.not_equal(c, 0).reshape(-1).view(np.uint8)
+
+
+def _launch_where(tname, n, dtype, *args):
+    from ..kernels import builder, templates
+
+    t = getattr(templates, tname)
+    ser = builder.plain_kernel(t, "ser", dtype)
+    if builder.use_parallel(n, 1):
+        builder.run_parallel(builder.plain_kernel(t, "par", dtype), ser, *args)
+    else:
+        ser(*args)
+
+
+def _flat(a):
+    return a.reshape(-1).view(np.uint16) if a.dtype == np.float16 else a.reshape(-1)
 
 
 def _where_fwd(op, ins, outs, attrs):
     c, x, y = ins
-    np.copyto(outs[0], np.where(_mask(c, x), x, y))
+    inner = 1 if c.shape == x.shape else x.size // max(c.shape[0], 1)
+    _launch_where("where_rows", x.size, x.dtype, _mask(c), _flat(x), _flat(y), _flat(outs[0]),
+                  inner)
 
 
 def _where_bwd(op, dys, ins, outs, attrs):
     c, x, _ = ins
-    m = _mask(c, x)
     dy = dys[0]
-    zero = np.zeros((), dy.dtype)
-    return [None, np.where(m, dy, zero), np.where(m, zero, dy)]
+    dx, dyy = np.empty_like(dy), np.empty_like(dy)
+    inner = 1 if c.shape == x.shape else x.size // max(c.shape[0], 1)
+    _launch_where("where_bwd", x.size, x.dtype, _flat(dy), _mask(c), _flat(dx), _flat(dyy),
+                  inner)
+    return [None, dx, dyy]
 
 
 def _where_vjp(op, dys, ins, outs, attrs):

@@ -8,37 +8,85 @@ and the engine sums gradients back to the input shapes.
 """
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, settings
 from ..kernels import bcast
 from .registry import Op, fmt_shape, register, same_dtype
 
-_B = []  # kernels.builder, imported on the first launch (it imports numba)
+NDArray = None  # set by ndarray._api once the class exists (ops must not import ndarray)
+_record = None
+
+_B = []  # [builder, templates], imported on the first launch (the builder imports numba)
 _FLOAT16 = np.dtype(np.float16)
+_kernels = {}  # (op, direction, template, parallel?, dtype char) -> compiled kernel
 
 
-def _builder():
+def _load():
     if not _B:
-        from ..kernels import builder
+        from ..kernels import builder, templates
 
-        _B.append(builder)
-    return _B[0]
-
-
-def _tmpl(name):
-    from ..kernels import templates
-
-    return getattr(templates, name)
+        _B[:] = [builder, templates]
+    return _B
 
 
 def launch(op, direction, tname, n, dtype, *args):
     """Run one elementwise kernel over `n` elements, serial or parallel by size and cost."""
-    b = _B[0] if _B else _builder()
-    t = _tmpl(tname)
-    if b.use_parallel(n, op.cost):
-        b.run_parallel(b.elementwise_kernel(op, direction, t, "par", dtype),
-                       b.elementwise_kernel(op, direction, t, "ser", dtype), *args)
+    par = n * op.cost >= settings.par_min and _load()[0].use_parallel(n, op.cost)
+    key = (op.kernel_name, direction, tname, par, dtype.char)
+    k = _kernels.get(key)
+    if k is None:
+        b, t = _load()
+        k = b.elementwise_kernel(op, direction, getattr(t, tname), "par" if par else "ser", dtype)
+        _kernels[key] = k
+        if not par and tname in _FLAT and dtype.kind == "f" and dtype.itemsize >= 4:
+            _fast[(op.kernel_name, dtype)] = k
+    if par:
+        b = _B[0]
+        b.run_parallel(k, b.elementwise_kernel(op, direction, getattr(_B[1], tname), "ser", dtype),
+                       *args)
     else:
-        b.elementwise_kernel(op, direction, t, "ser", dtype)(*args)
+        k(*args)
+
+
+
+
+_FLAT = ("unary0", "unary1", "unary2", "binary")
+_fast = {}  # (op, dtype) -> serial flat kernel, for the short path below
+_state = None
+
+
+def fast_call(op, inputs, attrs, p0):
+    """The short path of a small float32/float64 elementwise call on the CPU, or None.
+
+    Skips `invoke`'s general checks (the caller has established one context,
+    equal shapes and dtypes, no `out=`), which is most of the cost below a few
+    thousand elements. Taken only once the regular path has built the kernel.
+    """
+    x = inputs[0]
+    d = x._data
+    if d.__class__ is not np.ndarray:
+        return None
+    k = _fast.get((op.kernel_name, d.dtype))
+    if k is None or d.size * op.cost >= settings.par_min:
+        return None
+    res = np.empty(d.shape, d.dtype)
+    if len(inputs) == 1:
+        if d.ndim == 1:
+            k(d, res, p0, 0.0)
+        else:
+            k(d.reshape(-1), res.reshape(-1), p0, 0.0)
+    else:
+        e = inputs[1]._data
+        if d.ndim == 1:
+            k(d, e, res)
+        else:
+            k(d.reshape(-1), e.reshape(-1), res.reshape(-1))
+    r = NDArray(res, x._ctx)
+    if _state.recording:
+        for a in inputs:
+            if a._entry is not None or a._var is not None:
+                _record(op, inputs, [r], attrs)
+                break
+    return r
 
 
 def _view(a):
@@ -58,8 +106,13 @@ _UNARY = ("unary0", "unary1", "unary2")
 _UNARY_BWD = ("unary0_bwd", "unary1_bwd", "unary2_bwd")
 
 
+_NO_PARAMS = (0.0, 0.0)
+
+
 def _params(op, attrs, dtype):
     """Scalar attrs as float64 kernel arguments, cast to the array dtype first as MXNet does."""
+    if not op.nparams:
+        return _NO_PARAMS
     vals = [attrs[name] for name, _ in op.attrs[:op.nparams]]
     if dtype.kind != "f" or dtype == _FLOAT16:
         vals = [float(np.asarray(v, dtype=np.float64).astype(dtype)) for v in vals]
@@ -81,8 +134,11 @@ def _unary_forward(op, ins, outs, attrs):
 
         return cuda_launch.unary(op, x, out, _params(op, attrs, np.dtype(x.dtype)))
     p0, p1 = _params(op, attrs, x.dtype)
-    xv = _view(x)
-    launch(op, "fwd", _UNARY[op.nparams], xv.shape[0], x.dtype, xv, _view(out), p0, p1)
+    if x.dtype == _FLOAT16:
+        xv, ov = _view(x), _view(out)
+    else:
+        xv, ov = x.reshape(-1), out.reshape(-1)
+    launch(op, "fwd", _UNARY[op.nparams], xv.shape[0], x.dtype, xv, ov, p0, p1)
 
 
 def _unary_backward(op, dys, ins, outs, attrs):
@@ -215,4 +271,6 @@ def binary(name, fwd, bwd=None, vjp=None, *, elemwise_name=None, aliases=(), zer
             vjp=None if vjp is None else _binary_vjp(vjp), zero_grad=zero_grad,
             domain=domain, cost=cost, exact=exact, smooth=smooth, doc=doc, kind=kind, fwd=fwd,
             bwd=bwd, test=test)))
+    for o in ops[1:]:
+        o.kernel_name = ops[0].name
     return ops

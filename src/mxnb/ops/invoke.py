@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import autograd
+from .._alloc import empty as _pooled_empty
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .registry import fmt_shape
@@ -14,7 +15,7 @@ def _alloc(shape, dtype, ctx):
         from ..kernels import cuda_launch
 
         return cuda_launch.empty(shape, dtype, ctx)
-    return np.empty(shape, dtype)
+    return _pooled_empty(shape, dtype)
 
 
 def _forward(op, ctx, ins, outs, attrs):

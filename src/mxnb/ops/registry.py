@@ -42,6 +42,9 @@ class Op:
         self.dtypes = dtypes
         self.num_outputs = num_outputs
         self.test = test or {}
+        # Ops computing the same values (elemwise_add and broadcast_add on equal shapes)
+        # share compiled kernels under one name.
+        self.kernel_name = name
 
     @property
     def differentiable(self):

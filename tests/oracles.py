@@ -1,0 +1,115 @@
+"""NumPy float64 references for the elementwise ops, written independently of the op table."""
+import math
+
+import numpy as np
+from scipy import special
+
+
+def _mod(a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.fmod(a, b)
+        r = np.where((r != 0) & ((r < 0) != (b < 0)), r + b, r)
+        return np.where(b == 0, 0.0, r)
+
+
+def _round(x):
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+def _rint(x):
+    f = np.floor(x)
+    return np.where(x - f <= 0.5, f, f + 1)
+
+
+def _max(a, b):
+    return np.where((a >= b) | np.isnan(a), a, b)
+
+
+def _min(a, b):
+    return np.where((a <= b) | np.isnan(a), a, b)
+
+
+def _b(c):
+    return c.astype(np.float64)
+
+
+UNARY = {
+    "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "log2": np.log2,
+    "log10": np.log10, "sqrt": np.sqrt, "rsqrt": lambda x: 1 / np.sqrt(x), "cbrt": np.cbrt,
+    "rcbrt": lambda x: 1 / np.cbrt(x), "square": np.square, "reciprocal": lambda x: 1 / x,
+    "abs": np.abs, "sign": np.sign, "negative": np.negative,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "tanh": np.tanh, "relu": lambda x: np.maximum(x, 0),
+    "softsign": lambda x: x / (1 + np.abs(x)), "sin": np.sin, "cos": np.cos, "tan": np.tan,
+    "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan, "sinh": np.sinh,
+    "cosh": np.cosh, "arcsinh": np.arcsinh, "arccosh": np.arccosh, "arctanh": np.arctanh,
+    "degrees": np.degrees, "radians": np.radians, "erf": special.erf, "floor": np.floor,
+    "ceil": np.ceil, "round": _round, "rint": _rint, "trunc": np.trunc, "fix": np.fix,
+}
+
+# d/dx of each differentiable unary op, for the fused-backward checks.
+UNARY_GRAD = {
+    "exp": np.exp, "expm1": np.exp, "log": lambda x: 1 / x, "log1p": lambda x: 1 / (1 + x),
+    "log2": lambda x: 1 / (x * math.log(2)), "log10": lambda x: 1 / (x * math.log(10)),
+    "sqrt": lambda x: 0.5 / np.sqrt(x), "rsqrt": lambda x: -0.5 * x ** -1.5,
+    "cbrt": lambda x: np.cbrt(x) ** -2 / 3, "rcbrt": lambda x: -np.cbrt(x) ** -4 / 3,
+    "square": lambda x: 2 * x, "reciprocal": lambda x: -1 / x ** 2, "abs": np.sign,
+    "negative": lambda x: -np.ones_like(x), "sigmoid": lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2,
+    "tanh": lambda x: 1 - np.tanh(x) ** 2, "relu": lambda x: (x > 0).astype(float),
+    "softsign": lambda x: 1 / (1 + np.abs(x)) ** 2, "sin": np.cos, "cos": lambda x: -np.sin(x),
+    "tan": lambda x: 1 / np.cos(x) ** 2, "arcsin": lambda x: 1 / np.sqrt(1 - x * x),
+    "arccos": lambda x: -1 / np.sqrt(1 - x * x), "arctan": lambda x: 1 / (1 + x * x),
+    "sinh": np.cosh, "cosh": np.sinh, "arcsinh": lambda x: 1 / np.sqrt(x * x + 1),
+    "arccosh": lambda x: 1 / np.sqrt(x * x - 1), "arctanh": lambda x: 1 / (1 - x * x),
+    "degrees": lambda x: np.full_like(x, 180 / math.pi),
+    "radians": lambda x: np.full_like(x, math.pi / 180),
+    "erf": lambda x: 2 / math.sqrt(math.pi) * np.exp(-x * x),
+}
+
+BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "mod": _mod,
+    "power": np.power, "maximum": _max, "minimum": _min, "hypot": np.hypot,
+    "equal": lambda a, b: _b(a == b), "not_equal": lambda a, b: _b(a != b),
+    "greater": lambda a, b: _b(a > b), "greater_equal": lambda a, b: _b(a >= b),
+    "lesser": lambda a, b: _b(a < b), "lesser_equal": lambda a, b: _b(a <= b),
+    "logical_and": lambda a, b: _b((a != 0) & (b != 0)),
+    "logical_or": lambda a, b: _b((a != 0) | (b != 0)),
+    "logical_xor": lambda a, b: _b((a != 0) != (b != 0)),
+}
+
+BINARY_GRAD = {
+    "add": (lambda a, b: np.ones_like(a), lambda a, b: np.ones_like(b)),
+    "sub": (lambda a, b: np.ones_like(a), lambda a, b: -np.ones_like(b)),
+    "mul": (lambda a, b: b, lambda a, b: a),
+    "div": (lambda a, b: 1 / b, lambda a, b: -a / b ** 2),
+    "mod": (lambda a, b: np.ones_like(a), lambda a, b: -np.floor(a / b)),
+    "power": (lambda a, b: b * a ** (b - 1), lambda a, b: a ** b * np.log(a)),
+    "maximum": (lambda a, b: _b(a >= b), lambda a, b: _b(a < b)),
+    "minimum": (lambda a, b: _b(a <= b), lambda a, b: _b(a > b)),
+    "hypot": (lambda a, b: a / np.hypot(a, b), lambda a, b: b / np.hypot(a, b)),
+}
+
+# scalar op -> (reference of (x, s), d/dx of (x, s))
+SCALAR = {
+    "_plus_scalar": (lambda x, s: x + s, lambda x, s: np.ones_like(x)),
+    "_minus_scalar": (lambda x, s: x - s, lambda x, s: np.ones_like(x)),
+    "_rminus_scalar": (lambda x, s: s - x, lambda x, s: -np.ones_like(x)),
+    "_mul_scalar": (lambda x, s: x * s, lambda x, s: np.full_like(x, s)),
+    "_div_scalar": (lambda x, s: x / s, lambda x, s: np.full_like(x, 1 / s)),
+    "_rdiv_scalar": (lambda x, s: s / x, lambda x, s: -s / x ** 2),
+    "_mod_scalar": (lambda x, s: _mod(x, np.full_like(x, s)), lambda x, s: np.ones_like(x)),
+    "_rmod_scalar": (lambda x, s: _mod(np.full_like(x, s), x), lambda x, s: -np.floor(s / x)),
+    "_power_scalar": (lambda x, s: x ** s, lambda x, s: s * x ** (s - 1)),
+    "_rpower_scalar": (lambda x, s: s ** x, lambda x, s: s ** x * math.log(s)),
+    "_maximum_scalar": (lambda x, s: _max(x, np.full_like(x, s)), lambda x, s: _b(x >= s)),
+    "_minimum_scalar": (lambda x, s: _min(x, np.full_like(x, s)), lambda x, s: _b(x <= s)),
+    "_hypot_scalar": (lambda x, s: np.hypot(x, s), lambda x, s: x / np.hypot(x, s)),
+    "_equal_scalar": (lambda x, s: _b(x == s), None),
+    "_not_equal_scalar": (lambda x, s: _b(x != s), None),
+    "_greater_scalar": (lambda x, s: _b(x > s), None),
+    "_greater_equal_scalar": (lambda x, s: _b(x >= s), None),
+    "_lesser_scalar": (lambda x, s: _b(x < s), None),
+    "_lesser_equal_scalar": (lambda x, s: _b(x <= s), None),
+    "_logical_and_scalar": (lambda x, s: _b((x != 0) & (s != 0)), None),
+    "_logical_or_scalar": (lambda x, s: _b((x != 0) | (s != 0)), None),
+    "_logical_xor_scalar": (lambda x, s: _b((x != 0) != (s != 0)), None),
+}
