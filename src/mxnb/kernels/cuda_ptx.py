@@ -13,7 +13,7 @@ function promotes the whole expression).
     python -m mxnb.kernels.cuda_ptx --shard 0/2     # half of them, for parallel runs
 
 Exit status: 0 all good, 1 a kernel failed or computes float32 in float64,
-77 when NVVM is not installed or the simulator is on (nothing checked).
+77 when PTX cannot be compiled here: no NVVM/NVRTC, or the simulator is on (nothing checked).
 """
 import argparse
 import os
@@ -36,16 +36,24 @@ _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f
 _LIBDEVICE_F64 = re.compile(r"^\s*(cvt\.rn\.f64\.s64\s|mul\.f64\s.*0d3BF921FB54442D19)")
 
 
-def nvvm_available():
-    """Whether NVVM can be loaded here (and the simulator is off)."""
-    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
-        return False
-    try:
-        from numba.cuda.cudadrv import nvvm
+def toolchain():
+    """None if a trivial kernel compiles to PTX here, else why not (simulator on, no NVVM...).
 
-        return bool(nvvm.is_available())
-    except Exception:
-        return False
+    numba's built-in target needs NVVM (the CUDA toolkit's, found by numba); numba-cuda
+    also needs NVRTC (the toolkit's, or the `nvidia-cuda-nvrtc` wheel).
+    """
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        return "the simulator is on (it has no compile_ptx)"
+    try:
+        from numba import cuda, types
+
+        def _probe(a):
+            a[0] = 1
+
+        cuda.compile_ptx(_probe, (types.int32[::1],), cc=(8, 0))
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}"
 
 
 def _no_device(cc):
@@ -151,8 +159,9 @@ def main(argv=None):
     p.add_argument("--shard", default="0/1")
     p.add_argument("-v", "--verbose", action="store_true")
     a = p.parse_args(argv)
-    if not nvvm_available():
-        print("cuda_ptx: NVVM is not available (or NUMBA_ENABLE_CUDASIM=1): nothing checked")
+    why = toolchain()
+    if why is not None:
+        print(f"cuda_ptx: cannot compile PTX here, nothing checked: {why}")
         return SKIP
     dtypes = DTYPES if a.dtypes == "all" else "sample" if a.dtypes == "sample" else \
         tuple(a.dtypes.split(","))
