@@ -242,20 +242,35 @@ def _transpose_into(x, out, axes):
 
 
 def host_fallback(fn, op, ins, outs, attrs):
-    """Run a NumPy forward `fn` on host copies and copy the results back to the device."""
-    hins = [to_host(x) if _is_device(x) else x for x in ins]
+    """Run a NumPy forward `fn` on host copies and copy the results back to the device.
+
+    Inputs the NumPy code changed in place (BatchNorm's moving statistics) are
+    written back too.
+    """
+    hins = [to_host(x) for x in ins]
+    before = [h.tobytes() for h in hins]
     houts = [np.empty(tuple(o.shape), np.dtype(o.dtype)) for o in outs]
     fn(op, hins, houts, attrs)
     for o, h in zip(outs, houts):
         o.copy_to_device(h)
+    _write_back(ins, hins, before)
 
 
 def host_backward(op, dys, ins, outs, attrs):
     """An op's NumPy fused backward on host copies; the gradients come back as device arrays."""
     hout = [to_host(o) for o in outs]
     hdys = [np.zeros_like(o) if d is None else to_host(d) for d, o in zip(dys, hout)]
-    res = op.backward(op, hdys, [to_host(x) for x in ins], hout, attrs)
+    hins = [to_host(x) for x in ins]
+    before = [h.tobytes() for h in hins]
+    res = op.backward(op, hdys, hins, hout, attrs)
+    _write_back(ins, hins, before)
     return [None if r is None else to_device(np.asarray(r)) for r in res]
+
+
+def _write_back(ins, hins, before):
+    for d, h, b in zip(ins, hins, before):
+        if h.tobytes() != b:
+            d.copy_to_device(h)
 
 
 def forward(ctx, op, ins, outs, attrs):
