@@ -284,6 +284,10 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         ins = node.ins
         if create_graph or op.backward is None:
             in_grads = _vjp_grads(node, dys, create_graph)
+        elif node.ctx.device_typeid == 2:
+            from ..kernels import cuda_launch
+
+            in_grads = cuda_launch.backward(node.ctx, op, dys, ins, node.outs, node.attrs)
         else:
             for d in dys:
                 if d is None:

@@ -188,10 +188,13 @@ class NDArray:
     as_in_ctx = as_in_context
 
     def wait_to_read(self):
-        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+        """Wait until this array's pending GPU work is done (CPU ops run eagerly)."""
+        if not isinstance(self._data, np.ndarray):
+            from ..kernels import cuda_launch
 
-    def wait_to_write(self):
-        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+            cuda_launch.synchronize()
+
+    wait_to_write = wait_to_read
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape, **kwargs):
