@@ -79,6 +79,7 @@ class Initializer:
     ...         arr[:] = 0.5
     >>> mx.init.create('halves').dumps()
     '["halves", {}]'
+    >>> del mx.init._REGISTRY['halves']
     """
 
     def __init__(self, **kwargs):
