@@ -14,8 +14,12 @@ import platform
 import numpy as np
 import pytest
 
-import rng_mxnet_literals as L
 from mxnb._rng import GeneratorPool, plan
+
+try:
+    import rng_mxnet_literals as L
+except ImportError:             # tests/ imported as a package
+    from tests import rng_mxnet_literals as L
 
 GLIBC = platform.libc_ver()[0] == "glibc"
 LIBM = {"exponential", "gamma", "poisson"}
