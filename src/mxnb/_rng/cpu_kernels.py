@@ -657,6 +657,16 @@ def shuffle_perm(mt, pos, perm, forward):
     pos[0] = p
 
 
+@njit(nogil=True, error_model="numpy")
+def logf_array(x, out):
+    """out[i] = glibc's float32 logf(x[i]), vectorised, for positive normal x.
+
+    Zero, subnormal, negative and non-finite inputs give unspecified values.
+    """
+    for i in range(_U64(0), _U64(x.shape[0])):
+        out[i] = _c.logf(x[i])
+
+
 @njit(nogil=True)
 def raw_words(mt, pos, row, out):
     """The next `out.size` raw 32-bit outputs of generator `row` (for tests)."""
