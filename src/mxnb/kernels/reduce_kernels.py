@@ -38,7 +38,7 @@ from .._jit import cache_enabled, numba
 
 _nb = numba()
 
-TW = 1024          # columns per task: a float64 accumulator tile of 8 KiB stays in L1
+TW = 4096          # columns per task: whole rows up to 4096 wide (sequential reads)
 LANES = 64         # independent columns (SIMD lanes) per matrix row, at least
 TASK = 1 << 18     # elements per task, about: sets the fixed row chunks
 FB = 2048          # outputs per task in the fold loop
@@ -117,8 +117,8 @@ def reduce_rows(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
         nch = max(1, (nrows + rows_per - 1) // rows_per)
         ntasks = outer * nch
         for blk in prange((ntasks + tpb - 1) // tpb):
-            # Two accumulators used in turn: with one, LLVM turns the select of max/min
-            # into masked stores (vmaskmovps), several times slower on AMD.
+            # For max/min (SELECT), two accumulators used in turn: with one, LLVM turns
+            # the select into masked stores (vmaskmovps), several times slower on AMD.
             a = np.empty(LANES, ACC)
             a2 = np.empty(LANES, ACC)
             for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
@@ -129,12 +129,19 @@ def reduce_rows(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
                 for j in range(LANES):
                     a[j] = INIT
                 base = o * n
-                for i in range(i0, i1):
-                    xv = x[base + i * LANES:base + i * LANES + LANES]
-                    src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)
-                    for j in range(LANES):
-                        dst[j] = COMB(src[j], LOAD(xv[j]))
-                src, dst = (a, a2) if (i1 - i0) % 2 == 0 else (a2, a)
+                if SELECT:
+                    for i in range(i0, i1):
+                        xv = x[base + i * LANES:base + i * LANES + LANES]
+                        src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)
+                        for j in range(LANES):
+                            dst[j] = COMB(src[j], LOAD(xv[j]))
+                    src, dst = (a, a2) if (i1 - i0) % 2 == 0 else (a2, a)
+                else:
+                    for i in range(i0, i1):
+                        xv = x[base + i * LANES:base + i * LANES + LANES]
+                        for j in range(LANES):
+                            a[j] = COMB(a[j], LOAD(xv[j]))
+                    src, dst = a, a2
                 h = LANES // 2
                 while h >= 1:
                     for j in range(h):
@@ -203,12 +210,19 @@ def reduce_plain(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
             for j in range(tw):
                 a[j] = INIT
             base = o * n * inner + j0
-            for i in range(i0, i1):
-                xv = x[base + i * W:base + i * W + tw]
-                src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)  # see reduce_rows
-                for j in range(tw):
-                    dst[j] = COMB(src[j], LOAD(xv[j]))
-            res = a if (i1 - i0) % 2 == 0 else a2
+            if SELECT:  # see reduce_rows
+                for i in range(i0, i1):
+                    xv = x[base + i * W:base + i * W + tw]
+                    src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)
+                    for j in range(tw):
+                        dst[j] = COMB(src[j], LOAD(xv[j]))
+                res = a if (i1 - i0) % 2 == 0 else a2
+            else:
+                for i in range(i0, i1):
+                    xv = x[base + i * W:base + i * W + tw]
+                    for j in range(tw):
+                        a[j] = COMB(a[j], LOAD(xv[j]))
+                res = a
             if direct:
                 ov = out[o * inner + j0:o * inner + j0 + tw]
                 for j in range(tw):
@@ -218,21 +232,111 @@ def reduce_plain(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
                 for j in range(tw):
                     pv[j] = res[j]
     if not direct:
+        # Fold per output in the order (chunk, lane group, tail row), vectorised across
+        # outputs: contiguous reads of each partial row rather than a strided walk.
         nkb = (inner + FB - 1) // FB
         ntail = n - nrows * g
         for t in prange(outer * nkb):
             o = t // nkb
             k0 = (t % nkb) * FB
-            for k in range(k0, min(inner, k0 + FB)):
-                s = INIT
-                for c in range(nch):
-                    pb = (o * nch + c) * W + k
-                    for q in range(g):
-                        s = COMB(s, part[pb + q * inner])
-                tb = o * n * inner + nrows * W + k
-                for i in range(ntail):
-                    s = COMB(s, LOAD(x[tb + i * inner]))
-                out[o * inner + k] = FIN(s, div, post)
+            kw = min(inner, k0 + FB) - k0
+            src = np.empty(kw, ACC)
+            dst = np.empty(kw, ACC)
+            for k in range(kw):
+                src[k] = INIT
+            for c in range(nch):
+                for q in range(g):
+                    pb = (o * nch + c) * W + q * inner + k0
+                    pv = part[pb:pb + kw]
+                    for k in range(kw):
+                        dst[k] = COMB(src[k], pv[k])
+                    src, dst = dst, src
+            for i in range(ntail):
+                tb = o * n * inner + nrows * W + i * inner + k0
+                xv = x[tb:tb + kw]
+                for k in range(kw):
+                    dst[k] = COMB(src[k], LOAD(xv[k]))
+                src, dst = dst, src
+            ov = out[o * inner + k0:o * inner + k0 + kw]
+            for k in range(kw):
+                ov[k] = FIN(src[k], div, post)
+
+
+def reduce_cols32(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
+    """reduce_plain for float32 sums: float32 SIMD partials over 8 rows, added into float64.
+
+    Half the accumulator traffic of float64 lanes, which is what a column sum is bound by;
+    8-term float32 partials keep the error below NumPy's pairwise sum.
+    """
+    W = g * inner
+    nrows = n // g
+    nch = max(1, (nrows + rows_per - 1) // rows_per)
+    ntiles = (W + TW - 1) // TW
+    ntasks = outer * nch * ntiles
+    direct = g == 1 and nch == 1
+    for blk in prange((ntasks + tpb - 1) // tpb):
+        acc = np.empty(TW, np.float64)
+        p32 = np.empty(TW, np.float32)
+        for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
+            tile = t % ntiles
+            r = t // ntiles
+            c = r % nch
+            o = r // nch
+            j0 = tile * TW
+            tw = min(TW, W - j0)
+            i0 = c * rows_per
+            i1 = min(nrows, i0 + rows_per)
+            a = acc[:tw]
+            pp = p32[:tw]
+            for j in range(tw):
+                a[j] = 0.0
+            base = o * n * inner + j0
+            for b0 in range(i0, i1, 8):
+                xv = x[base + b0 * W:base + b0 * W + tw]
+                for j in range(tw):
+                    pp[j] = xv[j]
+                for i in range(b0 + 1, min(i1, b0 + 8)):
+                    xv = x[base + i * W:base + i * W + tw]
+                    for j in range(tw):
+                        pp[j] += xv[j]
+                for j in range(tw):
+                    a[j] += np.float64(pp[j])
+            if direct:
+                ov = out[o * inner + j0:o * inner + j0 + tw]
+                for j in range(tw):
+                    ov[j] = FIN(a[j], div, post)
+            else:
+                pv = part[(o * nch + c) * W + j0:(o * nch + c) * W + j0 + tw]
+                for j in range(tw):
+                    pv[j] = a[j]
+    if not direct:
+        # as in reduce_plain
+        nkb = (inner + FB - 1) // FB
+        ntail = n - nrows * g
+        for t in prange(outer * nkb):
+            o = t // nkb
+            k0 = (t % nkb) * FB
+            kw = min(inner, k0 + FB) - k0
+            src = np.empty(kw, ACC)
+            dst = np.empty(kw, ACC)
+            for k in range(kw):
+                src[k] = INIT
+            for c in range(nch):
+                for q in range(g):
+                    pb = (o * nch + c) * W + q * inner + k0
+                    pv = part[pb:pb + kw]
+                    for k in range(kw):
+                        dst[k] = COMB(src[k], pv[k])
+                    src, dst = dst, src
+            for i in range(ntail):
+                tb = o * n * inner + nrows * W + i * inner + k0
+                xv = x[tb:tb + kw]
+                for k in range(kw):
+                    dst[k] = COMB(src[k], LOAD(xv[k]))
+                src, dst = dst, src
+            ov = out[o * inner + k0:o * inner + k0 + kw]
+            for k in range(kw):
+                ov[k] = FIN(src[k], div, post)
 
 
 def reduce_kahan(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
@@ -280,32 +384,41 @@ def reduce_kahan(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
                     part[pb + j] = acc[j]
                     part[half + pb + j] = cmp[j]
     if not direct:
+        # Kahan over (chunk, lane group: sum then its compensation, tail row) per output,
+        # vectorised across outputs as in reduce_plain.
         nkb = (inner + FB - 1) // FB
         ntail = n - nrows * g
         for t in prange(outer * nkb):
             o = t // nkb
             k0 = (t % nkb) * FB
-            for k in range(k0, min(inner, k0 + FB)):
-                s = 0.0
-                e = 0.0
-                for c in range(nch):
-                    pb = (o * nch + c) * W + k
-                    for q in range(g):
-                        y = part[pb + q * inner] - e
-                        u = s + y
-                        e = (u - s) - y
-                        s = u
-                        y = -part[half + pb + q * inner] - e
-                        u = s + y
-                        e = (u - s) - y
-                        s = u
-                tb = o * n * inner + nrows * W + k
-                for i in range(ntail):
-                    y = LOAD(x[tb + i * inner]) - e
-                    u = s + y
-                    e = (u - s) - y
-                    s = u
-                out[o * inner + k] = FIN(s - e, div, post)
+            kw = min(inner, k0 + FB) - k0
+            sv = np.zeros(kw, np.float64)
+            ev = np.zeros(kw, np.float64)
+            for c in range(nch):
+                for q in range(g):
+                    pb = (o * nch + c) * W + q * inner + k0
+                    pv = part[pb:pb + kw]
+                    cv = part[half + pb:half + pb + kw]
+                    for k in range(kw):
+                        y = pv[k] - ev[k]
+                        u = sv[k] + y
+                        ev[k] = (u - sv[k]) - y
+                        sv[k] = u
+                        y = -cv[k] - ev[k]
+                        u = sv[k] + y
+                        ev[k] = (u - sv[k]) - y
+                        sv[k] = u
+            for i in range(ntail):
+                tb = o * n * inner + nrows * W + i * inner + k0
+                xv = x[tb:tb + kw]
+                for k in range(kw):
+                    y = LOAD(xv[k]) - ev[k]
+                    u = sv[k] + y
+                    ev[k] = (u - sv[k]) - y
+                    sv[k] = u
+            ov = out[o * inner + k0:o * inner + k0 + kw]
+            for k in range(kw):
+                ov[k] = FIN(sv[k] - ev[k], div, post)
 
 
 def reduce_arg(x, part, pidx, out, outer, n, inner, g, rows_per, tpb):
@@ -422,6 +535,7 @@ def _bindings(kind, dtype):
             info = np.iinfo(dt)
             init = dt.type(info.min if kind == "max" else info.max)
         return {"ACC": dt.type, "INIT": init, "LOAD": h["_same"], "COMB": h["_" + kind],
+                "SELECT": True,
                 "FIN": h["_fin_float"] if is_f else h["_fin_int"]}
     if not is_f:
         prod = kind == "prod"
@@ -441,7 +555,9 @@ def template(kind, dtype, inner):
         return reduce_arg
     if kind in _SUMS and np.dtype(dtype) == np.float64:
         return reduce_kahan
-    return reduce_rows if inner == 1 else reduce_plain
+    if inner == 1:
+        return reduce_rows
+    return reduce_cols32 if kind == "sum" and np.dtype(dtype) == np.float32 else reduce_plain
 
 
 def _digest():
@@ -470,6 +586,7 @@ def kernel(tmpl, kind, dtype, variant):
 def _build(tmpl, kind, dtype, variant):
     g = {"__name__": __name__, "__builtins__": __builtins__, "np": np, "math": math,
          "prange": _nb.prange, "min": min, "max": max, "TW": TW, "FB": FB, "LANES": LANES}
+    g["SELECT"] = False
     g.update(_bindings(kind, dtype))
     name = f"{tmpl.__name__}_{kind}_{variant}_{dtype.name}_{_HASH}"
     fn = types.FunctionType(tmpl.__code__, g, name, None, None)
