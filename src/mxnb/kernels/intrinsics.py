@@ -1,0 +1,228 @@
+"""Scalar bit-level helpers for Numba kernels: float32 <-> int32 bits, float16 load/store.
+
+Each helper is a plain Python function on NumPy scalars (so kernel code still runs
+uncompiled, for debugging) that is also registered with Numba's lowering, so that
+inside ``@njit`` code it becomes a few LLVM instructions and vectorises:
+
+- ``f32_as_i32(x)``: the bits of a float32 as an int32 (``builder.bitcast``).
+- ``i32_as_f32(i)``: an integer's low 32 bits read as a float32.
+- ``h2f(u)``: float16 bits (uint16) to float32, exact.
+- ``f2h(x)``: float32 to float16 bits (uint16), round to nearest even.
+
+float16 arrays are passed to kernels as ``arr.view(np.uint16)`` (Numba rejects the
+float16 dtype), loaded with ``h2f`` and stored with ``f2h``. Both give the same
+bits as NumPy's ``astype`` for every input, NaN payloads included (NumPy keeps a
+signalling NaN signalling, F16C quiets it, so NaNs are patched with a select).
+Where the target has F16C they use LLVM's ``fpext half`` / ``fptrunc half``
+(``vcvtph2ps``/``vcvtps2ph``). Without it (``NUMBA_CPU_NAME=generic``, old x86,
+other architectures) LLVM would lower those to a runtime-library call that Numba's
+JIT cannot resolve, and the process would crash, so there the same results come
+from integer and float32 instructions (also vectorised, 2 to 3x slower).
+
+This module imports numba: import it only from kernel-building code, never from
+``import mxnb``. Registration happens once, on import.
+
+>>> import numpy as np
+>>> from mxnb.kernels.intrinsics import h2f, f2h
+>>> float(h2f(np.uint16(0x3C00)))
+1.0
+>>> hex(int(f2h(np.float32(65520.0))))   # ties to even, here up to inf
+'0x7c00'
+"""
+import numpy as np
+
+from mxnb._jit import numba as _numba
+
+__all__ = ["f32_as_i32", "i32_as_f32", "h2f", "f2h"]
+
+
+# ---------------------------------------------------------------------------
+# Plain Python versions (the reference semantics; also used under CUDASIM)
+
+
+def f32_as_i32(x):
+    """Bits of float32 ``x`` as a signed 32-bit integer.
+
+    Jitted, it is an int32 (a float64 argument is a typing error); Numba promotes
+    int32 arithmetic to int64, so this Python version returns an int64, and kernel
+    code computes alike in both.
+
+    >>> hex(int(f32_as_i32(np.float32(1.0))))
+    '0x3f800000'
+    """
+    return np.int64(np.float32(x).view(np.int32))
+
+
+def i32_as_f32(i):
+    """The low 32 bits of integer ``i`` read as a float32.
+
+    >>> float(i32_as_f32(np.int32(0x3F800000)))
+    1.0
+    """
+    return np.uint32(int(i) & 0xFFFFFFFF).view(np.float32)
+
+
+def h2f(u):
+    """float16 bits (uint16) to the float32 they encode; exact, same bits as NumPy.
+
+    >>> float(h2f(np.uint16(0xC000)))
+    -2.0
+    """
+    return np.uint16(int(u) & 0xFFFF).view(np.float16).astype(np.float32)
+
+
+def f2h(x):
+    """float32 to float16 bits (uint16), round to nearest even, same bits as NumPy.
+
+    >>> hex(int(f2h(np.float32(-2.0))))
+    '0xc000'
+    """
+    with np.errstate(over="ignore"):
+        return np.float32(x).astype(np.float16).view(np.uint16)
+
+
+# ---------------------------------------------------------------------------
+# Numba lowering
+
+# None: use F16C instructions when the target CPU has them. Tests set False to
+# check the portable path on any machine.
+_HW_HALF = None
+
+
+def _hw_half(context):
+    if _HW_HALF is not None:
+        return _HW_HALF
+    # NOTE: numba's CPU codegen keeps the target features it compiles for here
+    # (empty under NUMBA_CPU_NAME=generic); CUDA contexts have none and take the
+    # portable path, which is correct on every target.
+    features = getattr(context.codegen(), "_tm_features", "") or ""
+    return "+f16c" in features.split(",")
+
+
+def _register():
+    nb = _numba()
+    from llvmlite import ir
+    from numba.core import types
+    from numba.core.extending import lower_builtin, type_callable
+
+    i16, i32, f32 = ir.IntType(16), ir.IntType(32), ir.FloatType()
+
+    def c32(v):
+        return ir.Constant(i32, v)
+
+    def i16c(v):
+        return ir.Constant(i16, v)
+
+    def to_i32(builder, val, ty):
+        if ty.bitwidth > 32:
+            return builder.trunc(val, i32)
+        if ty.bitwidth < 32:
+            ext = builder.sext if ty.signed else builder.zext
+            return ext(val, i32)
+        return val
+
+    # -- f32_as_i32 ----------------------------------------------------------
+    @type_callable(f32_as_i32)
+    def _type_f32_as_i32(context):
+        def typer(x):
+            # NOTE: float32 only, so a float64 slip in kernel code fails to compile
+            # instead of silently reinterpreting a rounded value.
+            if x == types.float32:
+                return types.int32
+
+        return typer
+
+    @lower_builtin(f32_as_i32, types.float32)
+    def _lower_f32_as_i32(context, builder, sig, args):
+        return builder.bitcast(args[0], i32)
+
+    # -- i32_as_f32 ----------------------------------------------------------
+    @type_callable(i32_as_f32)
+    def _type_i32_as_f32(context):
+        def typer(i):
+            if isinstance(i, types.Integer):
+                return types.float32
+
+        return typer
+
+    @lower_builtin(i32_as_f32, types.Integer)
+    def _lower_i32_as_f32(context, builder, sig, args):
+        return builder.bitcast(to_i32(builder, args[0], sig.args[0]), f32)
+
+    # -- h2f -----------------------------------------------------------------
+    @type_callable(h2f)
+    def _type_h2f(context):
+        def typer(u):
+            if isinstance(u, types.Integer):
+                return types.float32
+
+        return typer
+
+    @lower_builtin(h2f, types.Integer)
+    def _lower_h2f(context, builder, sig, args):
+        b = builder
+        h16 = args[0] if sig.args[0].bitwidth == 16 else b.trunc(args[0], i16)
+        if _hw_half(context):
+            # F16C sets the quiet bit of a NaN; NumPy copies it from the half. Put
+            # the half's bit 9 back (xor) on NaN lanes only: a few 16-bit ops.
+            is_nan = b.icmp_unsigned(">", b.and_(h16, i16c(0x7FFF)), i16c(0x7C00))
+            flip = b.select(is_nan, b.and_(b.not_(h16), i16c(0x200)), i16c(0))
+            value = b.bitcast(b.fpext(b.bitcast(h16, ir.HalfType()), f32), i32)
+            return b.bitcast(b.xor(value, b.shl(b.zext(flip, i32), c32(13))), f32)
+        h = b.zext(h16, i32)
+        sign = b.shl(b.and_(h, c32(0x8000)), c32(16))
+        em = b.and_(h, c32(0x7FFF))
+        # Exponent and mantissa shifted into float32 position give the value times
+        # 2^-112, for normals and subnormals alike; the multiply by 2^112 is exact.
+        scaled = b.fmul(b.bitcast(b.shl(em, c32(13)), f32), ir.Constant(f32, 2.0 ** 112))
+        value = b.or_(b.bitcast(scaled, i32), sign)
+        # Inf/NaN: all-ones exponent and the significand copied (NumPy's rule).
+        special = b.or_(b.or_(c32(0x7F800000), b.shl(b.and_(em, c32(0x3FF)), c32(13))), sign)
+        return b.bitcast(b.select(b.icmp_unsigned(">=", em, c32(0x7C00)), special, value), f32)
+
+    # -- f2h -----------------------------------------------------------------
+    @type_callable(f2h)
+    def _type_f2h(context):
+        def typer(x):
+            if x == types.float32:
+                return types.uint16
+
+        return typer
+
+    @lower_builtin(f2h, types.float32)
+    def _lower_f2h(context, builder, sig, args):
+        b = builder
+        bits = b.bitcast(args[0], i32)
+        if _hw_half(context):
+            # F16C sets the quiet bit of a NaN; NumPy keeps the float32's quiet bit
+            # and turns an all-zero payload into 1. Patch NaN lanes only, in 16 bits.
+            h = b.bitcast(b.fptrunc(args[0], ir.HalfType()), i16)
+            hi = b.trunc(b.lshr(bits, c32(16)), i16)
+            is_nan = b.icmp_unsigned(">", b.and_(h, i16c(0x7FFF)), i16c(0x7C00))
+            fixed = b.or_(b.and_(h, i16c(0xFDFF)), b.shl(b.and_(hi, i16c(0x40)), i16c(3)))
+            empty = b.icmp_unsigned("==", b.and_(fixed, i16c(0x3FF)), i16c(0))
+            fixed = b.or_(fixed, b.zext(empty, i16))
+            return b.select(is_nan, fixed, h)
+        sign = b.and_(b.lshr(bits, c32(16)), c32(0x8000))
+        a = b.and_(bits, c32(0x7FFFFFFF))
+        # Normal results: rebias, add the round-to-nearest-even bias, drop 13 bits.
+        # A carry out of the mantissa bumps the exponent, up to 0x7C00 (inf).
+        odd = b.and_(b.lshr(a, c32(13)), c32(1))
+        norm_h = b.lshr(b.add(b.add(a, c32(((15 - 127) << 23) + 0xFFF)), odd), c32(13))
+        # Subnormal results: adding 0.5 aligns the 10 kept bits at the bottom of the
+        # significand, and the float add itself rounds to nearest even.
+        sub = b.fadd(b.bitcast(a, f32), ir.Constant(f32, 0.5))
+        sub_h = b.sub(b.bitcast(sub, i32), c32(0x3F000000))
+        # NaN: keep the top 10 significand bits, never turning it into inf (NumPy).
+        nan_sig = b.lshr(b.and_(a, c32(0x7FFFFF)), c32(13))
+        nan_h = b.or_(c32(0x7C00), b.select(b.icmp_unsigned("==", nan_sig, c32(0)),
+                                             c32(1), nan_sig))
+        h = b.select(b.icmp_unsigned("<", a, c32(0x38800000)), sub_h, norm_h)
+        h = b.select(b.icmp_unsigned(">=", a, c32(0x47800000)), c32(0x7C00), h)
+        h = b.select(b.icmp_unsigned(">", a, c32(0x7F800000)), nan_h, h)
+        return b.trunc(b.or_(h, sign), i16)
+
+    return nb
+
+
+_register()
