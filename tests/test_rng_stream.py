@@ -43,7 +43,8 @@ def assert_matches(out, ref, exact=True):
         if exact:
             assert flat[i] == flat.dtype.type(v), (i, flat[i], v)
         else:
-            np.testing.assert_allclose(flat[i], v, rtol=4e-7 if flat.dtype != np.float64 else 1e-14)
+            rtol = 1e-14 if flat.dtype == np.float64 else 4e-7
+            np.testing.assert_allclose(flat[i], v, rtol=rtol)
     if exact:
         assert digest(out) == h
 

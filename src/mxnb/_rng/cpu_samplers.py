@@ -81,7 +81,8 @@ def _gamma_f32(mt, g, p, a, b):
             u, p = _c.draw_f32(mt, g, p)
             lhs = math.log(1.0 - np.float64(u))
             zd = np.float64(z)
-            if lhs < 0.5 * zd * zd + np.float64(d) * (1.0 - np.float64(v) + math.log(np.float64(v))):
+            vd = np.float64(v)
+            if lhs < 0.5 * zd * zd + np.float64(d) * (1.0 - vd + math.log(vd)):
                 # b is a float64 holding MXNet's float or double beta: the
                 # double product of two float32 values rounds like float32's
                 sample = _F32(np.float64(d * v) * b)
