@@ -252,6 +252,18 @@ def test_shuffle_matches_mxnet(key):
     assert digest(x[GeneratorPool(seed).shuffle_index(shape[0], len(shape))]) == L.SINGLE[key]
 
 
+def test_seed_single_is_mxnets_seed_with_a_context():
+    # MXNet 1.9.1: mx.random.seed(42, ctx=mx.cpu()); multinomial([[.5, .5]], shape=8)
+    pool = GeneratorPool(7)
+    pool.seed(42)
+    pool.seed_single(42)
+    out = np.empty((1, 8), np.int32)
+    pool.multinomial(out, np.float32([[0.5, 0.5]]))
+    assert out.tolist() == [[0, 1, 1, 0, 1, 1, 1, 1]]
+    np.testing.assert_array_equal(draw(pool, "uniform", 3, np.float32),
+                                  np.float32([0.82909364, 0.7478349, 0.55818135]))
+
+
 def test_shuffle_small_literals():
     assert GeneratorPool(42).shuffle_index(10, ndim=1).tolist() == L.SHUFFLE_42_1D
     assert GeneratorPool(42).shuffle_index(10, ndim=2).tolist() == L.SHUFFLE_42_2D

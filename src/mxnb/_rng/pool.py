@@ -150,6 +150,19 @@ class GeneratorPool:
         self._mt = None            # seeded on the next draw
         self._dev = None
 
+    def seed_single(self, value):
+        """Seed only the single generator (multinomial, shuffle) with `value`
+        mod 2**32 as is. MXNet does this for `mx.random.seed(s, ctx=...)`,
+        which seeds that generator with the bare s, not s*127 + dev."""
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"seed must be an int, got {type(value).__name__}")
+        with self._lock:
+            self._state()
+            pos = np.empty(1, np.uint64)
+            mt = np.empty((1, _NSTATE), np.uint32)
+            _kernels().seed_states(mt, pos, int(value) % 2**32)
+            self._mt1, self._pos1 = mt, pos
+
     def _state(self):
         if self._mt is None:
             k = _kernels()
