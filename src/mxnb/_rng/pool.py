@@ -150,6 +150,19 @@ class GeneratorPool:
         self._mt = None            # seeded on the next draw
         self._dev = None
 
+    def seed_single(self, value):
+        """Seed only the single generator (multinomial, shuffle) with `value`
+        mod 2**32 as is. MXNet does this for `mx.random.seed(s, ctx=...)`,
+        which seeds that generator with the bare s, not s*127 + dev."""
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"seed must be an int, got {type(value).__name__}")
+        with self._lock:
+            self._state()
+            pos = np.empty(1, np.uint64)
+            mt = np.empty((1, _NSTATE), np.uint32)
+            _kernels().seed_states(mt, pos, int(value) % 2**32)
+            self._mt1, self._pos1 = mt, pos
+
     def _state(self):
         if self._mt is None:
             k = _kernels()
@@ -315,9 +328,11 @@ class GeneratorPool:
         flat = self._prep("gamma", out, _FLOATS)
         a, b = _scalar(alpha, "gamma", "alpha"), _scalar(beta, "gamma", "beta")
         if not a > 0:
-            raise ValueError(f"alpha parameter in gamma distribution has to be positive (alpha={alpha})")
+            raise ValueError("alpha parameter in gamma distribution has to be positive"
+                             f" (alpha={alpha})")
         if not b > 0:
-            raise ValueError(f"beta parameter in gamma distribution has to be positive (beta={beta})")
+            raise ValueError("beta parameter in gamma distribution has to be positive"
+                             f" (beta={beta})")
         if not np.isfinite(a):
             raise ValueError(f"gamma: alpha must be finite (alpha={alpha})")
         self._gam(out, flat, _arr(a), _arr(b))
@@ -402,7 +417,8 @@ class GeneratorPool:
                 continue
             _flat_out(arr, "multinomial", _INTS | _F32_64 if name == "out" else _F32_64)
             if arr.ndim != 2 or arr.shape[0] != probs.shape[0]:
-                raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), got {arr.shape}")
+                raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), "
+                                 f"got {arr.shape}")
         if logp is not None and logp.shape != out.shape:
             raise ValueError("multinomial: logp must have the shape of out")
         probs = np.ascontiguousarray(probs)
