@@ -268,7 +268,7 @@ class _Step:
         self.ser = kernel(self.tmpl, kind, dtype, "ser")
         self.par = None
 
-    def run(self, x, dst, div, post):
+    def run(self, x, dst, div, post, parallel=True):
         ps = self.ps
         if self.tmpl is reduce_arg:
             args = (x, np.empty(ps.plen, self.pdtype), np.empty(ps.plen, np.int64), dst, ps.outer,
@@ -277,7 +277,7 @@ class _Step:
             args = (x, np.empty(ps.plen, self.pdtype), dst, ps.outer, ps.n, ps.inner, ps.g,
                     ps.rows_per, ps.tpb, div, post)
         b = _B[0] if _B else _builder()
-        if b.use_parallel(ps.size, 1):
+        if parallel and b.use_parallel(ps.size, 1):
             if self.par is None:
                 self.par = kernel(self.tmpl, self.kind, self.dtype, "par")
             b.run_parallel(self.par, self.ser, *args)
@@ -296,11 +296,11 @@ class _ArgRows:
         self.ser = kernel(first_rows, kind, dtype, "ser")
         self.par = None
 
-    def run(self, x, dst, div, post):
+    def run(self, x, dst, div, post, parallel=True):
         m = np.empty(self.outer, self.dtype)
-        self.ext.run(x, m, 1.0, 0)
+        self.ext.run(x, m, 1.0, 0, parallel)
         b = _B[0] if _B else _builder()
-        if b.use_parallel(self.outer * self.n, 1):
+        if parallel and b.use_parallel(self.outer * self.n, 1):
             if self.par is None:
                 self.par = kernel(first_rows, self.kind, self.dtype, "par")
             b.run_parallel(self.par, self.ser, x, m, dst, self.outer, self.n)
@@ -324,12 +324,14 @@ def _make_steps(kind, dtype, shape, axes):
     return steps
 
 
-def reduce(kind, x, axes, out, div=1.0, post=0):
+def reduce(kind, x, axes, out, div=1.0, post=0, parallel=True):
     """Reduce C-contiguous `x` over `axes` into `out` (any shape of the kept size), in place.
 
     kind: sum, nansum, asum (sum of |x|), ssq (sum of squares), prod, nanprod, max, min,
     argmax, argmin (int64 `out`, indices along the one reduced run). post=1 divides the
-    float result by `div` (mean), post=2 takes its square root (L2 norm).
+    float result by `div` (mean), post=2 takes its square root (L2 norm). parallel=False
+    keeps it serial (the result is the same): next to BLAS calls, OpenMP threads still
+    spinning after a parallel region slow OpenBLAS's threads down.
 
     >>> out = np.empty(3, np.float32)
     >>> reduce("sum", np.ones((2, 3), np.float32), (0,), out); out
@@ -342,17 +344,17 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
             return _empty(kind, out, post)
         if kind in _PREMAP:
             kind, fn = _PREMAP[kind]
-            return reduce(kind, fn(x), axes, out, div, post)
+            return reduce(kind, fn(x), axes, out, div, post, parallel)
         if x.dtype == np.float16 or (x.dtype.kind in "iu" and x.dtype != np.int64):
             # float16 runs the float32 kernels and other integers the int64 ones (exact, and
             # integer sums wrap alike): fewer kernels to compile.
             wide = np.float32 if x.dtype == np.float16 else np.int64
             x = x.astype(wide)
             if kind in ("argmax", "argmin"):
-                return reduce(kind, x, axes, out)
+                return reduce(kind, x, axes, out, parallel=parallel)
             # a float16 sum rounds once, from float64 (float32 first would round twice)
             tmp = np.empty(out.shape, acc_dtype(kind, wide))
-            reduce(kind, x, axes, tmp, div, post)
+            reduce(kind, x, axes, tmp, div, post, parallel)
             np.copyto(out, tmp, casting="unsafe")
             return out
         if len(_steps) > 4096:
@@ -360,13 +362,13 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
         steps = _steps[key] = _make_steps(kind, x.dtype, x.shape, axes)
     cur = x.reshape(-1)
     if len(steps) == 1:
-        steps[0].run(cur, out.reshape(-1), div, post)
+        steps[0].run(cur, out.reshape(-1), div, post, parallel)
         return out
     for st in steps:
         dst = out.reshape(-1) if st.dst_dtype is None else np.empty(
             st.ps.outer * st.ps.inner, st.dst_dtype)
         last = st.dst_dtype is None
-        st.run(cur, dst, div if last else 1.0, post if last else 0)
+        st.run(cur, dst, div if last else 1.0, post if last else 0, parallel)
         cur = dst
     return out
 
