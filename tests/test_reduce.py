@@ -436,14 +436,14 @@ def test_bit_identical_on_1_and_2_threads(parallel):
     x = rng.standard_normal((40, 300, 70)).astype(np.float32)
     x64 = rng.standard_normal((4000, 200))
     # rows, chunked columns, a chunked full reduction, two runs (float32 rows, then float64
-    # Kahan columns), chunked Kahan columns, argmax over rows and over chunked columns
+    # Kahan columns), chunked Kahan columns. (argmax/max pick an element: no order to vary;
+    # each parallel kernel compiled here costs CI about 8 s.)
     for a, kind, axes in [(x, "sum", (2,)), (x, "sum", (0,)), (x, "sum", (0, 1, 2)),
-                          (x, "sum", (0, 2)), (x64, "sum", (0,)), (x, "argmax", (2,)),
-                          (x, "argmax", (0,))]:
+                          (x, "sum", (0, 2)), (x64, "sum", (0,))]:
         shape = tuple(s for d, s in enumerate(a.shape) if d not in axes) or (1,)
         res = []
         for threads in (None, 1, 2):
-            out = np.empty(shape, np.int64 if kind == "argmax" else a.dtype)
+            out = np.empty(shape, a.dtype)
             if threads is None:
                 settings.par_min = 1 << 62  # the serial kernel
             else:
@@ -454,7 +454,7 @@ def test_bit_identical_on_1_and_2_threads(parallel):
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
         assert res[0] == res[1] == res[2], (kind, axes)
     # the column cases really are split into chunks (they have partials to fold)
-    for a, kind, axes in [(x, "sum", (0,)), (x64, "sum", (0,)), (x, "argmax", (0,))]:
+    for a, kind, axes in [(x, "sum", (0,)), (x64, "sum", (0,))]:
         assert rk._steps[(kind, a.dtype.char, a.shape, axes)][0].ps.plen > 0
 
 
