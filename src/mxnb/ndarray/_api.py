@@ -34,6 +34,9 @@ def _make(op):
     n_in = len(inputs)
     attr_names = tuple(a for a, _ in op.attrs)
     defaults = dict(op.attrs)
+    # An attr declared with default None is required; others accept an explicit None.
+    required = tuple(a for a, d in op.attrs if d is None)
+    optional = getattr(op, "optional_inputs", ())
 
     if n_in == 1 and not attr_names and op.kind == "unary":
         def fn(data=None, out=None, name=None, **kwargs):
@@ -58,14 +61,19 @@ def _make(op):
             if len(args) > n_in + len(attr_names):
                 raise TypeError(f"{op.name}() takes at most {n_in + len(attr_names)} positional "
                                 f"arguments ({len(args)} given)")
-            arrays = list(args[:n_in])
-            for nm in inputs[len(arrays):]:
-                if nm not in kwargs:
+            named = list(zip(inputs, args[:n_in]))
+            for nm in inputs[len(named):]:
+                if nm in kwargs:
+                    named.append((nm, kwargs.pop(nm)))
+                elif nm not in optional:
                     raise TypeError(f"{op.name}() missing required argument '{nm}'")
-                arrays.append(kwargs.pop(nm))
-            for nm, a in zip(inputs, arrays):
+            arrays = []
+            for nm, a in named:
+                if a is None and nm in optional:
+                    continue  # an optional input left out (FullyConnected's bias)
                 if not isinstance(a, NDArray):
                     raise _bad(nm, a)
+                arrays.append(a)
             attrs = dict(defaults)
             for nm, v in zip(attr_names, args[n_in:]):
                 attrs[nm] = v
@@ -74,7 +82,7 @@ def _make(op):
                     raise MXNetError(f"{op.name}: cannot find argument '{k}', possible arguments "
                                      f"are: {', '.join(attr_names) or '(none)'}")
                 attrs[k] = v
-            for k in attr_names:
+            for k in required:
                 if attrs[k] is None:
                     raise MXNetError(f"{op.name}: Required parameter {k} is not presented")
             return invoke(op, arrays, attrs, out)
