@@ -62,9 +62,10 @@ def infer_reshape(dshape, target, reverse=False):
     if infer_at >= 0:
         known = int(np.prod([d for j, d in enumerate(out) if j != infer_at]))
         size = int(np.prod(dshape))
-        if known == 0 or size % known:
+        if known == 0:
             raise MXNetError(f"Reshape: cannot infer -1 in {tuple(target)} for input shape "
                              f"{fmt_shape(dshape)}")
+        # MXNet rounds down; the size checks then report the mismatch.
         out[infer_at] = size // known
     return tuple(out[::-1] if reverse else out)
 
