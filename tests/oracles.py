@@ -113,3 +113,37 @@ SCALAR = {
     "_logical_or_scalar": (lambda x, s: _b((x != 0) | (s != 0)), None),
     "_logical_xor_scalar": (lambda x, s: _b((x != 0) != (s != 0)), None),
 }
+
+# ---------------------------------------------------------------- nn activations (ops/nn.py)
+# The private elementwise ops behind Activation / LeakyReLU, and smooth_l1, at their default
+# parameters (slope 0.25, scalar 1).
+_SELU_L, _SELU_A = 1.0507009873554805, 1.6732632423543772
+
+
+def _softrelu(x):
+    return np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
+
+
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+UNARY.update({
+    "_softrelu": _softrelu,
+    "_leaky": lambda x: np.where(x > 0, x, 0.25 * x),
+    "_elu": lambda x: np.where(x > 0, x, 0.25 * np.expm1(np.minimum(x, 0))),
+    "_selu": lambda x: _SELU_L * np.where(x > 0, x, _SELU_A * np.expm1(np.minimum(x, 0))),
+    "_gelu": lambda x: 0.5 * x * (1 + special.erf(x / math.sqrt(2))),
+    "smooth_l1": lambda x: np.where(np.abs(x) < 1, 0.5 * x * x, np.abs(x) - 0.5),
+})
+UNARY_GRAD.update({
+    "_softrelu": _sigmoid,
+    "_leaky": lambda x: np.where(x > 0, 1.0, 0.25),
+    "_elu": lambda x: np.where(x > 0, 1.0, 0.25 * np.exp(np.minimum(x, 0))),
+    "_selu": lambda x: _SELU_L * np.where(x > 0, 1.0, _SELU_A * np.exp(np.minimum(x, 0))),
+    "_gelu": lambda x: (0.5 * (1 + special.erf(x / math.sqrt(2)))
+                        + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)),
+    "smooth_l1": lambda x: np.where(np.abs(x) < 1, x, np.sign(x)),
+})
+BINARY["_prelu"] = lambda a, b: np.where(a > 0, a, b * a)
+BINARY_GRAD["_prelu"] = (lambda a, b: np.where(a > 0, 1.0, b), lambda a, b: np.where(a > 0, 0.0, a))

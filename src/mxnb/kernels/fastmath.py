@@ -62,7 +62,6 @@ _SHIFT_BIASED = _F(1.5 * 2 ** 23 + 127)
 _LN2_HI = _F(0.693359375)
 _LN2_LO = _F(-2.12194440e-4)
 _LOG2E = _F(1.44269504088896341)
-_LN2 = _F(0.6931471805599453)
 
 
 # ---------------------------------------------------------------------------
@@ -97,7 +96,7 @@ def _exp_poly(r):
 
 @_jitable
 def _expm1_poly(r):
-    """e^r - 1 for |r| <= 0.7, as r + r^2 P(r); P is a minimax fit (relative error
+    """e^r - 1 for -0.35 <= r <= 0.5 (fitted on |r| <= 0.7), as r + r^2 P(r); P is a minimax fit (relative error
     1.4e-9, see bench/fit_fastmath.py)."""
     p = _F(2.4780782041489147e-05)
     p = p * r + _F(0.000201005648705177)
@@ -164,8 +163,10 @@ def expm1_f32(x):
     if xc < _EXPM1_LO:
         xc = _EXPM1_LO
     n = _round(xc * _LOG2E)
-    # No reduction below ln2: with n = 1 or -1 there, the sum below would cancel.
-    if abs(xc) < _LN2:
+    # No reduction on [0, 0.5): with n = 1 there, e^r - 1 < 0 and the sum below
+    # would cancel. (On the negative side n = -1 cancels less than n = 0 would;
+    # above 0.5 the rounding errors of the polynomial without FMA grow instead.)
+    if xc >= _ZERO and xc < _HALF:
         n = _ZERO
     em = _expm1_poly(_exp_reduce(xc, n))
     # e^x - 1 = 2 (s em + s - 1/2) with s = 2^(n-1), finite up to the overflow
@@ -261,7 +262,7 @@ def log1p_f32(x):
     log1p(x < -1) = NaN, log1p(inf) = inf, log1p(-0) = -0, NaN propagates.
 
     >>> log1p_f32(np.float32(1e-5))
-    np.float32(9.999950e-06)
+    np.float32(9.99995e-06)
     """
     u = x + _ONE
     # The rounding error of 1 + x, exactly (Fast2Sum, larger operand first),

@@ -34,9 +34,8 @@ def _make(op):
     n_in = len(inputs)
     attr_names = tuple(a for a, _ in op.attrs)
     defaults = dict(op.attrs)
-    # An attr declared with default None is required; others accept an explicit None.
-    required = tuple(a for a, d in op.attrs if d is None)
-    optional = getattr(op, "optional_inputs", ())
+    optional = op.optional_inputs
+    required = tuple(a for a, d in op.attrs if d is None)  # others may be passed as None
 
     if n_in == 1 and not attr_names and op.kind == "unary":
         def fn(data=None, out=None, name=None, **kwargs):
@@ -61,16 +60,16 @@ def _make(op):
             if len(args) > n_in + len(attr_names):
                 raise TypeError(f"{op.name}() takes at most {n_in + len(attr_names)} positional "
                                 f"arguments ({len(args)} given)")
-            named = list(zip(inputs, args[:n_in]))
-            for nm in inputs[len(named):]:
+            given = list(zip(inputs, args[:n_in]))
+            for nm in inputs[len(given):]:
                 if nm in kwargs:
-                    named.append((nm, kwargs.pop(nm)))
+                    given.append((nm, kwargs.pop(nm)))
                 elif nm not in optional:
                     raise TypeError(f"{op.name}() missing required argument '{nm}'")
             arrays = []
-            for nm, a in named:
+            for nm, a in given:
                 if a is None and nm in optional:
-                    continue  # an optional input left out (FullyConnected's bias)
+                    continue  # as in MXNet: None or absent optional inputs are left out
                 if not isinstance(a, NDArray):
                     raise _bad(nm, a)
                 arrays.append(a)

@@ -156,7 +156,8 @@ def _sum_to_infer(op, inputs, attrs):
 register(Op("_sum_to", ("data",), attrs=(("shape", None),), infer=_sum_to_infer,
             forward=_host(lambda op, ins, outs, attrs: np.copyto(
                 outs[0], sum_to(ins[0], outs[0].shape))),
-            backward=lambda op, dys, ins, outs, attrs: [dys[0]],
+            backward=lambda op, dys, ins, outs, attrs: [
+                np.ascontiguousarray(np.broadcast_to(dys[0], ins[0].shape))],
             vjp=lambda op, dys, ins, outs, attrs: [nd.broadcast_to(dys[0], shape=ins[0].shape)],
             doc="Sum to `shape` over broadcast axes (the engine's un-broadcast)."))
 

@@ -31,13 +31,14 @@ def invoke(op, inputs, attrs, out=None):
                 f"{op.name}: all inputs must be on the same context, got {ctx} and {x._ctx}; "
                 "move them with as_in_context()")
     specs = op.infer(op, inputs, attrs)
+    nvis = len(specs) if op.num_visible is None else op.num_visible(attrs)
     recording = getattr(_state, "recording", False)
     if out is None:
         outs = [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs]
     else:
         outs = list(out) if isinstance(out, (list, tuple)) else [out]
-        if len(outs) != len(specs):
-            raise MXNetError(f"{op.name}: expected {len(specs)} output arrays, got {len(outs)}")
+        if len(outs) != nvis:
+            raise MXNetError(f"{op.name}: expected {nvis} output arrays, got {len(outs)}")
         for o, (s, d) in zip(outs, specs):
             if not isinstance(o, NDArray):
                 raise TypeError(f"{op.name}: out must be an NDArray, got {type(o)}")
@@ -51,20 +52,21 @@ def invoke(op, inputs, attrs, out=None):
                 raise ValueError(f"{op.name}: trying to write to a readonly NDArray")
             if recording and (o._entry is not None or o._var is not None):
                 autograd._raise_inplace()
+        outs += [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs[nvis:]]  # hidden outputs
         if any(np.dtype(o._data.dtype) != np.dtype(d) for o, (s, d) in zip(outs, specs)):
             # MXNet writes into an out of another dtype by casting: compute, then cast in.
             tmp = [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs]
             op.forward(op, [x._data for x in inputs], [t._data for t in tmp], attrs)
-            for o, t in zip(outs, tmp):
+            for o, t in zip(outs[:nvis], tmp):
                 _copy_cast(t._data, o._data)
-            return outs[0] if len(outs) == 1 else outs
+            return outs[0] if nvis == 1 else outs[:nvis]
     op.forward(op, [x._data for x in inputs], [o._data for o in outs], attrs)
     if recording:
         for x in inputs:
             if x._entry is not None or x._var is not None:
                 autograd._record(op, inputs, outs, attrs)
                 break
-    return outs[0] if len(outs) == 1 else outs
+    return outs[0] if nvis == 1 else outs[:nvis]
 
 
 def _copy_cast(src, dst):

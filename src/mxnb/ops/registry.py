@@ -19,7 +19,8 @@ class Op:
     def __init__(self, name, inputs, *, infer, forward, aliases=(), attrs=(), backward=None,
                  vjp=None, zero_grad=False, nondiff_inputs=(), domain=(-2.0, 2.0), cost=1,
                  exact=False, smooth=True, doc="", kind="custom", fwd=None, bwd=None,
-                 nparams=0, dtypes=None, num_outputs=1, test=None):
+                 nparams=0, dtypes=None, num_outputs=1, test=None, optional_inputs=(),
+                 num_visible=None):
         self.name = name
         self.aliases = tuple(aliases)
         self.inputs = tuple(inputs)          # input argument names, e.g. ("lhs", "rhs")
@@ -42,6 +43,12 @@ class Op:
         self.dtypes = dtypes
         self.num_outputs = num_outputs
         self.test = test or {}
+        # Inputs a caller may leave out (MXNet infers the count from attrs: Convolution's bias
+        # when no_bias=True); `infer` checks the count it got.
+        self.optional_inputs = frozenset(optional_inputs)
+        # attrs -> how many leading outputs the caller sees; the rest are saved for backward
+        # (Dropout's mask, BatchNorm's mean and inverse std), as MXNet's hidden outputs.
+        self.num_visible = num_visible
         # Ops computing the same values (elemwise_add and broadcast_add on equal shapes)
         # share compiled kernels under one name.
         self.kernel_name = name

@@ -1,0 +1,202 @@
+"""Numba kernels for Convolution, Deconvolution and Pooling (imported lazily: imports numba).
+
+Everything is 2-D: 1-D ops run with H = 1 and a kernel of height 1. Arrays are
+flat C-contiguous buffers; a "plane" is one (image, channel) pair of H*W
+elements.
+
+Convolution is im2col plus BLAS: `im2col` lays out, for a few images at a
+time, the (C*KH*KW, OH*OW) matrix of input patches, the caller multiplies it
+with NumPy's matmul, and `col2im` scatters the transposed product back for
+the input gradient. Working on a few images at a time keeps the patch matrix
+small enough to stay in cache, unlike one im2col of the whole batch. Parallel
+variants split over planes, so no two threads write the same element.
+
+Pooling kernels recompute the window maxima in the backward instead of
+storing indices; ties go to the first maximum in row-major order, as in MXNet.
+"""
+# ruff: noqa: F821  (T, prange are bound per dtype by nn_kernels.kernel)
+
+
+def im2col(x, col, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
+    """col[n, (c, kh, kw), (oh, ow)] = x[n, c, oh*sh - ph + kh*dh, ow*sw - pw + kw*dw] or 0."""
+    P = OH * OW
+    K = KH * KW
+    for t in prange(nimg * C):
+        src = x[t * H * W:(t + 1) * H * W]
+        for kh in range(KH):
+            for kw in range(KW):
+                base = (t * K + kh * KW + kw) * P
+                dst = col[base:base + P]
+                # ow range whose input column is inside [0, W)
+                off = kw * dw - pw
+                lo = 0
+                if off < 0:
+                    lo = min((-off + sw - 1) // sw, OW)
+                hi = OW
+                if (OW - 1) * sw + off >= W:
+                    hi = max(min((W - 1 - off) // sw + 1, OW), lo)
+                for oh in range(OH):
+                    ih = oh * sh - ph + kh * dh
+                    d = dst[oh * OW:(oh + 1) * OW]
+                    if ih < 0 or ih >= H:
+                        for ow in range(OW):
+                            d[ow] = T(0)
+                        continue
+                    row = src[ih * W:(ih + 1) * W]
+                    for ow in range(lo):
+                        d[ow] = T(0)
+                    if sw == 1:
+                        for ow in range(lo, hi):
+                            d[ow] = row[ow + off]
+                    else:
+                        for ow in range(lo, hi):
+                            d[ow] = row[ow * sw + off]
+                    for ow in range(hi, OW):
+                        d[ow] = T(0)
+
+
+def col2im(col, x, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
+    """x[n, c, ih, iw] = sum of the col entries im2col would copy from there (x is overwritten)."""
+    P = OH * OW
+    K = KH * KW
+    for t in prange(nimg * C):
+        dst = x[t * H * W:(t + 1) * H * W]
+        for i in range(H * W):
+            dst[i] = T(0)
+        for kh in range(KH):
+            for kw in range(KW):
+                base = (t * K + kh * KW + kw) * P
+                src = col[base:base + P]
+                off = kw * dw - pw
+                lo = 0
+                if off < 0:
+                    lo = min((-off + sw - 1) // sw, OW)
+                hi = OW
+                if (OW - 1) * sw + off >= W:
+                    hi = max(min((W - 1 - off) // sw + 1, OW), lo)
+                for oh in range(OH):
+                    ih = oh * sh - ph + kh * dh
+                    if ih < 0 or ih >= H:
+                        continue
+                    row = dst[ih * W:(ih + 1) * W]
+                    s = src[oh * OW:(oh + 1) * OW]
+                    if sw == 1:
+                        for ow in range(lo, hi):
+                            row[ow + off] += s[ow]
+                    else:
+                        for ow in range(lo, hi):
+                            row[ow * sw + off] += s[ow]
+
+
+def add_bias(y, b, nimg, F, P):
+    """y[n, f, :] += b[f]."""
+    for t in prange(nimg * F):
+        v = b[t % F]
+        r = y[t * P:(t + 1) * P]
+        for i in range(P):
+            r[i] += v
+
+
+# ---------------------------------------------------------------- pooling
+# mode: 0 max, 1 avg, 2 sum. A window starts at o*s - p; its average divides by its size
+# clipped to the padded input (count_include_pad) or to the input itself.
+
+
+def pool_fwd(x, y, planes, H, W, OH, OW, KH, KW, sh, sw, ph, pw, mode, cip):
+    """Max / average / sum pooling of each plane."""
+    for t in prange(planes):
+        src = x[t * H * W:(t + 1) * H * W]
+        dst = y[t * OH * OW:(t + 1) * OH * OW]
+        for oh in range(OH):
+            h0 = oh * sh - ph
+            h1 = min(h0 + KH, H + ph)
+            hs = max(h0, 0)
+            he = min(h1, H)
+            for ow in range(OW):
+                w0 = ow * sw - pw
+                w1 = min(w0 + KW, W + pw)
+                ws = max(w0, 0)
+                we = min(w1, W)
+                if mode == 0:
+                    m = -T(np.inf)
+                    for ih in range(hs, he):
+                        for iw in range(ws, we):
+                            v = src[ih * W + iw]
+                            if v > m or v != v:
+                                m = v
+                    dst[oh * OW + ow] = m
+                else:
+                    s = T(0)
+                    for ih in range(hs, he):
+                        for iw in range(ws, we):
+                            s += src[ih * W + iw]
+                    if mode == 1:
+                        n = (h1 - h0) * (w1 - w0) if cip else (he - hs) * (we - ws)
+                        s = s / T(max(n, 1))
+                    dst[oh * OW + ow] = s
+
+
+def _argmax(src, W, hs, he, ws, we):
+    """Flat index of the first maximum of a window (-1 if empty)."""
+    best = -1
+    m = T(0)
+    for ih in range(hs, he):
+        for iw in range(ws, we):
+            v = src[ih * W + iw]
+            if best < 0 or v > m or (v != v and m == m):
+                m = v
+                best = ih * W + iw
+    return best
+
+
+HELPERS = {"ARGMAX": _argmax}
+
+
+def pool_bwd(dy, x, dx, planes, H, W, OH, OW, KH, KW, sh, sw, ph, pw, mode, cip):
+    """dx of pooling: to each window's first maximum (max), or spread (avg, sum)."""
+    for t in prange(planes):
+        src = x[t * H * W:(t + 1) * H * W]
+        g = dy[t * OH * OW:(t + 1) * OH * OW]
+        d = dx[t * H * W:(t + 1) * H * W]
+        for i in range(H * W):
+            d[i] = T(0)
+        for oh in range(OH):
+            h0 = oh * sh - ph
+            h1 = min(h0 + KH, H + ph)
+            hs = max(h0, 0)
+            he = min(h1, H)
+            for ow in range(OW):
+                w0 = ow * sw - pw
+                w1 = min(w0 + KW, W + pw)
+                ws = max(w0, 0)
+                we = min(w1, W)
+                v = g[oh * OW + ow]
+                if mode == 0:
+                    k = ARGMAX(src, W, hs, he, ws, we)
+                    if k >= 0:
+                        d[k] += v
+                else:
+                    if mode == 1:
+                        n = (h1 - h0) * (w1 - w0) if cip else (he - hs) * (we - ws)
+                        v = v / T(max(n, 1))
+                    for ih in range(hs, he):
+                        for iw in range(ws, we):
+                            d[ih * W + iw] += v
+
+
+def pool_gather(g, x, y, planes, H, W, OH, OW, KH, KW, sh, sw, ph, pw):
+    """y[window] = g at the window's first maximum of x (the adjoint of max pooling's dx)."""
+    for t in prange(planes):
+        src = x[t * H * W:(t + 1) * H * W]
+        gs = g[t * H * W:(t + 1) * H * W]
+        dst = y[t * OH * OW:(t + 1) * OH * OW]
+        for oh in range(OH):
+            h0 = oh * sh - ph
+            hs = max(h0, 0)
+            he = min(h0 + KH, H)
+            for ow in range(OW):
+                w0 = ow * sw - pw
+                ws = max(w0, 0)
+                we = min(w0 + KW, W)
+                k = ARGMAX(src, W, hs, he, ws, we)
+                dst[oh * OW + ow] = gs[k] if k >= 0 else T(0)
