@@ -15,6 +15,9 @@ from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  #
 from . import autograd  # noqa: E402
 from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402,F401
+from . import random  # noqa: E402,F401
+from . import initializer  # noqa: E402,F401
+from . import initializer as init  # noqa: E402,F401
 
 
 def set_num_threads(n):

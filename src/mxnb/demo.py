@@ -65,6 +65,14 @@ def _tour_extras(mx):
         random.seed(42)
         print("after mx.random.seed(42): mx.nd.random.uniform(shape=(3,)) ->",
               mx.nd.random.uniform(shape=(3,)))
+    if init is not None and hasattr(init, "Mixed") and random is not None:
+        random.seed(0)
+        w = mx.nd.zeros((1, 3))
+        mixed = init.Mixed(["bias", ".*"], [init.Zero(), init.Uniform(0.1)])
+        mixed(init.InitDesc("fullyconnected1_weight"), w)
+        print("after mx.random.seed(0), Mixed(['bias', '.*'], [Zero(), Uniform(0.1)]) fills "
+              "fullyconnected1_weight (1, 3) with MXNet's numbers ->", w)
+        print("and round-trips through JSON:", mixed.dumps())
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 import functools
 import os
 import random as _pyrandom
+import sys
 
 import numpy as np
 
@@ -14,7 +15,8 @@ from . import autograd
 from .ndarray import NDArray, array
 
 __all__ = ["assert_almost_equal", "almost_equal", "check_grads", "check_numeric_gradient",
-           "with_seed", "default_context", "set_default_context", "rand_ndarray"]
+           "with_seed", "default_context", "set_default_context", "rand_ndarray",
+           "default_rtols", "default_atols", "get_tolerance", "get_tols", "same"]
 
 _DEFAULT_CTX = []
 
@@ -33,27 +35,92 @@ def _np(a):
     return a.asnumpy() if isinstance(a, NDArray) else np.asarray(a)
 
 
-def almost_equal(a, b, rtol=1e-5, atol=1e-20, equal_nan=False):
-    return np.allclose(_np(a), _np(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+# ---------------------------------------------------------------- comparisons (MXNet's rules)
+
+def default_rtols():
+    """Relative tolerance per dtype when none is given (MXNet 1.9.1's table)."""
+    return {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-4,
+            np.dtype(np.float64): 1e-5, np.dtype(np.bool_): 0, np.dtype(np.int8): 0,
+            np.dtype(np.uint8): 0, np.dtype(np.int32): 0, np.dtype(np.uint32): 0,
+            np.dtype(np.int64): 0, np.dtype(np.uint64): 0}
 
 
-def assert_almost_equal(a, b, rtol=1e-5, atol=1e-20, names=("a", "b"), equal_nan=False):
-    """Assert `a` and `b` (NDArrays, NumPy arrays or scalars) match within rtol/atol.
+def default_atols():
+    """Absolute tolerance per dtype when none is given (MXNet 1.9.1's table)."""
+    return {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3,
+            np.dtype(np.float64): 1e-20, np.dtype(np.bool_): 0, np.dtype(np.int8): 0,
+            np.dtype(np.uint8): 0, np.dtype(np.int32): 0, np.dtype(np.uint32): 0,
+            np.dtype(np.int64): 0, np.dtype(np.uint64): 0}
 
-    The message names the worst element and its relative error.
+
+def get_tolerance(dat, tol, default_tol):
+    """`tol` if it is a number, else its (or the default table's) entry for dat's dtype."""
+    if isinstance(tol, (int, float, np.number)):
+        return tol
+    dtype = np.dtype(getattr(dat, "dtype", np.float64))
+    return ({} if tol is None else tol).get(dtype, default_tol.get(dtype, 0))
+
+
+def get_tols(x, y, rtol, atol):
+    """(rtol, atol) for comparing x and y: the looser of the two dtypes' defaults."""
+    x = np.asarray(x) if not hasattr(x, "dtype") else x
+    y = np.asarray(y) if not hasattr(y, "dtype") else y
+    return (max(get_tolerance(x, rtol, default_rtols()), get_tolerance(y, rtol, default_rtols())),
+            max(get_tolerance(x, atol, default_atols()), get_tolerance(y, atol, default_atols())))
+
+
+def same(a, b):
+    """Whether a and b are exactly equal (NDArrays or NumPy arrays)."""
+    return np.array_equal(_np(a), _np(b))
+
+
+def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True):
+    """Whether a and b match within rtol/atol (defaults 1e-5 and 1e-20, as MXNet's)."""
+    a, b = _np(a), _np(b)
+    if not use_broadcast and a.shape != b.shape:
+        return False
+    return bool(np.allclose(a, b, rtol=1e-5 if rtol is None else rtol,
+                            atol=1e-20 if atol is None else atol, equal_nan=equal_nan))
+
+
+def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=False,
+                        use_broadcast=True, mismatches=(10, 10)):
+    """Assert that `a` and `b` (NDArrays, NumPy arrays or scalars) match within rtol/atol.
+
+    Unset tolerances come from the dtypes (float32: rtol 1e-4, atol 1e-3; float64:
+    1e-5, 1e-20), as in MXNet. The message names the worst element.
+
+    >>> assert_almost_equal(mx.nd.array([1, 2]), np.array([1, 2.00001]))
     """
+    rtol, atol = get_tols(a, b, rtol, atol)
     a, b = _np(a), _np(b)
     if a.shape != b.shape:
-        raise AssertionError(f"shape mismatch: {names[0]} {a.shape} vs {names[1]} {b.shape}")
-    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+        try:
+            if not use_broadcast:
+                raise ValueError
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise AssertionError(
+                f"shape mismatch: {names[0]} {a.shape} vs {names[1]} {b.shape}") from None
+    if a.dtype == np.bool_ and b.dtype == np.bool_:
+        np.testing.assert_equal(a, b)
+        return
+    a64, b64 = np.broadcast_arrays(a.astype(np.float64), b.astype(np.float64))
     if np.allclose(a64, b64, rtol=rtol, atol=atol, equal_nan=equal_nan):
         return
-    err = np.abs(a64 - b64) / (atol + rtol * np.abs(b64))
-    err = np.where(np.isnan(err), np.inf, err)
-    idx = np.unravel_index(np.argmax(err), err.shape) if err.ndim else ()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        err = np.abs(a64 - b64) / (atol + rtol * np.abs(b64))
+    bad = ~np.isclose(a64, b64, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    err = np.where(bad, np.where(np.isnan(err), np.inf, err), 0)
+    idx = tuple(int(i) for i in np.unravel_index(np.argmax(err), err.shape)) if err.ndim else ()
     raise AssertionError(
-        f"Items are not equal (rtol={rtol}, atol={atol}): worst at {idx}: {names[0]}={a64[idx]!r} "
-        f"{names[1]}={b64[idx]!r}\n {names[0]}: {a}\n {names[1]}: {b}")
+        f"Items are not equal: error {err[idx]:f} exceeds tolerance rtol={rtol:e}, "
+        f"atol={atol:e} ({int(bad.sum())} of {bad.size} mismatched). Worst at {idx}: "
+        f"{names[0]}={float(a64[idx])!r} {names[1]}={float(b64[idx])!r}\n {names[0]}: {a}\n "
+        f"{names[1]}: {b}")
+
+
+# ---------------------------------------------------------------- gradient checks
 
 
 def _as_list(x):
@@ -71,63 +138,123 @@ def _mark(xs):
             x.attach_grad()
 
 
-def check_grads(f, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, head_grads=None,
-                _depth=0):
-    """Check f's gradients against float64 central differences, to `order`, along random directions.
+def _grad_fn(f, n, wrt):
+    """x, v -> the vector-Jacobian product of f at x with head gradients v (recorded).
 
-    `f(*args)` returns an NDArray or a list of them; `args` should be float64.
-    Order k checks the gradient of the order k-1 gradient (built with
-    `create_graph=True`), so every op's VJP is checked as an op itself.
+    Head gradients are inputs of the new function, so checking its derivative
+    also checks each VJP's dependence on its incoming gradient.
     """
-    rng = np.random.RandomState(seed + 7919 * _depth)
+    def vjp(*args):
+        xs, vs = list(args[:n]), list(args[n:])
+        _mark([xs[i] for i in wrt] + vs)
+        with autograd.record():
+            outs = _as_list(f(*xs))
+        live = [(o, v) for o, v in zip(outs, vs) if autograd.in_graph(o)]
+        if not live:
+            return [array(np.zeros(xs[i].shape), dtype=xs[i].dtype) for i in wrt]
+        return autograd._grad([o for o, _ in live], [xs[i] for i in wrt],
+                              head_grads=[v for _, v in live], retain_graph=True,
+                              create_graph=True, unreachable="zero")
+
+    return vjp
+
+
+def _check_once(f, args, wrt, rng, eps, rtol, atol, depth, seed, head_grads, create_graph):
+    """Directional check of f's gradient at args; returns the head gradients used."""
     xs = [a.copy() for a in args]
-    _mark(xs)
+    _mark([xs[i] for i in wrt])
     with autograd.record():
         outs = _as_list(f(*xs))
     vs = head_grads if head_grads is not None else [
         array(rng.standard_normal(o.shape), dtype=o.dtype, ctx=o.context) for o in outs]
-    us = [rng.standard_normal(x.shape) for x in xs]
-    grads = autograd.grad(outs, xs, head_grads=vs, create_graph=order > 1, retain_graph=True)
-    analytic = _dot(grads, us)
+    vs = _as_list(vs)
+    us = {i: rng.standard_normal(xs[i].shape) for i in wrt}
+    live = [(o, v) for o, v in zip(outs, vs) if autograd.in_graph(o)]
+    if live:
+        grads = autograd._grad([o for o, _ in live], [xs[i] for i in wrt],
+                               head_grads=[v for _, v in live], retain_graph=create_graph,
+                               create_graph=create_graph, unreachable="zero")
+        analytic = _dot(grads, [us[i] for i in wrt])
+    else:
+        analytic = 0.0
 
     def objective(shift):
-        pts = [array(_np(x).astype(np.float64) + shift * u, dtype=x.dtype) for x, u in zip(xs, us)]
+        pts = [array(_np(x).astype(np.float64) + shift * us[i], dtype=x.dtype) if i in us
+               else x.copy() for i, x in enumerate(args)]
         with autograd.pause():
             return _dot(_as_list(f(*pts)), vs)
 
     numeric = (objective(eps) - objective(-eps)) / (2 * eps)
     if not np.isclose(analytic, numeric, rtol=rtol, atol=atol):
         raise AssertionError(
-            f"order-{_depth + 1} gradient mismatch: autograd {analytic!r} vs finite differences "
-            f"{numeric!r} (directional derivative along a random direction, seed {seed})")
-    if order > 1:
-        def df(*ys):
-            _mark(ys)
-            with autograd.record():
-                o = _as_list(f(*ys))
-            return autograd.grad(o, list(ys), head_grads=vs, create_graph=True,
-                                 retain_graph=True)
-
-        check_grads(df, args, order - 1, eps, rtol, atol, seed, None, _depth + 1)
+            f"order-{depth + 1} gradient mismatch: autograd {analytic!r} vs finite differences "
+            f"{numeric!r} (derivative along a random direction, seed {seed})")
+    return vs
 
 
-def check_numeric_gradient(f, location, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, head_grads=None):
-    """First-order check of an imperative function `f(*location)`; see check_grads."""
+def check_grads(f, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, head_grads=None,
+                wrt=None):
+    """Check f's derivatives to `order` against float64 central differences.
+
+    `f(*args)` returns an NDArray or a list of them; `args` should be float64
+    NDArrays. Each order compares the directional derivative along a random
+    direction with random head gradients. Order k checks the gradient of the
+    order k-1 vector-Jacobian product (built with `create_graph=True`), whose
+    inputs include its head gradients, so every VJP is itself checked as a
+    function. `wrt` lists the indices of the arguments to differentiate (all
+    by default; leave out integer or index arguments).
+
+    >>> check_grads(lambda x, y: mx.nd.sin(x) * y,
+    ...             [mx.nd.array([0.5], dtype='float64'), mx.nd.array([2.], dtype='float64')])
+    """
+    args = list(args)
+    wrt = list(range(len(args))) if wrt is None else sorted(wrt)
+    fn = f
+    for depth in range(order):
+        rng = np.random.RandomState(seed + 7919 * depth)
+        vs = _check_once(fn, args, wrt, rng, eps, rtol, atol, depth, seed,
+                         head_grads if depth == 0 else None, depth + 1 < order)
+        if depth + 1 < order:
+            fn = _grad_fn(fn, len(args), wrt)
+            n = len(args)
+            args = args + [v.copy() for v in vs]
+            wrt = wrt + list(range(n, n + len(vs)))
+
+
+def check_numeric_gradient(f, location, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, head_grads=None,
+                           wrt=None):
+    """First-order check of an imperative function `f(*location)` (see check_grads).
+
+    `location` is an array or a list of arrays (NumPy arrays become float64 NDArrays).
+    """
     location = _as_list(location)
     location = [x if isinstance(x, NDArray) else array(x, dtype=np.float64) for x in location]
     check_grads(f, location, order=1, eps=eps, rtol=rtol, atol=atol, seed=seed,
-                head_grads=head_grads)
+                head_grads=head_grads, wrt=wrt)
 
 
-def rand_ndarray(shape, dtype="float32", low=-1.0, high=1.0, seed=None):
+def rand_ndarray(shape, stype="default", density=None, dtype=None, low=-1.0, high=1.0,
+                 seed=None, ctx=None):
+    """A dense array of uniform values in [low, high) (sparse storage types are not supported)."""
+    if stype not in (None, "default"):
+        raise NotImplementedError(f"rand_ndarray: storage type {stype!r} is not supported")
     rng = np.random.RandomState(seed)
-    return array(rng.uniform(low, high, size=shape), dtype=dtype)
+    return array(rng.uniform(low, high, size=shape), dtype=dtype or "float32", ctx=ctx)
+
+
+# ---------------------------------------------------------------- seeded tests
 
 
 def with_seed(seed=None):
     """Decorator: seed NumPy, Python and mx.random for a test, and report the seed on failure.
 
-    The seed comes from the argument, else MXNET_TEST_SEED, else a fresh random one.
+    The seed is the argument, else the environment variable MXNET_TEST_SEED, else a
+    fresh random one. When the test fails, the seed is printed and added to the
+    exception's notes: rerun with MXNET_TEST_SEED=<seed> to reproduce it.
+
+    >>> @with_seed()
+    ... def test_something():
+    ...     assert np.random.rand() < 2
     """
     def deco(fn):
         @functools.wraps(fn)
@@ -135,20 +262,25 @@ def with_seed(seed=None):
             s = seed
             if s is None:
                 env = os.environ.get("MXNET_TEST_SEED")
-                s = int(env) if env else np.random.randint(0, 2 ** 31)
+                s = int(env) if env else int(np.random.SeedSequence().entropy % (2 ** 31))
             np.random.seed(s)
             _pyrandom.seed(s)
-            try:
-                from . import random as mxrandom
-
+            mxrandom = sys.modules.get(__package__ + ".random")
+            if mxrandom is None:
+                try:
+                    from . import random as mxrandom
+                except ImportError:
+                    mxrandom = None
+            if mxrandom is not None and hasattr(mxrandom, "seed"):
                 mxrandom.seed(s)
-            except (ImportError, AttributeError):
-                pass
             try:
                 return fn(*a, **kw)
-            except BaseException:
-                print(f"*** test {fn.__name__} failed with seed {s}: reproduce it with "
-                      f"MXNET_TEST_SEED={s}")
+            except Exception as exc:
+                msg = (f"*** test {fn.__name__} failed with seed {s}: reproduce it with "
+                       f"MXNET_TEST_SEED={s}")
+                print(msg)
+                if hasattr(exc, "add_note"):
+                    exc.add_note(msg)
                 raise
 
         return wrapper

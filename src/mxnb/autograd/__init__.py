@@ -10,9 +10,13 @@
 """
 import numpy as np
 
+_empty = np.empty
+
+from .._alloc import MIN_BYTES as _POOL_MIN, empty as _pooled_empty
 from ..base import MXNetError
-from .engine import (INPLACE, NOT_IN_GRAPH, Variable, _REQS, _state, in_graph, raise_inplace,
-                     record as _record_node)
+from .engine import (NO_TARGET, NOT_IN_GRAPH, Variable, _REQS, _prune, _state,
+                     collect, in_graph, parent_of, raise_inplace, record as _record_node, release,
+                     run, unmark_null)
 from .function import Function  # noqa: F401
 from .symbol import get_symbol  # noqa: F401
 
@@ -22,6 +26,15 @@ __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_
 
 _raise_inplace = raise_inplace
 _record = _record_node
+_ND = []  # [NDArray], filled on first use (ndarray imports this package)
+
+
+def _ndarray_class():
+    if not _ND:
+        from ..ndarray.ndarray import NDArray
+
+        _ND.append(NDArray)
+    return _ND[0]
 
 
 def set_recording(is_recording):  # noqa: D401
@@ -105,9 +118,8 @@ def _attach_grad(arr, grad_req="write", stype=None):
     if stype not in (None, "default"):
         raise NotImplementedError(f"attach_grad: sparse storage type {stype!r} is not supported")
     req = _req(grad_req)
-    buf = _zeros_like_raw(arr._data)
-    arr._entry = None
-    arr._var = Variable(buf, req)
+    arr._entry = None  # a recorded result becomes a new leaf: its history is cut
+    arr._var = Variable(_zeros_like_raw(arr._data), req, arr)
 
 
 def _zeros_like_raw(d):
@@ -122,7 +134,13 @@ def mark_variables(variables, gradients, grad_reqs="write"):
     """Mark arrays as variables whose gradients go into the given buffers (shared memory).
 
     >>> x = mx.nd.array([1., 2.]); g = mx.nd.zeros((2,))
-    >>> mx.autograd.mark_variables([x], [g])
+    >>> mx.autograd.mark_variables([x], [g], 'add')
+    >>> with mx.autograd.record():
+    ...     y = x * x
+    >>> y.backward(); g
+    <BLANKLINE>
+    [2. 4.]
+    <NDArray 2 @cpu(0)>
     """
     from ..ndarray.ndarray import NDArray
 
@@ -130,7 +148,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
         assert isinstance(gradients, NDArray)
         variables, gradients = [variables], [gradients]
     variables, gradients = list(variables), list(gradients)
-    if len(variables) != len(gradients):
+    if len(variables) != len(gradients):  # MXNet crashes here (spec Q5)
         raise ValueError(
             f"mark_variables: got {len(variables)} variables but {len(gradients)} gradients")
     if isinstance(grad_reqs, str):
@@ -140,20 +158,44 @@ def mark_variables(variables, gradients, grad_reqs="write"):
         raise ValueError(
             f"mark_variables: got {len(variables)} variables but {len(grad_reqs)} grad_reqs")
     reqs = [_req(r) for r in grad_reqs]
-    for v, g in zip(variables, gradients):
-        if v.shape != g.shape:
-            raise MXNetError(f"mark_variables: gradient shape {g.shape} does not match the "
-                             f"variable's shape {v.shape}")
+    for i, (v, g) in enumerate(zip(variables, gradients)):
+        if not isinstance(v, NDArray) or not isinstance(g, NDArray):
+            raise TypeError(f"mark_variables: variables and gradients must be NDArrays, got "
+                            f"{type(v).__name__} and {type(g).__name__} at position {i}")
+        if v.shape != g.shape or v._data.dtype != g._data.dtype:
+            raise MXNetError(
+                f"mark_variables: the gradient buffer of variable {i} has shape {g.shape} and "
+                f"dtype {g._data.dtype.name}, but the variable has shape {v.shape} and dtype "
+                f"{v._data.dtype.name}")
+        if g._ctx != v._ctx:
+            raise MXNetError(f"mark_variables: gradient {i} is on {g._ctx} but its variable is "
+                             f"on {v._ctx}")
     for v, g, r in zip(variables, gradients, reqs):
         v._entry = None
-        v._var = Variable(g._data, r)
+        v._var = Variable(g._data, r, v)
 
 
 # ---------------------------------------------------------------- backward / grad
 
 
 def _prepare(heads, head_grads, create_graph):
-    from ..ndarray.ndarray import NDArray
+    """Normalise heads and head gradients; check that heads are in a graph and shapes match.
+
+    Returns (heads, their parents, head gradients: raw buffers, or NDArrays if create_graph).
+    """
+    NDArray = _ND[0] if _ND else _ndarray_class()
+    if (not create_graph and heads.__class__ is list and len(heads) == 1
+            and head_grads.__class__ is list and len(head_grads) == 1 and head_grads[0] is None):
+        h = heads[0]  # NDArray.backward() without out_grad: the common case, kept short
+        d = getattr(h, "_data", None)
+        if h.__class__ is NDArray and d.__class__ is np.ndarray:
+            p = parent_of(h)
+            if p is None:
+                raise MXNetError(NOT_IN_GRAPH)
+            raw = _empty(d.shape, d.dtype) if d.nbytes < _POOL_MIN else _pooled_empty(
+                d.shape, d.dtype)
+            raw.fill(1)  # np.ones costs twice as much at small sizes
+            return heads, [p], [raw]
 
     if isinstance(heads, NDArray):
         heads = [heads]
@@ -165,28 +207,38 @@ def _prepare(heads, head_grads, create_graph):
     head_grads = list(head_grads)
     if len(heads) != len(head_grads):
         raise AssertionError("heads and head_grads must be lists of the same length")
+    parents = []
     for h in heads:
         if not isinstance(h, NDArray):
-            raise TypeError(f"heads must be NDArrays, got {type(h)}")
-        if not in_graph(h):
+            raise TypeError(f"heads must be NDArrays, got {type(h).__name__}")
+        p = parent_of(h)
+        if p is None:
             raise MXNetError(NOT_IN_GRAPH)
+        parents.append(p)
     out = []
-    for h, g in zip(heads, head_grads):
+    for i, (h, g) in enumerate(zip(heads, head_grads)):
         if g is None:
-            raw = np.ones(h.shape, h._data.dtype) if isinstance(h._data, np.ndarray) else \
-                _ones_device(h)
+            d = h._data
+            if d.__class__ is np.ndarray:
+                raw = _pooled_empty(d.shape, d.dtype)
+                raw.fill(1)  # np.ones costs twice as much at small sizes
+            else:
+                raw = _ones_device(h)
             out.append(NDArray(raw, h._ctx) if create_graph else raw)
             continue
         if not isinstance(g, NDArray):
-            raise TypeError(f"head_grads must be NDArrays or None, got {type(g)}")
-        if g.shape != h.shape:
+            raise TypeError(f"head_grads must be NDArrays or None, got {type(g).__name__}")
+        if g.shape != h.shape:  # MXNet reads whatever memory is there (spec Q4): refuse
             raise MXNetError(
-                f"backward: head gradient shape {g.shape} does not match its head's shape "
-                f"{h.shape}")
-        if np.dtype(g.dtype) != np.dtype(h.dtype):
+                f"backward: the head gradient of head {i} has shape {g.shape}, but the head has "
+                f"shape {h.shape}; pass one gradient of the head's shape per head")
+        if g._ctx != h._ctx:
+            raise MXNetError(f"backward: head gradient {i} is on {g._ctx} but its head is on "
+                             f"{h._ctx}")
+        if g._data.dtype != h._data.dtype:
             g = g.astype(h.dtype)
         out.append(g if create_graph else g._data)
-    return heads, out
+    return heads, parents, out
 
 
 def _ones_device(h):
@@ -198,58 +250,77 @@ def _ones_device(h):
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute the gradients of `heads` and write them into the variables' `.grad` buffers.
 
-    A missing head gradient is all ones. The graph is freed afterwards unless
+    A missing head gradient is all ones (a non-scalar head acts like its sum).
+    Each variable reached with request 'write' gets the total gradient, 'add'
+    adds it, 'null' is skipped. The graph is freed afterwards unless
     `retain_graph=True`.
+
+    >>> x = mx.nd.array([1., 2.]); x.attach_grad()
+    >>> with mx.autograd.record():
+    ...     a, b = 2 * x, x * x
+    >>> mx.autograd.backward([a, b]); x.grad
+    <BLANKLINE>
+    [4. 6.]
+    <NDArray 2 @cpu(0)>
     """
-    from .engine import run
+    heads, parents, hgs = _prepare(heads, head_grads, False)
+    nodes, variables = collect(parents)
+    if not variables:
+        raise MXNetError(NO_TARGET)
+    wanted = variables  # a dict: `in` and iteration are all run() needs
+    for v in variables:
+        if not v.req:  # null requests: leave them out, and the nodes leading only to them
+            wanted = {v for v in variables if v.req}
+            if not wanted:
+                raise MXNetError(NO_TARGET)
+            break
+    walk = nodes if wanted is variables else _prune(nodes, wanted)
+    st = _state
+    prev_rec, prev_train = st.recording, st.training
+    st.recording = False
+    st.training = bool(train_mode)
+    try:
+        grads = run(parents, hgs, walk, wanted, False)
+    finally:
+        st.recording, st.training = prev_rec, prev_train
+    for v in wanted:
+        g = grads.get(v)
+        buf = v.grad
+        if buf.__class__ is np.ndarray:
+            if v.req == 1:
+                if g is None:
+                    buf[...] = 0
+                elif g.dtype == buf.dtype:
+                    buf[...] = g
+                else:
+                    np.copyto(buf, g, casting="unsafe")
+            elif g is not None:
+                np.add(buf, g, out=buf, casting="unsafe")
+        else:
+            _device_write(buf, g, v.req)
+    if not retain_graph:
+        release(nodes)
+        if wanted is not variables:
+            unmark_null(variables)
 
-    heads, hgs = _prepare(heads, head_grads, False)
-    if not _has_target(heads):
-        raise MXNetError("There are no inputs in computation graph that require gradients.")
-    grads, arrays = run(heads, hgs, None, False, retain_graph, train_mode)
-    for vid, arr in arrays.items():
-        var = arr._var if arr._var is not None else None
-        g = grads.get(vid)
-        req = var.req if var is not None else 0
-        if req == 0:
-            continue
-        buf = var.grad
-        if req == 1:
-            _write(buf, g)
-        elif g is not None:
-            _write(buf, buf + g if isinstance(buf, np.ndarray) else _device_add(buf, g))
 
-
-def _device_add(a, b):
+def _copy_raw(g):
+    if g.__class__ is np.ndarray:
+        return g.copy()
     from ..kernels import cuda_launch
 
-    return cuda_launch.add_raw(a, b)
+    out = cuda_launch.empty(g.shape, g.dtype)
+    out.copy_to_device(g)
+    return out
 
 
-def _write(buf, g):
-    if isinstance(buf, np.ndarray):
-        if g is None:
-            buf[...] = 0
-        else:
-            np.copyto(buf, g, casting="unsafe")
-    else:
-        from ..kernels import cuda_launch
+def _device_write(buf, g, req):
+    from ..kernels import cuda_launch
 
+    if req == 1:
         cuda_launch.write(buf, g)
-
-
-def _has_target(heads):
-    """Whether some variable with a non-null request is reachable from the heads."""
-    from .engine import _topo
-
-    for h in heads:
-        if h._var is not None and h._var.req != 0:
-            return True
-    for node in _topo(heads):
-        for x in node.inputs:
-            if x._var is not None and x._var.req != 0:
-                return True
-    return False
+    elif g is not None:
+        cuda_launch.write(buf, cuda_launch.add_raw(buf, g))
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -258,6 +329,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
 
     The variables' `.grad` buffers are left alone. With `create_graph=True` the
     results are themselves recorded, so they can be differentiated again.
+    `retain_graph` defaults to `create_graph`.
 
     >>> x = mx.nd.ones((2,)); x.attach_grad()
     >>> with mx.autograd.record():
@@ -267,8 +339,14 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     [3.7182817 3.7182817]
     <NDArray 2 @cpu(0)>]
     """
+    return _grad(heads, variables, head_grads, retain_graph, create_graph, train_mode)
+
+
+def _grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+          train_mode=True, unreachable="raise"):
+    """`grad`, where `unreachable="zero"` gives zeros for variables the heads do not reach
+    (test_utils.check_grads needs that for functions whose derivative is constant)."""
     from ..ndarray.ndarray import NDArray
-    from .engine import _topo, run
 
     if isinstance(variables, NDArray):
         variables = [variables]
@@ -276,31 +354,44 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     assert len(variables) > 0, "variables cannot be an empty list."
     if retain_graph is None:
         retain_graph = create_graph
-    heads, hgs = _prepare(heads, head_grads, create_graph)
+    heads, parents, hgs = _prepare(heads, head_grads, create_graph)
     for i, v in enumerate(variables):
-        if v._var is None or v._var.req == 0:
+        if not isinstance(v, NDArray) or v._var is None or v._var.req == 0:
             raise MXNetError(
                 f"Cannot differentiate with respect to the {i + 1}-th variable because it does "
                 "not require gradient.")
-    reach = {id(h._var) for h in heads if h._var is not None}
-    for node in _topo(heads):
-        reach.update(id(x._var) for x in node.inputs if x._var is not None)
+    nodes, reached = collect(parents)
     for i, v in enumerate(variables):
-        if id(v._var) not in reach:
+        if v._var not in reached and unreachable == "raise":
             raise MXNetError(
                 f"Cannot differentiate with respect to the {i + 1}-th variable because it is "
                 "unreachable from the outputs.")
-    vars_ = [v._var for v in variables]
-    grads, _ = run(heads, hgs, vars_, create_graph, retain_graph, train_mode)
-    out = []
-    for v in variables:
-        g = grads.get(id(v._var)) if v._var is not None else None
-        if g is None:
-            from ..ndarray import creation
+    wanted = {v._var for v in variables}
+    walk = nodes if len(wanted) == len(reached) else _prune(nodes, wanted)
+    st = _state
+    prev = (st.recording, st.training)
+    st.recording = bool(create_graph)
+    st.training = bool(train_mode)
+    try:
+        grads = run(parents, hgs, walk, wanted, create_graph)
+        out = []
+        for v in variables:
+            g = grads.get(v._var)
+            if g is None:
+                from ..ndarray import creation
 
-            out.append(creation.zeros(v.shape, ctx=v._ctx, dtype=v.dtype))
-        elif create_graph:
+                g = creation.zeros(v.shape, ctx=v._ctx, dtype=v.dtype)
+            elif create_graph:
+                if any(g is h for h in hgs):  # a head gradient passed through: a new array
+                    from ..ops import _nd
+
+                    g = _nd._copy(g)
+            else:
+                g = NDArray(_copy_raw(g), v._ctx)
             out.append(g)
-        else:
-            out.append(NDArray(np.array(g, copy=True) if isinstance(g, np.ndarray) else g, v._ctx))
+    finally:
+        st.recording, st.training = prev
+    if not retain_graph:
+        release(nodes)
+        unmark_null(reached)
     return out

@@ -4,14 +4,26 @@ The engine owns what every op would otherwise repeat: summing gradients over
 paths, un-broadcasting them to the inputs' shapes, and writing them into
 variables per grad_req. Kernels always return fresh arrays.
 
-A node keeps its input NDArrays and its outputs' raw buffers (never the output
-NDArray objects, so no reference cycle keeps a graph alive). A pass without
-`retain_graph` empties every node it walked: nothing of the graph outlives it.
+A node captures, when it is recorded, where each input came from (its
+`parents`: a Variable, an `(node, output index)` entry, or None for a
+constant) and the raw buffers of its inputs and outputs. It holds its output
+NDArrays only weakly (to clear their history when it is released), so no
+reference cycle keeps a graph alive. A pass without `retain_graph` releases
+every node it walked: nothing of the graph outlives it, and reaching a
+released node later raises the "not in a computational graph" error.
+
+Nodes are numbered in recording order (`seq`); inputs are always recorded
+before their consumers, so sorting reachable nodes by `seq` is a topological
+order. The number also names the node in `get_symbol` (`node_<seq>`).
 """
+import itertools
+import operator
 import threading
+import weakref
 
 import numpy as np
 
+from .._alloc import MIN_BYTES as _POOL_MIN, empty as _pooled_empty
 from ..base import MXNetError
 
 _REQS = {"null": 0, "write": 1, "add": 3, 0: 0, 1: 1, 3: 3}
@@ -25,33 +37,50 @@ class _State(threading.local):
 
 _state = _State()
 
+# Process-wide, as MXNet's: node_<k> for recorded ops, var<k>/null<k> for leaves.
+_node_count = itertools.count()
+_var_count = itertools.count()
+
 
 class Variable:
-    """Autograd data of a leaf array: its gradient buffer and request."""
+    """Autograd data of a leaf array: its gradient buffer, request and symbol name."""
 
-    __slots__ = ("grad", "req")
+    __slots__ = ("grad", "req", "ref", "name", "__weakref__")
 
-    def __init__(self, grad, req):
+    def __init__(self, grad, req, arr):
         self.grad = grad
         self.req = req
+        self.ref = weakref.ref(arr)
+        self.name = f"var{next(_var_count)}"
+
+    def __repr__(self):
+        return f"<Variable {self.name} grad_req={_REQ_NAMES[self.req]}>"
 
 
 class Node:
-    """One recorded op call."""
+    """One recorded op call (built by `record`; `parents is None` once released).
 
-    __slots__ = ("op", "attrs", "inputs", "outs", "released", "__weakref__")
+    op, attrs   the op and its attributes, as called
+    parents     per input: its Variable, its (node, output index) entry, or None (constant)
+    ins, outs   raw buffers of the inputs and outputs (what backward reads)
+    out_refs    weak references to the output NDArrays (release clears their history)
+    ctx         the context of the call
+    seq         recording order: sorting by it is a topological order
+    """
 
-    def __init__(self, op, attrs, inputs, outs):
-        self.op = op
-        self.attrs = attrs
-        self.inputs = inputs
-        self.outs = outs
-        self.released = False
+    __slots__ = ("op", "attrs", "parents", "ins", "outs", "out_refs", "ctx", "seq",
+                 "__weakref__")
 
-    def release(self):
-        self.released = True
-        self.inputs = None
-        self.outs = None
+    @property
+    def released(self):
+        return self.parents is None
+
+    @property
+    def name(self):
+        return f"node_{self.seq}"
+
+    def __repr__(self):
+        return f"<Node {self.name} {getattr(self.op, 'name', self.op)}>"
 
 
 NOT_IN_GRAPH = (
@@ -66,6 +95,8 @@ INPLACE = (
     "this out side of a record section. Also note that you cannot use inplace operations like "
     "+=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.")
 
+NO_TARGET = "There are no inputs in computation graph that require gradients."
+
 
 def raise_inplace():
     raise MXNetError(INPLACE)
@@ -76,145 +107,326 @@ def in_graph(a):
     if a._var is not None:
         return True
     e = a._entry
-    return e is not None and not e[0].released
+    return e is not None and e[0].parents is not None
+
+
+def parent_of(a):
+    """Where `a`'s gradient goes: its Variable, its live (node, index) entry, or None."""
+    v = a._var
+    if v is not None:
+        return v
+    e = a._entry
+    if e is not None and e[0].parents is None:
+        a._entry = e = None  # history released: the array is a constant now
+    return e
 
 
 def record(op, inputs, outs, attrs):
-    """Add a node for `op` if some input is in a graph (MXNet's RecordOp rules)."""
-    for x in inputs:
-        if in_graph(x):
-            break
+    """Add a node for `op` if some input is in a graph (MXNet's RecordOp rules).
+
+    `inputs` and `outs` are NDArrays; the node keeps their raw buffers, the
+    inputs' parents as they are now, and weak references to the outputs.
+    Callers have checked that no output is already in a graph (invoke does
+    for `out=`; fresh outputs never are). This is on every recorded op's path:
+    it avoids comprehensions and Node.__init__ (each costs more than the rest).
+    """
+    if len(inputs) == 1:
+        x = inputs[0]
+        p = x._var
+        if p is None:
+            p = x._entry
+            if p is None:
+                return None
+            if p[0].parents is None:  # history released: the array is a constant now
+                x._entry = None
+                return None
+        parents = [p]
+        ins = [x._data]
     else:
-        return None
-    node = Node(op, attrs, list(inputs), [o._data for o in outs])
-    for i, o in enumerate(outs):
-        o._entry = (node, i)
-        o._var = None
+        parents = []
+        ins = []
+        live = False
+        for x in inputs:
+            p = x._var
+            if p is None:
+                p = x._entry
+                if p is not None:
+                    if p[0].parents is None:
+                        x._entry = p = None
+                    else:
+                        live = True
+            else:
+                live = True
+            parents.append(p)
+            ins.append(x._data)
+        if not live:
+            return None
+    node = _new(Node)
+    node.op = op
+    node.attrs = attrs
+    node.parents = parents
+    node.ins = ins
+    node.ctx = inputs[0]._ctx
+    node.seq = next(_node_count)
+    if len(outs) == 1:
+        o = outs[0]
+        node.outs = [o._data]
+        node.out_refs = (_weakref(o),)
+        o._entry = (node, 0)
+    else:
+        node.outs = [o._data for o in outs]
+        node.out_refs = tuple(_weakref(o) for o in outs)
+        for i, o in enumerate(outs):
+            o._entry = (node, i)
     return node
+
+
+_new = object.__new__
+_weakref = weakref.ref
 
 
 # ---------------------------------------------------------------- the reverse pass
 
 
-def _topo(heads):
-    """Nodes reachable from the heads, in an order where each node follows its consumers' needs.
+_seq = operator.attrgetter("seq")
 
-    Returned list is in recording order (inputs before consumers); the pass walks it reversed.
+
+def collect(parents):
+    """Nodes reachable from `parents`, last recorded first, and the Variables reached.
+
+    Raises NOT_IN_GRAPH when a released node is reached (its graph was freed
+    by an earlier backward without retain_graph).
     """
-    order, seen = [], set()
+    nodes = []
+    variables = {}
+    seen = set()
     stack = []
-    for h in heads:
-        e = h._entry
-        if h._var is None and e is not None and not e[0].released and id(e[0]) not in seen:
-            seen.add(id(e[0]))
-            stack.append((e[0], False))
+    for p in parents:
+        if p.__class__ is tuple:
+            stack.append(p[0])
+        elif p is not None:
+            variables[p] = None
     while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
+        n = stack.pop()
+        if n in seen:
             continue
-        stack.append((node, True))
-        for x in node.inputs:
-            if x._var is not None:
+        seen.add(n)
+        ps = n.parents
+        if ps is None:
+            raise MXNetError(NOT_IN_GRAPH)
+        nodes.append(n)
+        for p in ps:
+            if p.__class__ is tuple:
+                if p[0] not in seen:
+                    stack.append(p[0])
+            elif p is not None:
+                variables[p] = None
+    if len(nodes) > 1:
+        nodes.sort(key=_seq, reverse=True)
+    return nodes, variables
+
+
+def _prune(nodes, wanted):
+    """The nodes through which some wanted Variable is reached (others need no gradient)."""
+    needed = set()
+    for n in reversed(nodes):
+        for p in n.parents:
+            if p is None:
                 continue
-            e = x._entry
-            if e is not None and not e[0].released and id(e[0]) not in seen:
-                seen.add(id(e[0]))
-                stack.append((e[0], False))
-    return order
+            if p.__class__ is tuple:
+                if p[0] in needed:
+                    needed.add(n)
+                    break
+            elif p in wanted:
+                needed.add(n)
+                break
+    return [n for n in nodes if n in needed]
 
 
-def _key(x):
-    """Where a gradient for input array `x` accumulates: its variable, its entry, or nowhere."""
-    if x._var is not None:
-        return x._var
-    e = x._entry
-    if e is not None and not e[0].released:
-        return (id(e[0]), e[1])
-    return None
+def run(head_parents, head_grads, nodes, wanted, create_graph):
+    """Backpropagate through `nodes` (from `collect`); returns {Variable: total gradient}.
 
-
-def run(heads, head_grads, variables, create_graph, retain_graph, train_mode):
-    """Backpropagate from `heads`; returns {Variable: total gradient} for reachable variables.
-
-    `variables` (None for backward()) restricts the result to those Variables.
-    Gradients are raw buffers, or NDArrays in the graph when `create_graph`.
+    Only Variables in `wanted` receive gradients. Gradients are raw buffers, or
+    NDArrays recorded in the graph when `create_graph`. The caller sets the
+    recording/training flags and releases the graph.
     """
-    from ..ndarray.ndarray import NDArray
+    grad_ops = _GRAD_OPS[0] if _GRAD_OPS else _grad_ops()
+    add = _nd_add if create_graph else _raw_add
+    owned = set()  # ids of the raw sums this pass made (see _raw_add)
+    unbroadcast = grad_ops.unbroadcast
+    pending = {}   # node -> [gradient per output]
+    vgrads = {}    # Variable -> gradient
+    tuple_ = tuple
+
+    for p, g in zip(head_parents, head_grads):
+        if p.__class__ is tuple_:
+            n, i = p
+            lst = pending.get(n)
+            if lst is None:
+                lst = pending[n] = [None] * len(n.outs)
+            lst[i] = g if lst[i] is None else add(lst[i], g, owned)
+        elif p in wanted:
+            old = vgrads.get(p)
+            vgrads[p] = g if old is None else add(old, g, owned)
+
+    pop = pending.pop
+    get = pending.get
+    for node in nodes:
+        dys = pop(node, None)
+        if dys is None:
+            continue
+        if owned:  # a sum handed to a backward may come back aliased: no longer ours
+            for d in dys:
+                owned.discard(id(d))
+        op = node.op
+        if op.zero_grad:
+            continue
+        ins = node.ins
+        if create_graph or op.backward is None:
+            in_grads = _vjp_grads(node, dys, create_graph)
+        elif node.ctx.device_typeid == 2:
+            from ..kernels import cuda_launch
+
+            in_grads = cuda_launch.backward(node.ctx, op, dys, ins, node.outs, node.attrs)
+        else:
+            for d in dys:
+                if d is None:
+                    dys = [_zeros_raw(o) if d is None else d for d, o in zip(dys, node.outs)]
+                    break
+            in_grads = op.backward(op, dys, ins, node.outs, node.attrs)
+        k = 0
+        for p in node.parents:
+            if p is not None:
+                g = in_grads[k]
+                if g is not None:
+                    shape = ins[k].shape
+                    if g.shape != shape:
+                        g = unbroadcast(g, shape)
+                    if p.__class__ is tuple_:
+                        n, i = p
+                        lst = get(n)
+                        if lst is None:
+                            if len(n.outs) == 1:
+                                pending[n] = [g]
+                            else:
+                                lst = pending[n] = [None] * len(n.outs)
+                                lst[i] = g
+                        else:
+                            old = lst[i]
+                            lst[i] = g if old is None else add(old, g, owned)
+                    elif p in wanted:
+                        old = vgrads.get(p)
+                        vgrads[p] = g if old is None else add(old, g, owned)
+            k += 1
+    return vgrads
+
+
+_GRAD_OPS = []
+
+
+def _grad_ops():
     from ..ops import grad_ops
 
-    order = _topo(heads)
-    grads = {}
-    var_arrays = {}
-
-    def add(key, g):
-        old = grads.get(key)
-        if old is None:
-            grads[key] = g
-        elif create_graph:
-            grads[key] = grad_ops.add(old, g)
-        else:
-            grads[key] = old + g
-
-    for h, hg in zip(heads, head_grads):
-        k = _key(h)
-        if h._var is not None:
-            var_arrays[id(h._var)] = h
-        add(k, hg)
-
-    prev = (_state.recording, _state.training)
-    _state.recording = bool(create_graph)
-    _state.training = bool(train_mode)
-    try:
-        for node in reversed(order):
-            dys = [grads.pop((id(node), i), None) for i in range(len(node.outs))]
-            if all(d is None for d in dys):
-                continue
-            for x in node.inputs:
-                if x._var is not None:
-                    var_arrays[id(x._var)] = x
-            if node.op.zero_grad:
-                continue
-            in_grads = _node_grads(node, dys, create_graph, NDArray, grad_ops)
-            for x, g in zip(node.inputs, in_grads):
-                if g is None:
-                    continue
-                k = _key(x)
-                if k is None or (isinstance(k, Variable) and k.req == 0):
-                    continue
-                if g.shape != x.shape:
-                    g = grad_ops.unbroadcast(g, x.shape)
-                add(k, g)
-    finally:
-        _state.recording, _state.training = prev
-    for node in order:
-        for x in node.inputs:
-            if x._var is not None:
-                var_arrays[id(x._var)] = x
-    result = {id(v): grads.get(v) for v in (a._var for a in var_arrays.values())}
-    if not retain_graph:
-        for node in order:
-            node.release()
-        for a in var_arrays.values():
-            if a._var is not None and a._var.req == 0:
-                a._var = None  # MXNet un-marks null-request variables after a pass (Q3)
-    return result, var_arrays
+    _GRAD_OPS.append(grad_ops)
+    return grad_ops
 
 
-def _node_grads(node, dys, create_graph, NDArray, grad_ops):
+def _raw_add(a, b, owned):
+    """a + b for raw gradients. A sum made here is added into in place the next time: until
+    the pass hands it to a backward (run() then drops its id from `owned`), nothing else
+    refers to it."""
+    if a.__class__ is np.ndarray:
+        if id(a) in owned and a.dtype == b.dtype and a.shape == b.shape:
+            np.add(a, b, out=a)
+            return a
+        if a.nbytes < _POOL_MIN:
+            s = a + b
+        else:  # large sums reuse pooled buffers (no page faults)
+            s = _pooled_empty(a.shape, a.dtype)
+            np.add(a, b, out=s)
+        owned.add(id(s))
+        return s
+    from ..kernels import cuda_launch
+
+    return cuda_launch.add_raw(a, b)
+
+
+def _nd_add(a, b, owned):
+    """a + b for recorded gradients (create_graph): through the op, so the sum is recorded."""
+    return _GRAD_OPS[0].add(a, b)
+
+
+def _vjp_grads(node, dys, create_graph):
+    """Input gradients of one node through its VJP in mxnb ops (recorded when create_graph)."""
+    from ..ndarray.ndarray import NDArray
+
     op = node.op
-    if create_graph or op.backward is None:
-        outs = []
-        for i, buf in enumerate(node.outs):
-            y = NDArray(buf, node.inputs[0]._ctx)
-            y._entry = (node, i)
-            outs.append(y)
-        dys = [grad_ops.as_nd(d, o) if d is not None else grad_ops.zeros_like(o)
-               for d, o in zip(dys, outs)]
-        res = op.vjp(op, dys, node.inputs, outs, node.attrs)
+    if op.vjp is None:
+        raise MXNetError(
+            f"Operator {op.name} is non-differentiable because it didn't register FGradient "
+            "attribute. (It has no VJP in mxnb ops, so a gradient computed with "
+            "create_graph=True cannot go through it.)")
+
+    ctx = node.ctx
+    ins = []
+    for raw, p in zip(node.ins, node.parents):
+        x = NDArray(raw, ctx)
+        if create_graph and p is not None:
+            if p.__class__ is tuple:
+                x._entry = p
+            else:
+                x._var = p
+        ins.append(x)
+    outs = []
+    for i, raw in enumerate(node.outs):
+        y = NDArray(raw, ctx)
         if create_graph:
-            return res
-        return [None if r is None else r._data for r in res]
-    dys = [d if d is not None else np.zeros_like(o) for d, o in zip(dys, node.outs)]
-    ins = [x._data for x in node.inputs]
-    return op.backward(op, dys, ins, node.outs, node.attrs)
+            y._entry = (node, i)
+        outs.append(y)
+    nd_dys = []
+    for d, y in zip(dys, outs):
+        if d is None:
+            d = NDArray(np.zeros_like(y._data) if isinstance(y._data, np.ndarray)
+                        else _device_zeros(y._data), ctx)
+        elif not isinstance(d, NDArray):
+            d = NDArray(d, ctx)
+        nd_dys.append(d)
+    res = op.vjp(op, nd_dys, ins, outs, node.attrs)
+    if create_graph:
+        return res
+    return [None if r is None else r._data for r in res]
+
+
+def _zeros_raw(like):
+    if like.__class__ is np.ndarray:
+        return np.zeros_like(like)
+    return _device_zeros(like)
+
+
+def _device_zeros(like):
+    from ..kernels import cuda_launch
+
+    return cuda_launch.zeros(like.shape, like.dtype)
+
+
+def release(nodes):
+    """Drop each node's saved buffers and history; its outputs still alive become plain arrays
+    (so `in_graph` is false for them and `out=` into them is allowed again)."""
+    for n in nodes:
+        for r in n.out_refs:
+            a = r()
+            if a is not None:
+                e = a._entry
+                if e is not None and e[0] is n:
+                    a._entry = None
+        n.parents = n.ins = n.outs = None
+        n.out_refs = ()
+
+
+def unmark_null(variables):
+    """MXNet un-marks null-request variables after a pass through them (spec Q3)."""
+    for v in variables:
+        if v.req == 0:
+            a = v.ref()
+            if a is not None and a._var is v:
+                a._var = None

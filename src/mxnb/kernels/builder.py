@@ -139,7 +139,8 @@ def _source_hash(*objs):
     h = hashlib.sha1(__version__.encode())
     here = os.path.dirname(__file__)
     files = {os.path.join(here, f) for f in ("templates.py", "builder.py", "fastmath.py",
-                                             "intrinsics.py", "cuda_templates.py")}
+                                             "intrinsics.py", "cuda_templates.py",
+                                             "cuda_build.py")}
     for obj in objs:
         if obj is not None:
             files.add(obj.__code__.co_filename)
@@ -202,16 +203,16 @@ def elementwise_kernel(op, direction, template, variant, dtype):
 
 
 def _build_elementwise(op, direction, template, variant, dtype):
-    T, LOAD, STORE, menv = dtype_env(dtype, op.exact, "cuda" if variant == "cuda" else "cpu")
-    env = dict(menv, T=T)
     tag = f"{op.kernel_name.strip('_')}_{direction}_{template.__name__}_{variant}_{dtype.name}"
-    bind = {"T": T, "LOAD": LOAD, "STORE": STORE}
     fns = {"F": op.fwd} if direction == "fwd" else (
         {"GA": op.bwd[0], "GB": op.bwd[1]} if isinstance(op.bwd, tuple) else {"G": op.bwd})
     if variant == "cuda":
-        from . import cuda_launch
+        from . import cuda_build  # the CUDA target has its own dtype and math environment
 
-        return cuda_launch.build(op, direction, template, dtype, fns, env, bind, tag)
+        return cuda_build.build(op, direction, template, dtype, fns, tag)
+    T, LOAD, STORE, menv = dtype_env(dtype, op.exact, "cpu")
+    env = dict(menv, T=T)
+    bind = {"T": T, "LOAD": LOAD, "STORE": STORE}
     for slot, fn in fns.items():
         bind[slot] = _nb.njit(inline="always")(rebind(fn, env, f"{tag}_{slot}"))
     h = _source_hash(template, *fns.values())

@@ -151,12 +151,17 @@ def _reshape_view(data, shape=(), reverse=False):
 def _getitem_basic(data, key=None, **kwargs):
     """data[key] for a basic key: a view when the result is contiguous, else a copy."""
     key = normalize_key(key, data.shape)
-    raw = data._data[key]
-    if not isinstance(raw, np.ndarray) or raw.ndim == 0:
-        raw = np.asarray(raw).reshape(1)
-    elif not raw.flags.c_contiguous:
-        raw = np.ascontiguousarray(raw)
-    res = NDArray(raw.reshape(getitem_shape(raw.shape, key)), data._ctx)
+    if data._ctx.device_typeid == 2:
+        from ..kernels import cuda_launch
+
+        res = NDArray(cuda_launch.getitem(data._data, key), data._ctx)
+    else:
+        raw = data._data[key]
+        if not isinstance(raw, np.ndarray) or raw.ndim == 0:
+            raw = np.asarray(raw).reshape(1)
+        elif not raw.flags.c_contiguous:
+            raw = np.ascontiguousarray(raw)
+        res = NDArray(raw.reshape(getitem_shape(raw.shape, key)), data._ctx)
     if _state.recording and autograd.in_graph(data):
         _record(OPS["_getitem_basic"], [data], [res], {"key": key})
     return res

@@ -37,6 +37,22 @@ def _place(host, ctx):
     return NDArray(host, ctx)
 
 
+def _filled(shape, dtype, value, ctx):
+    """An array of `value` on `ctx`; a GPU fills it on the device, with no host buffer."""
+    if ctx.is_gpu:
+        from ..kernels import cuda_launch
+
+        return NDArray(cuda_launch.full(shape, dtype, value, ctx), ctx)
+    if value == 0:
+        return NDArray(np.zeros(shape, dtype), ctx)
+    if value == 1:
+        return NDArray(np.ones(shape, dtype), ctx)
+    arr = np.empty(shape, dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        arr[...] = np.asarray(value, dtype=np.float64).astype(dtype)
+    return NDArray(arr, ctx)
+
+
 def empty(shape, ctx=None, dtype=None, stype=None):
     """An uninitialised array (mxnb fills it with zeros)."""
     return zeros(shape, ctx, dtype, stype)
@@ -49,13 +65,13 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     (2, 3)
     """
     ctx = _ctx(ctx)
-    return _place(np.zeros(_shape(shape, "zeros"), normalize_dtype(dtype)), ctx)
+    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype), 0, ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
     """An array of ones, float32 by default."""
     ctx = _ctx(ctx)
-    return _place(np.ones(_shape(shape, "ones"), normalize_dtype(dtype)), ctx)
+    return _filled(_shape(shape, "ones"), normalize_dtype(dtype), 1, ctx)
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -64,11 +80,7 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
         out[:] = val
         return out
     ctx = _ctx(ctx)
-    dt = normalize_dtype(dtype)
-    arr = np.empty(_shape(shape, "full"), dt)
-    with np.errstate(invalid="ignore", over="ignore"):
-        arr[...] = np.asarray(val, dtype=np.float64).astype(dt)
-    return _place(arr, ctx)
+    return _filled(_shape(shape, "full"), normalize_dtype(dtype), val, ctx)
 
 
 def array(source_array, ctx=None, dtype=None):
@@ -132,12 +144,12 @@ def _g(v):
 
 def zeros_like(data, **kwargs):
     """Zeros with the shape, dtype and context of `data`."""
-    return _place(np.zeros(data.shape, data._data.dtype), data._ctx)
+    return _filled(data.shape, data._data.dtype, 0, data._ctx)
 
 
 def ones_like(data, **kwargs):
     """Ones with the shape, dtype and context of `data`."""
-    return _place(np.ones(data.shape, data._data.dtype), data._ctx)
+    return _filled(data.shape, data._data.dtype, 1, data._ctx)
 
 
 def full_like(data, fill_value, **kwargs):
@@ -145,7 +157,12 @@ def full_like(data, fill_value, **kwargs):
 
 
 def waitall():
-    """No-op: mxnb runs eagerly (kept for MXNet code)."""
+    """Wait for all pending GPU work (CPU ops run eagerly): what MXNet code times with."""
+    import sys
+
+    launch = sys.modules.get("mxnb.kernels.cuda_launch")
+    if launch is not None:  # a GPU was used: kernel launches are asynchronous
+        launch.synchronize()
 
 
 def _transfer(src, ctx):

@@ -74,9 +74,38 @@ def from_numpy(ndarray, zero_copy=True):
 
 
 def from_dlpack(ext_tensor):
-    """An NDArray sharing memory with any DLPack-capable CPU tensor (NumPy, PyTorch, ...)."""
+    """An NDArray sharing memory with a DLPack-capable tensor (NumPy, PyTorch, CuPy, ...).
+
+    CPU tensors become CPU arrays. A CUDA tensor (DLPack device type 2) becomes
+    an array on `mx.gpu(device_id)` over the same memory, read through its
+    `__cuda_array_interface__` or its DLPack capsule.
+    """
+    dev = getattr(ext_tensor, "__dlpack_device__", None)
+    if dev is not None and dev()[0] in (2, 13) or (
+            dev is None and hasattr(ext_tensor, "__cuda_array_interface__")):
+        return from_cuda_array(ext_tensor)
     arr = np.from_dlpack(ext_tensor)
     return from_numpy(arr, zero_copy=True)
+
+
+def from_cuda_array(obj, ctx=None):
+    """An NDArray on the GPU over the memory of `obj` (CuPy, PyTorch, Numba device arrays).
+
+    Reads `__cuda_array_interface__` (or a CUDA DLPack capsule); no copy unless
+    `obj` is strided (mxnb arrays are C-contiguous).
+    """
+    from ..context import check_gpu, gpu
+    from ..kernels import cuda_dlpack, cuda_interop
+
+    dev = getattr(obj, "__dlpack_device__", None)
+    ctx = ctx if ctx is not None else gpu(int(dev()[1]) if dev is not None else 0)
+    check_gpu(ctx)
+    if hasattr(obj, "__cuda_array_interface__"):
+        d = cuda_interop.from_interface(obj)
+    else:
+        d = cuda_dlpack.from_capsule(obj.__dlpack__())
+    normalize_dtype(d.dtype)
+    return NDArray(d, ctx)
 
 
 def to_dlpack_for_read(data):
@@ -101,8 +130,19 @@ def _dlpack(self, stream=None, **kwargs):
     d = self._data
     if isinstance(d, np.ndarray):
         return d.__dlpack__(**kwargs) if kwargs else d.__dlpack__()
-    return d.__dlpack__(stream=stream) if hasattr(d, "__dlpack__") else \
-        np.asarray(d.copy_to_host()).__dlpack__()
+    from ..kernels import cuda_dlpack
+
+    return cuda_dlpack.to_capsule(d, self._ctx.device_id)
+
+
+def _cuda_array_interface(self):
+    d = self._data
+    if isinstance(d, np.ndarray):
+        raise AttributeError("__cuda_array_interface__ exists only for arrays on a GPU context "
+                             f"(this one is on {self._ctx})")
+    from ..kernels import cuda_interop
+
+    return cuda_interop.interface(d)
 
 
 def _dlpack_device(self):
@@ -116,7 +156,8 @@ def _operand(x, like):
     if isinstance(x, NDArray):
         return x
     if isinstance(x, np.ndarray) and x.ndim > 0:
-        return from_numpy(x if x.dtype == like._data.dtype else x.astype(like._data.dtype))
+        return from_numpy(x if x.dtype == like._data.dtype else x.astype(like._data.dtype)) \
+            .as_in_context(like._ctx)
     return x
 
 
@@ -168,3 +209,4 @@ NDArray.__array__ = _array
 NDArray.__array_ufunc__ = _array_ufunc
 NDArray.__dlpack__ = _dlpack
 NDArray.__dlpack_device__ = _dlpack_device
+NDArray.__cuda_array_interface__ = property(_cuda_array_interface)

@@ -188,10 +188,13 @@ class NDArray:
     as_in_ctx = as_in_context
 
     def wait_to_read(self):
-        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+        """Wait until this array's pending GPU work is done (CPU ops run eagerly)."""
+        if not isinstance(self._data, np.ndarray):
+            from ..kernels import cuda_launch
 
-    def wait_to_write(self):
-        """No-op: mxnb runs eagerly (kept for MXNet code)."""
+            cuda_launch.synchronize()
+
+    wait_to_write = wait_to_read
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape, **kwargs):
@@ -284,10 +287,18 @@ class NDArray:
 
     # ------------------------------------------------------------ autograd
     def attach_grad(self, grad_req="write", stype=None):
-        """Give this array a zero gradient buffer and make it a leaf of the autograd graph."""
-        from .. import autograd
+        """Give this array a zero gradient buffer and make it a leaf of the autograd graph.
 
-        autograd._attach_grad(self, grad_req, stype)
+        `grad_req` is 'write' (backward overwrites `.grad`), 'add' (accumulates) or
+        'null' (no gradient). On a recorded result it cuts the history: the array
+        becomes a new leaf.
+
+        >>> x = mx.nd.array([1., 2.]); x.attach_grad('add'); x.grad
+        <BLANKLINE>
+        [0. 0.]
+        <NDArray 2 @cpu(0)>
+        """
+        _autograd()._attach_grad(self, grad_req, stype)
 
     @property
     def grad(self):
@@ -298,17 +309,41 @@ class NDArray:
         return NDArray(v.grad, self._ctx)
 
     def detach(self):
-        """A new array sharing this one's memory, with no autograd history."""
+        """A new array sharing this one's memory, with no autograd history.
+
+        Ops on it are not recorded (unless another input is in a graph); writes
+        through it are visible in this array.
+        """
         return NDArray(self._data, self._ctx)
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
-        """Backpropagate from this array (`out_grad` defaults to ones)."""
-        from .. import autograd
+        """Backpropagate from this array into the `.grad` of the variables it depends on.
 
-        autograd.backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+        `out_grad` is the head gradient (ones by default); the graph is freed
+        afterwards unless `retain_graph=True`.
+
+        >>> x = mx.nd.array([1., 2.]); x.attach_grad()
+        >>> with mx.autograd.record():
+        ...     y = x * x
+        >>> y.backward(); x.grad
+        <BLANKLINE>
+        [2. 4.]
+        <NDArray 2 @cpu(0)>
+        """
+        _autograd().backward([self], [out_grad], retain_graph, train_mode)
 
 
 _CPU0 = Context("cpu", 0)
+_AG = []
+
+
+def _autograd():
+    """The autograd package (imported on first use: it imports this module's package)."""
+    if not _AG:
+        from .. import autograd
+
+        _AG.append(autograd)
+    return _AG[0]
 
 
 def _fmt(shape):

@@ -46,7 +46,7 @@ def _cast_bwd(op, dys, ins, outs, attrs):
 register(Op("cast", ("data",), aliases=("Cast",), attrs=(("dtype", None),), infer=_cast_infer,
             forward=_host(_cast_fwd), backward=_cast_bwd,
             vjp=lambda op, dys, ins, outs, attrs: [nd.cast(dys[0], dtype=ins[0].dtype)],
-            doc="Cast to `dtype`."))
+            doc="Cast to `dtype`.", test={"shapes": [(2, 3)], "attrs": {"dtype": "float64"}}))
 
 
 def _copy_fwd(op, ins, outs, attrs):
@@ -55,7 +55,8 @@ def _copy_fwd(op, ins, outs, attrs):
 
 register(Op("_copy", ("data",), aliases=("identity", "_copyto"), infer=_same,
             forward=_host(_copy_fwd), backward=lambda op, dys, ins, outs, attrs: [dys[0]],
-            vjp=lambda op, dys, ins, outs, attrs: [dys[0]], doc="A copy of the data."))
+            vjp=lambda op, dys, ins, outs, attrs: [dys[0]], doc="A copy of the data.",
+            test={"shapes": [(2, 3)]}))
 
 # ---------------------------------------------------------------- transpose
 
@@ -91,7 +92,8 @@ register(Op("transpose", ("data",), attrs=(("axes", ()),), infer=_transpose_infe
                 np.ascontiguousarray(np.transpose(dys[0], _inverse(attrs, ins[0].ndim)))],
             vjp=lambda op, dys, ins, outs, attrs: [
                 nd.transpose(dys[0], axes=_inverse(attrs, ins[0].ndim))],
-            doc="Permute the axes (reverse them by default); returns a copy."))
+            doc="Permute the axes (reverse them by default); returns a copy.",
+            test={"shapes": [(2, 3, 4)], "cases": [{}, {"attrs": {"axes": (1, 2, 0)}}]}))
 
 # ---------------------------------------------------------------- broadcasting
 
@@ -126,7 +128,8 @@ def _bto_fwd(op, ins, outs, attrs):
 register(Op("broadcast_to", ("data",), attrs=(("shape", None),), infer=_bto_infer,
             forward=_host(_bto_fwd), backward=lambda op, dys, ins, outs, attrs: [dys[0]],
             vjp=lambda op, dys, ins, outs, attrs: [dys[0]],
-            doc="Broadcast to `shape` (0 keeps that dim)."))
+            doc="Broadcast to `shape` (0 keeps that dim).",
+            test={"shapes": [(2, 1)], "attrs": {"shape": (3, 2, 4)}}))
 
 
 def _like_infer(op, inputs, attrs):
@@ -137,7 +140,7 @@ def _like_infer(op, inputs, attrs):
 register(Op("broadcast_like", ("lhs", "rhs"), infer=_like_infer, forward=_host(_bto_fwd),
             backward=lambda op, dys, ins, outs, attrs: [dys[0], None],
             vjp=lambda op, dys, ins, outs, attrs: [dys[0], None], nondiff_inputs=(1,),
-            doc="Broadcast lhs to the shape of rhs."))
+            doc="Broadcast lhs to the shape of rhs.", test={"shapes": [(1, 3), (2, 3)]}))
 
 
 def sum_to(g, shape):
@@ -145,6 +148,13 @@ def sum_to(g, shape):
     from ..kernels.bcast import reduce_axes
 
     axes = reduce_axes(tuple(shape), g.shape)
+    if isinstance(g, np.ndarray) and g.dtype.kind in "fiu" and g.size:
+        # The reduction kernel: thread-count independent, float64 accumulation, fast on any axis.
+        from ..kernels.reduce_kernels import reduce
+
+        out = np.empty(tuple(shape), g.dtype)
+        reduce("sum", np.ascontiguousarray(g), axes, out)
+        return out
     r = np.add.reduce(g, axis=axes, dtype=np.float32 if g.dtype == np.float16 else None)
     return np.ascontiguousarray(r.reshape(shape).astype(g.dtype, copy=False))
 
@@ -159,7 +169,8 @@ register(Op("_sum_to", ("data",), attrs=(("shape", None),), infer=_sum_to_infer,
             backward=lambda op, dys, ins, outs, attrs: [
                 np.ascontiguousarray(np.broadcast_to(dys[0], ins[0].shape))],
             vjp=lambda op, dys, ins, outs, attrs: [nd.broadcast_to(dys[0], shape=ins[0].shape)],
-            doc="Sum to `shape` over broadcast axes (the engine's un-broadcast)."))
+            doc="Sum to `shape` over broadcast axes (the engine's un-broadcast).",
+            test={"shapes": [(2, 3, 4)], "attrs": {"shape": (3, 1)}}))
 
 # ---------------------------------------------------------------- where
 
@@ -218,10 +229,24 @@ def _where_bwd(op, dys, ins, outs, attrs):
 def _where_vjp(op, dys, ins, outs, attrs):
     c, x, _ = ins
     g = dys[0]
-    z = nd.zeros_like(g)
+    from .grad_ops import zeros_like
+
+    z = zeros_like(g)
     return [None, nd.where(c, g, z), nd.where(c, z, g)]
+
+
+def _where_inputs(rng):
+    """Test inputs: a 0/1 condition and two value arrays."""
+    return [(rng.uniform(size=(2, 3)) > 0.5) * 1.0, rng.uniform(-2, 2, (2, 3)),
+            rng.uniform(-2, 2, (2, 3))]
+
+
+def _where_row_inputs(rng):
+    """Test inputs with a condition per row (MXNet's 1-d condition form)."""
+    return [np.array([1.0, 0.0]), rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 2, (2, 3))]
 
 
 register(Op("where", ("condition", "x", "y"), infer=_where_infer, forward=_host(_where_fwd),
             backward=_where_bwd, vjp=_where_vjp, nondiff_inputs=(0,),
-            doc="Elements of x where condition is non-zero, else of y."))
+            doc="Elements of x where condition is non-zero, else of y.",
+            test={"inputs": _where_inputs, "cases": [{}, {"inputs": _where_row_inputs}]}))

@@ -16,6 +16,10 @@ def unbroadcast(g, shape):
     """Sum gradient `g` down to `shape`, undoing NumPy broadcasting."""
     if isinstance(g, NDArray):
         return nd._sum_to(g, shape=tuple(shape))
+    if not isinstance(g, np.ndarray):
+        from ..kernels import cuda_launch
+
+        return cuda_launch.sum_to(g, tuple(shape))
     return sum_to(g, tuple(shape))
 
 
@@ -24,4 +28,8 @@ def as_nd(g, like):
 
 
 def zeros_like(a):
+    if a._ctx.device_typeid == 2:
+        from ..kernels import cuda_launch
+
+        return NDArray(cuda_launch.zeros(a.shape, a._data.dtype, a._ctx), a._ctx)
     return NDArray(np.zeros(a.shape, a._data.dtype), a._ctx)

@@ -14,8 +14,17 @@ def _alloc(shape, dtype, ctx):
     if ctx.device_typeid == 2:
         from ..kernels import cuda_launch
 
-        return cuda_launch.empty(shape, dtype)
+        return cuda_launch.empty(shape, dtype, ctx)
     return _pooled_empty(shape, dtype)
+
+
+def _forward(op, ctx, ins, outs, attrs):
+    if ctx.device_typeid == 2:
+        from ..kernels import cuda_launch
+
+        cuda_launch.forward(ctx, op, ins, outs, attrs)
+    else:
+        op.forward(op, ins, outs, attrs)
 
 
 def invoke(op, inputs, attrs, out=None):
@@ -56,11 +65,14 @@ def invoke(op, inputs, attrs, out=None):
         if any(np.dtype(o._data.dtype) != np.dtype(d) for o, (s, d) in zip(outs, specs)):
             # MXNet writes into an out of another dtype by casting: compute, then cast in.
             tmp = [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs]
-            op.forward(op, [x._data for x in inputs], [t._data for t in tmp], attrs)
+            _forward(op, ctx, [x._data for x in inputs], [t._data for t in tmp], attrs)
             for o, t in zip(outs[:nvis], tmp):
                 _copy_cast(t._data, o._data)
             return outs[0] if nvis == 1 else outs[:nvis]
-    op.forward(op, [x._data for x in inputs], [o._data for o in outs], attrs)
+    if ctx.device_typeid == 2:
+        _forward(op, ctx, [x._data for x in inputs], [o._data for o in outs], attrs)
+    else:
+        op.forward(op, [x._data for x in inputs], [o._data for o in outs], attrs)
     if recording:
         for x in inputs:
             if x._entry is not None or x._var is not None:

@@ -14,7 +14,37 @@ OPS = {}
 
 
 class Op:
-    """One operator. See the module docstring; families build these through helpers."""
+    """One operator. See the module docstring; families build these through helpers.
+
+    Gradient fields: an op either has a `vjp` (and usually a fused `backward`) or
+    says `zero_grad=True`; `nondiff_inputs` lists input indices that get no
+    gradient (indices, conditions). `smooth=True` means twice differentiable on
+    the test domain (the op-table walk in tests/test_op_grads.py then checks
+    order 2, else order 1).
+
+    `test` tells that walk how to call the op. A dict, every key optional:
+
+    * ``"shapes"``: one shape per input, e.g. ``[(2, 3), (3, 4)]``. Elementwise
+      kinds have defaults (unary/scalar ``[(2, 3)]``, elemwise ``[(2, 3), (2, 3)]``,
+      broadcast ``[(2, 3), (1, 3)]``); any other op must give shapes or ``"inputs"``.
+    * ``"attrs"``: attribute values for the call, e.g. ``{"axis": 1}``; required
+      attributes (default None) must appear here. Shorthand: keys that are
+      attribute names of the op count as attrs (``test={"scalar": 1.7}``).
+    * ``"domain"``: ``(lo, hi)`` for every input or a tuple of one per input;
+      uniform float64 values are drawn there (default: ``op.domain``).
+    * ``"inputs"``: ``rng -> [NumPy arrays]``, the input values themselves (for
+      index arrays, distinct values, SPD matrices...); overrides shapes/domain.
+    * ``"wrt"``: indices of the inputs to differentiate (default: all but
+      ``nondiff_inputs``).
+    * ``"order"``: the highest order to check (default 2 if smooth, else 1).
+    * ``"tol"``: ``{"rtol": ..., "atol": ...}`` for the finite-difference check.
+    * ``"cases"``: a list of such dicts, each merged over the others keys, to
+      check several configurations (axis=0, axis=None, keepdims...).
+    * ``"skip"``: a reason string; the walk then reports the op as skipped
+      instead of checking it (use for ops whose gradient a dedicated test checks).
+
+    A differentiable op without a usable spec fails the walk.
+    """
 
     def __init__(self, name, inputs, *, infer, forward, aliases=(), attrs=(), backward=None,
                  vjp=None, zero_grad=False, nondiff_inputs=(), domain=(-2.0, 2.0), cost=1,

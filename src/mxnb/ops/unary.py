@@ -138,4 +138,5 @@ unary("trunc", lambda x: trunc(x), zero_grad=True, exact=True)
 unary("fix", lambda x: trunc(x), zero_grad=True, exact=True)
 unary("clip", _clip, lambda dy, x, y, lo, hi: dy * _in(x, lo, hi),
       lambda g, x, y, lo, hi: g * ((x >= lo) * (x <= hi)),
-      attrs=(("a_min", None), ("a_max", None)), exact=True, smooth=False)
+      attrs=(("a_min", None), ("a_max", None)), exact=True, smooth=False,
+      test={"attrs": {"a_min": -0.5, "a_max": 0.5}})

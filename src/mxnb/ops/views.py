@@ -120,7 +120,8 @@ register(Op("reshape", ("data",), aliases=("Reshape",), attrs=(
             infer=_reshape_infer, forward=_host(_reshape_fwd),
             backward=lambda op, dys, ins, outs, attrs: [dys[0].reshape(ins[0].shape)],
             vjp=lambda op, dys, ins, outs, attrs: [nd.reshape(dys[0], shape=ins[0].shape)],
-            doc="A view with a new shape (MXNet's codes 0, -1, -2, -3, -4)."))
+            doc="A view with a new shape (MXNet's codes 0, -1, -2, -3, -4).",
+            test={"shapes": [(2, 3)], "attrs": {"shape": (3, 1, 2)}}))
 
 # ---------------------------------------------------------------- basic indexing
 
@@ -166,7 +167,10 @@ def _gi_vjp(op, dys, ins, outs, attrs):
 
 
 register(Op("_getitem_basic", ("data",), attrs=(("key", None),), infer=None, forward=None,
-            backward=_gi_bwd, vjp=_gi_vjp, doc="x[key] for a basic key."))
+            backward=_gi_bwd, vjp=_gi_vjp, doc="x[key] for a basic key.",
+            test={"shapes": [(3, 4)], "cases": [{"attrs": {"key": 1}},
+                                                {"attrs": {"key": (slice(None), slice(1, 3))}},
+                                                {"attrs": {"key": (2, 0)}}]}))
 
 
 def _scatter_infer(op, inputs, attrs):
@@ -186,4 +190,6 @@ register(Op("_scatter_basic", ("data",), attrs=(("shape", None), ("key", None)),
                 np.ascontiguousarray(dys[0][attrs["key"]]).reshape(ins[0].shape)],
             vjp=lambda op, dys, ins, outs, attrs: [
                 nd.reshape(nd._getitem_basic(dys[0], key=attrs["key"]), shape=ins[0].shape)],
-            doc="Zeros of `shape` with data placed at [key] (the gradient of basic indexing)."))
+            doc="Zeros of `shape` with data placed at [key] (the gradient of basic indexing).",
+            test={"shapes": [(3, 2)], "attrs": {"shape": (3, 4), "key": (slice(None),
+                                                                          slice(1, 3))}}))

@@ -1,0 +1,368 @@
+"""The same MT19937 stream as `@cuda.jit` kernels (imported only when asked for).
+
+One CUDA thread per generator: thread t runs chunk t of MXNet's chunking (see
+`cpu_kernels.py`), so a GPU pool gives the CPU pool's numbers. The state is
+seeded on the host (one CPU kernel call) and mirrored on the device.
+
+Bit-identity on a real GPU needs care that the simulator does not show:
+NVVM contracts `a*b + c` into an FMA, so the float arithmetic goes through
+libdevice's `*_rn` functions, which are never contracted, and the float32
+`log` is the same glibc transcription as on the CPU (with explicit FMAs).
+Raw words, uniforms and integers are then identical by construction; float64
+normals use the device `log` (within an ulp of glibc's). Under the simulator
+(`NUMBA_ENABLE_CUDASIM=1`) the helpers are NumPy-scalar Python, float32
+stays float32, and every sampler here matches the CPU bit for bit.
+
+Native kernels: uniform, normal, randint. Other samplers on a GPU pool run on
+the host state and copy the result to the device (same numbers, slower).
+"""
+import math
+
+import numpy as np
+from numba import config, cuda
+
+from mxnb._rng import mt_core as _c
+
+_SIM = bool(config.ENABLE_CUDASIM)
+_U = np.uint32
+_F32 = np.float32
+_NSTATE = 624
+THREADS_PER_BLOCK = 64
+
+if _SIM:
+    from fractions import Fraction
+
+    def _fadd(a, b):
+        return _F32(a) + _F32(b)
+
+    def _fmul(a, b):
+        return _F32(a) * _F32(b)
+
+    def _dadd(a, b):
+        return float(a) + float(b)
+
+    def _dmul(a, b):
+        return float(a) * float(b)
+
+    def _fma(a, b, c):
+        # exact product and sum, one rounding (the simulator's cuda.fma is a*b+c)
+        return float(Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c)))
+
+    def _f32_bits(x):
+        return np.array(x, np.float32).view(np.uint32)[()]
+
+    def _bits_f32(u):
+        return np.array(u, np.uint32).view(np.float32)[()]
+else:
+    from numba.cuda import libdevice
+
+    _fadd, _fmul = libdevice.fadd_rn, libdevice.fmul_rn
+    _dadd, _dmul = libdevice.dadd_rn, libdevice.dmul_rn
+    _fma = libdevice.fma
+
+    @cuda.jit(device=True)
+    def _f32_bits(x):
+        return _U(libdevice.float_as_int(x))
+
+    @cuda.jit(device=True)
+    def _bits_f32(u):
+        return libdevice.int_as_float(np.int32(u))
+
+
+_INVC = _c._LOGF_INVC
+_LOGC = _c._LOGF_LOGC
+_LN2, _A0, _A1, _A2 = _c._LOGF_LN2, _c._LOGF_A0, _c._LOGF_A1, _c._LOGF_A2
+
+
+# ---------------------------------------------------------------------------
+# device functions
+# ---------------------------------------------------------------------------
+@cuda.jit(device=True)
+def _temper(y):
+    y = _U(y ^ _U(y >> _U(11)))
+    y = _U(y ^ _U(_U(y << _U(7)) & _U(0x9D2C5680)))
+    y = _U(y ^ _U(_U(y << _U(15)) & _U(0xEFC60000)))
+    return _U(y ^ _U(y >> _U(18)))
+
+
+@cuda.jit(device=True)
+def _mix(a, b, c):
+    y = _U(_U(a & _U(0x80000000)) | _U(b & _U(0x7FFFFFFF)))
+    return _U(_U(c ^ _U(y >> _U(1))) ^ _U(_U(_U(0) - _U(y & _U(1))) & _U(0x9908B0DF)))
+
+
+@cuda.jit(device=True)
+def _twist(mt, g):
+    for i in range(227):
+        mt[g, i] = _mix(mt[g, i], mt[g, i + 1], mt[g, i + 397])
+    for i in range(227, 623):
+        mt[g, i] = _mix(mt[g, i], mt[g, i + 1], mt[g, i - 227])
+    mt[g, 623] = _mix(mt[g, 623], mt[g, 0], mt[g, 396])
+
+
+@cuda.jit(device=True)
+def _u01_f32(y):
+    v = _F32(y) * _F32(2.0 ** -32)
+    if v >= _F32(1.0):
+        v = _F32(0.99999994)
+    return v
+
+
+@cuda.jit(device=True)
+def _u01_f64(a, b):
+    v = (float(a) + float(b) * 4294967296.0) * (2.0 ** -64)
+    if v >= 1.0:
+        v = 1.0 - 2.0 ** -53
+    return v
+
+
+@cuda.jit(device=True)
+def _logf(x):
+    """glibc's logf, as `mt_core.logf` (positive normal x)."""
+    ix = _f32_bits(x)
+    tmp = _U(ix - _U(0x3F330000))
+    i = int(_U(tmp >> _U(19)) & _U(15))
+    k = int(np.int32(tmp)) >> 23
+    iz = _U(ix - _U(tmp & _U(0xFF800000)))
+    z = float(_bits_f32(iz))
+    r = _fma(z, _INVC[i], -1.0)
+    y0 = _fma(float(k), _LN2, _LOGC[i])
+    r2 = _dmul(r, r)
+    y = _fma(_A1, r, _A2)
+    y = _fma(_A0, r2, y)
+    y = _fma(y, r2, _dadd(y0, r))
+    return _F32(y)
+
+
+# ---------------------------------------------------------------------------
+# kernels: thread t fills chunk t from generator t
+# ---------------------------------------------------------------------------
+@cuda.jit
+def uniform_c32(mt, pos, out, nthread, step, lo, scale, nb):
+    """float32 out, float32 parameters: lo + scale*u in float32."""
+    t = cuda.grid(1)
+    if t < nthread:
+        i = t * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        p = pos[t]
+        while i < end:
+            if p >= _NSTATE:
+                _twist(mt, t)
+                p = 0
+            u = _u01_f32(_temper(mt[t, p]))
+            p += 1
+            k = i // nb
+            out[i] = _fadd(lo[k], _fmul(scale[k], u))
+            i += 1
+        pos[t] = p
+
+
+@cuda.jit
+def uniform_c64(mt, pos, out, nthread, step, lo, scale, nb, dbl):
+    """float64 arithmetic: float64 out (two words per value) or float64 parameters."""
+    t = cuda.grid(1)
+    if t < nthread:
+        i = t * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        p = pos[t]
+        while i < end:
+            if p >= _NSTATE:
+                _twist(mt, t)
+                p = 0
+            a = _temper(mt[t, p])
+            p += 1
+            if dbl:
+                if p >= _NSTATE:
+                    _twist(mt, t)
+                    p = 0
+                b = _temper(mt[t, p])
+                p += 1
+                u = _u01_f64(a, b)
+            else:
+                u = float(_u01_f32(a))
+            k = i // nb
+            out[i] = _dadd(lo[k], _dmul(scale[k], u))
+            i += 1
+        pos[t] = p
+
+
+@cuda.jit(device=True)
+def _draw(mt, t, p):
+    if p >= _NSTATE:
+        _twist(mt, t)
+        p = 0
+    return _temper(mt[t, p]), p + 1
+
+
+@cuda.jit
+def normal_c32(mt, pos, out, nthread, step, loc, sd, nb):
+    """float32 out and parameters: Marsaglia polar in float32, glibc logf."""
+    t = cuda.grid(1)
+    if t < nthread:
+        i = t * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        p = pos[t]
+        while i < end:
+            a, p = _draw(mt, t, p)
+            b, p = _draw(mt, t, p)
+            x = _F32(2.0) * _u01_f32(a) - _F32(1.0)
+            y = _F32(2.0) * _u01_f32(b) - _F32(1.0)
+            r2 = _fadd(_fmul(x, x), _fmul(y, y))
+            if r2 <= _F32(1.0) and r2 != _F32(0.0):
+                m = _F32(math.sqrt(_F32(-2.0) * _logf(r2) / r2))
+                k = i // nb
+                out[i] = _fadd(_fmul(_fmul(y, m), sd[k]), loc[k])
+                i += 1
+        pos[t] = p
+
+
+@cuda.jit
+def normal_c64(mt, pos, out, nthread, step, loc, sd, nb, dbl):
+    """float64 arithmetic: float64 out (double polar) or float64 parameters."""
+    t = cuda.grid(1)
+    if t < nthread:
+        i = t * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        p = pos[t]
+        while i < end:
+            if dbl:
+                a, p = _draw(mt, t, p)
+                b, p = _draw(mt, t, p)
+                x = 2.0 * _u01_f64(a, b) - 1.0
+                a, p = _draw(mt, t, p)
+                b, p = _draw(mt, t, p)
+                y = 2.0 * _u01_f64(a, b) - 1.0
+                r2 = _dadd(_dmul(x, x), _dmul(y, y))
+                ok = r2 <= 1.0 and r2 != 0.0
+                if ok:
+                    z = _dmul(y, math.sqrt(-2.0 * math.log(r2) / r2))
+            else:
+                a, p = _draw(mt, t, p)
+                b, p = _draw(mt, t, p)
+                xf = _F32(2.0) * _u01_f32(a) - _F32(1.0)
+                yf = _F32(2.0) * _u01_f32(b) - _F32(1.0)
+                rf = _fadd(_fmul(xf, xf), _fmul(yf, yf))
+                ok = rf <= _F32(1.0) and rf != _F32(0.0)
+                if ok:
+                    z = float(_fmul(yf, _F32(math.sqrt(_F32(-2.0) * _logf(rf) / rf))))
+            if ok:
+                k = i // nb
+                out[i] = _dadd(_dmul(z, sd[k]), loc[k])
+                i += 1
+        pos[t] = p
+
+
+@cuda.jit
+def randint_k(mt, pos, out, nthread, step, low, span):
+    """lower + rand_int64() % span, as the CPU kernel (integer-exact)."""
+    t = cuda.grid(1)
+    if t < nthread:
+        i = t * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        p = pos[t]
+        while i < end:
+            a, p = _draw(mt, t, p)
+            b, p = _draw(mt, t, p)
+            u = np.uint64(np.uint64(a) << np.uint64(31)) + np.uint64(b)
+            d = np.uint64(span[0])
+            if u < np.uint64(2 ** 63):
+                r = np.int64(u % d)
+            else:
+                r = -np.int64((np.uint64(0) - u) % d)
+            out[i] = low[0] + r
+            i += 1
+        pos[t] = p
+
+
+KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64,
+           "normal_c32": normal_c32, "normal_c64": normal_c64, "randint": randint_k}
+
+
+# ---------------------------------------------------------------------------
+# glue for GeneratorPool(target="cuda")
+# ---------------------------------------------------------------------------
+def push_state(pool):
+    """Mirror the pool's state on the device (the mirror is then authoritative)."""
+    if pool._dev is None:
+        mt, pos = pool._state()
+        pool._dev = (cuda.to_device(mt), cuda.to_device(pos.astype(np.int64)))
+    return pool._dev
+
+
+def pull_state(pool):
+    """Bring the device state back to the host (the host is then authoritative)."""
+    if pool._dev is not None:
+        d_mt, d_pos = pool._dev
+        pool._mt = d_mt.copy_to_host()
+        pool._pos = d_pos.copy_to_host().astype(np.uint64)
+        pool._dev = None
+
+
+def check_out(out, name, kinds):
+    """Validate a device array `out`; return its flat view."""
+    if not (hasattr(out, "__cuda_array_interface__") or hasattr(out, "copy_to_host")):
+        raise TypeError(f"{name}: out must be a numpy array or a CUDA device array, "
+                        f"got {type(out).__name__}")
+    if np.dtype(out.dtype) not in kinds:
+        allowed = ", ".join(sorted(k.name for k in kinds))
+        raise TypeError(f"{name}: out dtype must be one of {allowed}, got {out.dtype}")
+    if not out.flags["C_CONTIGUOUS"]:
+        raise ValueError(f"{name}: out must be C-contiguous")
+    return out.reshape(out.size)
+
+
+def fill(pool, out, kernel, *args):
+    """Run sampler `kernel` (with the CPU argument list) into device array `out`."""
+    flat = out.reshape(out.size)
+    n = flat.shape[0]
+    if n == 0:
+        return
+    dt = np.dtype(flat.dtype)
+    native = kernel in ("uniform", "normal", "randint") and dt != np.float16
+    if not native:
+        host = np.empty(n, dt)
+        getattr(pool, "_fill")(host, host, kernel, *_f16_via(kernel), *args)
+        flat.copy_to_device(host)
+        return
+    with pool._lock:
+        _launch(pool, flat, dt, kernel, n, args)
+
+
+def _launch(pool, flat, dt, kernel, n, args):
+    from mxnb._rng.pool import plan
+
+    d_mt, d_pos = push_state(pool)
+    nthread, step = plan(n)
+    blocks = (nthread + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK
+    launch = (blocks, THREADS_PER_BLOCK)
+    if kernel == "randint":
+        low, span, _ = args
+        randint_k[launch](d_mt, d_pos, flat, nthread, step, low, span)
+        return
+    p0, p1, nb, p32 = args               # float64 arrays; p32: they hold floats
+    if kernel == "uniform":
+        # MXNet computes (hi - lo) in the parameters' type
+        b = (p1.astype(np.float32) - p0.astype(np.float32)).astype(np.float64) if p32 \
+            else p1 - p0
+    else:
+        b = p1
+    if dt == np.float32 and p32:
+        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step,
+                                         p0.astype(np.float32), b.astype(np.float32), nb)
+    else:
+        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step, p0, b, nb,
+                                         dt == np.float64)
+
+
+def _f16_via(kernel):
+    return (np.float32,) if kernel in ("gamma", "poisson") else (np.float64,)

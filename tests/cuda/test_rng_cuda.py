@@ -1,0 +1,93 @@
+"""The CUDA kernels of the random stream against the CPU pool, under Numba's
+simulator (tiny sizes: it runs Python per thread). Run with
+`NUMBA_ENABLE_CUDASIM=1 PYTHONPATH=src python -m pytest tests/cuda/test_rng_cuda.py`.
+"""
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from mxnb._rng import GeneratorPool
+
+pytestmark = [
+    pytest.mark.cudasim,
+    pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") != "1",
+                       reason="needs NUMBA_ENABLE_CUDASIM=1 set before numba is imported"),
+]
+
+
+@pytest.fixture
+def cuda():
+    from numba import cuda
+
+    # uint32 wraparound warns on NumPy scalars; the simulator's threads do not
+    # see np.errstate, so silence the warning process-wide for the test
+    with warnings.catch_warnings(), np.errstate(over="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield cuda
+
+
+def both(seed=42):
+    return GeneratorPool(seed), GeneratorPool(seed, target="cuda")
+
+
+def on_device(cuda, gpool, sampler, n, dtype, *args):
+    d = cuda.device_array(n, dtype)
+    getattr(gpool, sampler)(d, *args)
+    return d.copy_to_host()
+
+
+def on_host(hpool, sampler, n, dtype, *args):
+    h = np.empty(n, dtype)
+    getattr(hpool, sampler)(h, *args)
+    return h
+
+
+@pytest.mark.parametrize("sampler,args", [("uniform", ()), ("uniform", (-1.5, 2.0)),
+                                          ("normal", ()), ("normal", (0.3, 1.7))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_same_bits_as_cpu(cuda, sampler, args, dtype):
+    host, gpu = both()
+    for n in (1, 65, 130):   # 130 = three chunks; the second call continues the stream
+        np.testing.assert_array_equal(on_device(cuda, gpu, sampler, n, dtype, *args),
+                                      on_host(host, sampler, n, dtype, *args))
+
+
+def test_randint_and_per_parameter_forms(cuda):
+    host, gpu = both(3)
+    for dtype in (np.int32, np.int64):
+        np.testing.assert_array_equal(on_device(cuda, gpu, "randint", 100, dtype, -7, 1000),
+                                      on_host(host, "randint", 100, dtype, -7, 1000))
+    lo, hi = np.array([0.0, 10.0]), np.array([1.0, 12.5])   # float64 parameters
+    for dtype in (np.float32, np.float64):
+        d = cuda.device_array((2, 40), dtype)
+        gpu.uniform_params(d, lo, hi)
+        h = np.empty((2, 40), dtype)
+        host.uniform_params(h, lo, hi)
+        np.testing.assert_array_equal(d.copy_to_host(), h)
+        gpu.normal_params(d, lo.astype(np.float32), hi.astype(np.float32))
+        host.normal_params(h, lo.astype(np.float32), hi.astype(np.float32))
+        np.testing.assert_array_equal(d.copy_to_host(), h)
+
+
+def test_host_fallbacks_keep_one_stream(cuda):
+    host, gpu = both(5)
+    np.testing.assert_array_equal(on_device(cuda, gpu, "uniform", 70, np.float32),
+                                  on_host(host, "uniform", 70, np.float32))
+    for sampler, dtype, args in (("poisson", np.float32, (4.0,)), ("gamma", np.float64, (2.5,)),
+                                 ("uniform", np.float16, ())):
+        np.testing.assert_array_equal(on_device(cuda, gpu, sampler, 70, dtype, *args),
+                                      on_host(host, sampler, 70, dtype, *args))
+    np.testing.assert_array_equal(on_device(cuda, gpu, "normal", 70, np.float32),
+                                  on_host(host, "normal", 70, np.float32))
+    a, b = host.state_copy(), gpu.state_copy()
+    assert all(np.array_equal(x, y) for x, y in zip(a[1:], b[1:]))
+
+
+def test_bad_device_out(cuda):
+    _, gpu = both()
+    with pytest.raises(TypeError, match="dtype"):
+        gpu.uniform(cuda.device_array(4, np.int32))
+    with pytest.raises(ValueError, match="less than"):
+        gpu.randint(cuda.device_array(4, np.int32), 3, 3)
