@@ -12,7 +12,8 @@ from ..autograd.engine import _state, record as _record
 from ..base import MXNetError
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
-from ..ops.views import check_size, getitem_shape, infer_reshape, normalize_key
+from ..ops.views import (check_size, getitem_shape, infer_reshape, normalize_key,
+                         one_element_key)
 from ..ops import elemwise as _elemwise
 from .ndarray import NDArray
 
@@ -158,7 +159,8 @@ def _getitem_basic(data, key=None, **kwargs):
     else:
         raw = data._data[key]
         if not isinstance(raw, np.ndarray) or raw.ndim == 0:
-            raw = np.asarray(raw).reshape(1)
+            # One element: a (1,) view, as MXNet's x[i, j] (ints as one-element slices).
+            raw = data._data[one_element_key(key)].reshape(1)
         elif not raw.flags.c_contiguous:
             raw = np.ascontiguousarray(raw)
         res = NDArray(raw.reshape(getitem_shape(raw.shape, key)), data._ctx)

@@ -221,6 +221,7 @@ def _record_assign(self, value):
     if value._data.dtype != self._data.dtype:
         value = _api.cast(value, dtype=self._data.dtype)
     shape = _fit(np.empty(value.shape, np.bool_), self.shape).shape
+    shape = (1,) * (self.ndim - len(shape)) + shape
     if shape != value.shape:
         value = _api.reshape(value, shape=shape)
     if value.shape != self.shape:

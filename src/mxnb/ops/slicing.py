@@ -258,7 +258,12 @@ def _pad_grad_infer(op, inputs, attrs):
     if len(pairs) != y.ndim:
         raise MXNetError(f"{op.name}: pad_width {attrs['pad_width']} does not match the "
                          f"gradient's shape {fmt_shape(y.shape)}")
-    return [(tuple(n - b - a for n, (b, a) in zip(y.shape, pairs)), np.dtype(y.dtype))]
+    core = tuple(n - b - a for n, (b, a) in zip(y.shape, pairs))
+    if min(core + tuple(pw for p in pairs for pw in p)) < 0 or (attrs["mode"] == "reflect" and any(
+            (b or a) and max(b, a) >= n for (b, a), n in zip(pairs, core))):
+        raise MXNetError(f"{op.name}: pad_width {attrs['pad_width']} does not fit the gradient's "
+                         f"shape {fmt_shape(y.shape)} in mode {attrs['mode']!r}")
+    return [(core, np.dtype(y.dtype))]
 
 
 register(Op("_pad_grad", ("data",), attrs=(("mode", None), ("pad_width", None)),
@@ -271,6 +276,6 @@ register(Op("_pad_grad", ("data",), attrs=(("mode", None), ("pad_width", None)),
             vjp=lambda op, dys, ins, outs, attrs: [
                 nd.pad(dys[0], mode=attrs["mode"], pad_width=attrs["pad_width"])],
             doc="The gradient of pad: borders folded back onto the cells they copy.",
-            test={"shapes": [(1, 2, 5, 6)], "cases": [
+            test={"shapes": [(1, 2, 6, 6)], "cases": [
                 {"attrs": {"mode": "edge", "pad_width": (0, 0, 0, 0, 1, 1, 2, 1)}},
                 {"attrs": {"mode": "reflect", "pad_width": (0, 0, 0, 0, 2, 1, 1, 2)}}]}))

@@ -120,7 +120,8 @@ register(Op("reshape", ("data",), aliases=("Reshape",), attrs=(
             infer=_reshape_infer, forward=_host(_reshape_fwd),
             backward=lambda op, dys, ins, outs, attrs: [dys[0].reshape(ins[0].shape)],
             vjp=lambda op, dys, ins, outs, attrs: [nd.reshape(dys[0], shape=ins[0].shape)],
-            doc="A view with a new shape (MXNet's codes 0, -1, -2, -3, -4).",
+            doc="A copy with a new shape (MXNet's codes 0, -1, -2, -3, -4; NDArray.reshape is a "
+                "view).",
             test={"shapes": [(2, 3)], "attrs": {"shape": (3, 1, 2)}}))
 
 # ---------------------------------------------------------------- basic indexing
@@ -149,6 +150,12 @@ def normalize_key(key, shape):
     if axis > len(shape):
         raise IndexError(f"too many indices for an array of {len(shape)} dims")
     return key
+
+
+def one_element_key(key):
+    """An all-int basic key with its ints as one-element slices (so NumPy gives a view)."""
+    return tuple(k if k is None or k is Ellipsis or isinstance(k, slice)
+                 else slice(k, k + 1 if k != -1 else None) for k in key)
 
 
 def getitem_shape(result_shape, key):
