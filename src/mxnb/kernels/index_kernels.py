@@ -47,55 +47,61 @@ def split3(shape, axis):
 # ---------------------------------------------------------------- take (rows along an axis)
 
 
+# Index arithmetic is unsigned: signed computed indices block vectorisation (numba-facts),
+# which made these copies 4x slower. U() converts; every operand must be uint64 (mixing
+# uint64 with int64 promotes to float64).
+U = np.uint64
+
+
 @njit(**_OPTS)
 def _take_rows(src, idx, out, outer, n, inner):
     """out[o, j, :] = src[o, idx[j], :]"""
-    m = idx.shape[0]
-    for o in range(outer):
+    m, un, ui = U(idx.shape[0]), U(n), U(inner)
+    for o in range(U(outer)):
         for j in range(m):
-            s = (o * n + idx[j]) * inner
-            d = (o * m + j) * inner
-            for k in range(inner):
+            s = (o * un + U(idx[j])) * ui
+            d = (o * m + j) * ui
+            for k in range(ui):
                 out[d + k] = src[s + k]
 
 
 @njit(parallel=True, **_OPTS)
 def _take_rows_par(src, idx, out, outer, n, inner):
     """Parallel over output rows (each row written by one thread)."""
-    m = idx.shape[0]
-    for r in prange(outer * m):
-        o = r // m
-        j = r - o * m
-        s = (o * n + idx[j]) * inner
-        d = r * inner
-        for k in range(inner):
+    m, un, ui = U(idx.shape[0]), U(n), U(inner)
+    for r in prange(outer * idx.shape[0]):
+        ur = U(r)
+        o = ur // m
+        s = (o * un + U(idx[ur - o * m])) * ui
+        d = ur * ui
+        for k in range(ui):
             out[d + k] = src[s + k]
 
 
 @njit(**_OPTS)
 def _take_rows_add(dy, idx, g, outer, n, inner):
     """g[o, idx[j], :] += dy[o, j, :], j in increasing order."""
-    m = idx.shape[0]
-    for o in range(outer):
+    m, un, ui = U(idx.shape[0]), U(n), U(inner)
+    for o in range(U(outer)):
         for j in range(m):
-            s = (o * m + j) * inner
-            d = (o * n + idx[j]) * inner
-            for k in range(inner):
+            s = (o * m + j) * ui
+            d = (o * un + U(idx[j])) * ui
+            for k in range(ui):
                 g[d + k] += dy[s + k]
 
 
 @njit(parallel=True, **_OPTS)
 def _take_rows_add_par(dy, idx, g, outer, n, inner, block):
     """As _take_rows_add; a task owns columns [k0, k1) of one outer slice."""
-    m = idx.shape[0]
+    m, un, ui = U(idx.shape[0]), U(n), U(inner)
     nb = (inner + block - 1) // block
     for t in prange(outer * nb):
-        o = t // nb
-        k0 = (t - o * nb) * block
-        k1 = min(k0 + block, inner)
+        o = U(t // nb)
+        k0 = U((t - (t // nb) * nb) * block)
+        k1 = min(k0 + U(block), ui)
         for j in range(m):
-            s = (o * m + j) * inner
-            d = (o * n + idx[j]) * inner
+            s = (o * m + j) * ui
+            d = (o * un + U(idx[j])) * ui
             for k in range(k0, k1):
                 g[d + k] += dy[s + k]
 
@@ -131,21 +137,23 @@ def _take_rows_add_par_ser(dy, idx, g, outer, n, inner, block):
 @njit(**_OPTS)
 def _gather_along(src, idx, out, outer, n, k, inner):
     """out[o, j, i] = src[o, idx[o, j, i], i]"""
-    for o in range(outer):
-        for j in range(k):
-            b = (o * k + j) * inner
-            for i in range(inner):
-                out[b + i] = src[(o * n + idx[b + i]) * inner + i]
+    un, uk, ui = U(n), U(k), U(inner)
+    for o in range(U(outer)):
+        for j in range(uk):
+            b = (o * uk + j) * ui
+            for i in range(ui):
+                out[b + i] = src[(o * un + U(idx[b + i])) * ui + i]
 
 
 @njit(**_OPTS)
 def _scatter_along_add(dy, idx, g, outer, n, k, inner):
     """g[o, idx[o, j, i], i] += dy[o, j, i], j in increasing order."""
-    for o in range(outer):
-        for j in range(k):
-            b = (o * k + j) * inner
-            for i in range(inner):
-                g[(o * n + idx[b + i]) * inner + i] += dy[b + i]
+    un, uk, ui = U(n), U(k), U(inner)
+    for o in range(U(outer)):
+        for j in range(uk):
+            b = (o * uk + j) * ui
+            for i in range(ui):
+                g[(o * un + U(idx[b + i])) * ui + i] += dy[b + i]
 
 
 def gather_along(src, idx, out, axis):
@@ -166,14 +174,14 @@ def scatter_along_add(dy, idx, g, axis):
 
 @njit(**_OPTS)
 def _gather_flat(src, idx, out):
-    for i in range(idx.shape[0]):
-        out[i] = src[idx[i]]
+    for i in range(U(idx.shape[0])):
+        out[i] = src[U(idx[i])]
 
 
 @njit(**_OPTS)
 def _scatter_flat_add(dy, idx, g):
-    for i in range(idx.shape[0]):
-        g[idx[i]] += dy[i]
+    for i in range(U(idx.shape[0])):
+        g[U(idx[i])] += dy[i]
 
 
 def gather_flat(src, idx, out):
@@ -191,13 +199,14 @@ def scatter_flat_add(dy, idx, g):
 
 @njit(**_OPTS)
 def _one_hot(idx, out, depth, on, off):
-    for i in range(idx.shape[0]):
-        b = i * depth
-        for d in range(depth):
+    ud = U(depth)
+    for i in range(U(idx.shape[0])):
+        b = i * ud
+        for d in range(ud):
             out[b + d] = off
         j = idx[i]
         if j >= 0 and j < depth:
-            out[b + j] = on
+            out[b + U(j)] = on
 
 
 def one_hot(idx, out, on, off):

@@ -12,6 +12,7 @@ from ..base import MXNetError, numeric_types
 from ..ops import OPS
 from ..ops.invoke import invoke
 from ..ops import index_keys
+from ..ops.indexing import index_nd
 from ..ops.elemwise import fast_call
 from .ndarray import NDArray
 
@@ -141,10 +142,10 @@ def _getitem(self, key):
     axis = index_keys.single_array_axis(nkey)
     if axis is not None:
         # x[idx] or x[:, idx]: rows of one axis (indices already valid and non-negative).
-        return invoke(OPS["take"], [self, NDArray(nkey[axis], self._ctx)],
+        return invoke(OPS["take"], [self, index_nd(nkey[axis], self._ctx)],
                       {"axis": axis, "mode": "clip"})
     flat = index_keys.flat_index(nkey, shape)
-    return invoke(OPS["_gather_flat"], [self, NDArray(flat, self._ctx)], {})
+    return invoke(OPS["_gather_flat"], [self, index_nd(flat, self._ctx)], {})
 
 
 def _setitem(self, key, value):
@@ -178,7 +179,12 @@ def _setitem(self, key, value):
         return cuda_launch.setitem(self, nkey, value)
     tshape = np.shape(data[nkey]) if not advanced else index_keys.flat_index(nkey, shape).shape
     src = _prepare_value(self, value, tshape or (1,))
-    data[nkey] = src.reshape(tshape)
+    if isinstance(data, np.ndarray):
+        data[nkey] = src.reshape(tshape)
+    else:  # advanced assignment into a GPU array: through the host
+        h = data.copy_to_host()
+        h[nkey] = src.reshape(tshape)
+        data.copy_to_device(h)
 
 
 def _prepare_value(self, value, bshape):

@@ -16,7 +16,6 @@ again, so every op here is differentiable to any order:
 import numpy as np
 
 from ..base import MXNetError, normalize_dtype
-from ..ndarray.ndarray import NDArray
 from . import _nd as nd
 from .basic import _host
 from .registry import Op, fmt_shape, register
@@ -61,9 +60,16 @@ def _raw_grad(g, dtype):
     return g if g.dtype == dtype else g.astype(dtype)
 
 
-def _index_nd(idx, like):
-    """A fresh int64 NDArray of indices (never in a graph) on like's context."""
-    return NDArray(np.ascontiguousarray(idx), like._ctx)
+def host(a):
+    """An NDArray's data as a NumPy array (a copy from a GPU)."""
+    return a._data if isinstance(a._data, np.ndarray) else a.asnumpy()
+
+
+def index_nd(idx, ctx):
+    """A fresh NDArray of host indices `idx` (never in a graph) on `ctx`."""
+    from ..ndarray.creation import _place
+
+    return _place(np.ascontiguousarray(idx), ctx)
 
 
 def _index_inputs(data_shape, index_shape, n):
@@ -200,9 +206,9 @@ def _pick_bwd(op, dys, ins, outs, attrs):
 
 def _pick_vjp(op, dys, ins, outs, attrs):
     data, index = ins
-    ax, idx = _pick_index(op, data.shape, index._data, attrs)
+    ax, idx = _pick_index(op, data.shape, host(index), attrs)
     dy = nd.reshape(dys[0], shape=idx.shape)
-    return [nd._scatter_along(dy, _index_nd(idx, data), axis=ax, size=data.shape[ax]), None]
+    return [nd._scatter_along(dy, index_nd(idx, data._ctx), axis=ax, size=data.shape[ax]), None]
 
 
 register(Op("pick", ("data", "index"), attrs=(("axis", -1), ("keepdims", False), ("mode", "clip")),

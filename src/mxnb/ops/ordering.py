@@ -14,10 +14,9 @@ format for axis"); mxnb records it (a FIX).
 import numpy as np
 
 from ..base import MXNetError, normalize_dtype
-from ..ndarray.ndarray import NDArray
 from . import _nd as nd
 from .basic import _host
-from .indexing import scatter_along
+from .indexing import host, index_nd, scatter_along
 from .registry import Op, fmt_shape, register
 from .shape import none
 
@@ -86,14 +85,14 @@ def _sort_bwd(op, dys, ins, outs, attrs):
 
 def _values_vjp(dy, idx, x, ax, work):
     """nd ops: dy (of gathered values, idx's shape) put back into x's shape."""
-    g = nd._scatter_along(nd.reshape(dy, shape=idx.shape), NDArray(idx, x._ctx), axis=ax,
+    g = nd._scatter_along(nd.reshape(dy, shape=idx.shape), index_nd(idx, x._ctx), axis=ax,
                           size=work[ax])
     return nd.reshape(g, shape=x.shape)
 
 
 def _sort_vjp(op, dys, ins, outs, attrs):
     x = ins[0]
-    ax, xw, idx = _sorted(op, x._data, attrs)
+    ax, xw, idx = _sorted(op, host(x), attrs)
     return [_values_vjp(dys[0], idx, x, ax, xw.shape)]
 
 
@@ -190,7 +189,7 @@ def _topk_vjp(op, dys, ins, outs, attrs):
     if attrs["ret_typ"] not in ("value", "both"):
         return [None]
     x = ins[0]
-    ax, xw, idx = _topk(op, x._data, attrs)
+    ax, xw, idx = _topk(op, host(x), attrs)
     return [_values_vjp(dys[0], idx, x, ax, xw.shape)]
 
 
