@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import array_shapes
 import mxnb as mx
 from mxnb import autograd
 from mxnb.base import settings
-from gradutil import grad_checks, grad_of, nd64
+from gradutil import grad_checks, grad_of
 
 ERR = mx.MXNetError
 HS = hsettings(max_examples=25, deadline=None)
@@ -360,7 +360,8 @@ def test_pick_matches_mxnet():
     assert mx.nd.pick(mx.nd.arange(4), mx.nd.array([2])).asnumpy().tolist() == [2]
     assert x.pick(mx.nd.array([[0, 1, 1, 0], [1, 1, 0, 0], [0, 0, 0, 1]]), axis=0) \
         .asnumpy().ravel().tolist() == [0, 13, 14, 3, 16, 17, 6, 7, 8, 9, 10, 23]
-    with pytest.raises(ERR, match=r"Shape inconsistent, Provided = \[2,2\], inferred shape=\[2,3\]"):
+    with pytest.raises(ERR, match=r"Shape inconsistent, Provided = \[2,2\], inferred "
+                                  r"shape=\[2,3\]"):
         mx.nd.pick(x, mx.nd.array([[0, 1], [3, 2]]))
     with pytest.raises(ERR, match="axis=None is not supported by pick yet"):
         mx.nd.pick(x, mx.nd.array([5]), axis=None)

@@ -167,7 +167,7 @@ def _setitem(self, key, value):
         if shape else ()
     data = self._data
     if isinstance(value, NDArray) and value._ctx != self._ctx:
-        raise MXNetError(f"setitem: value is on {value._ctx} but the array is on {self._ctx}")
+        value = value.as_in_context(self._ctx)      # as MXNet's _prepare_value_nd
     if _state.recording and isinstance(value, NDArray) and autograd.in_graph(value):
         if advanced or not index_keys.direct_assign(items, shape):
             raise MXNetError("Inplace operations (+=, -=, x[:]=, etc) are not supported when "

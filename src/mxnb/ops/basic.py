@@ -65,7 +65,11 @@ def _axes(attrs, ndim):
     axes = attrs.get("axes")
     if axes is None or len(axes) == 0:
         return tuple(range(ndim - 1, -1, -1))
-    axes = tuple(int(a) + ndim if int(a) < 0 else int(a) for a in axes)
+    axes = tuple(int(a) for a in axes)
+    if any(a < 0 for a in axes):
+        # MXNet 1.9.1: "index = -1 must be in range [0, 3)".
+        raise MXNetError(f"transpose: axes {axes} has a negative axis; each must be in range "
+                         f"[0, {ndim})")
     if sorted(axes) != list(range(ndim)):
         raise MXNetError(f"transpose: axes {tuple(attrs.get('axes'))} is not a permutation of "
                          f"the {ndim} axes of the input")
