@@ -4,12 +4,11 @@ Everything is 2-D: 1-D ops run with H = 1 and a kernel of height 1. Arrays are
 flat C-contiguous buffers; a "plane" is one (image, channel) pair of H*W
 elements.
 
-Convolution is im2col plus BLAS: `im2col` lays out, for a few images at a
-time, the (C*KH*KW, OH*OW) matrix of input patches, the caller multiplies it
-with NumPy's matmul, and `col2im` scatters the transposed product back for
-the input gradient. Working on a few images at a time keeps the patch matrix
-small enough to stay in cache, unlike one im2col of the whole batch. Parallel
-variants split over planes, so no two threads write the same element.
+Convolution is im2col plus BLAS: `im2col` lays out, for a chunk of nimg
+images, the (C*KH*KW, nimg*OH*OW) matrix of input patches, the caller
+multiplies it with one `np.dot` per chunk and group, and `col2im` scatters the
+transposed product back for the input gradient. Parallel variants split over
+planes, so no two threads write the same element.
 
 Pooling kernels recompute the window maxima in the backward instead of
 storing indices; ties go to the first maximum in row-major order, as in MXNet.
@@ -17,42 +16,57 @@ storing indices; ties go to the first maximum in row-major order, as in MXNet.
 # ruff: noqa: F821  (T, prange are bound per dtype by nn_kernels.kernel)
 
 
+def _span(OW, W, sw, off):
+    """The ow range [lo, hi) whose input column ow*sw + off lies inside [0, W)."""
+    lo = 0
+    if off < 0:
+        lo = min((-off + sw - 1) // sw, OW)
+    hi = OW
+    if (OW - 1) * sw + off >= W:
+        hi = max(min((W - 1 - off) // sw + 1, OW), lo)
+    return lo, hi
+
+
+HELPERS = {"SPAN": _span}
+
+
+# Index arithmetic is unsigned (U = uint64) in the inner loops: numba wraps negative signed
+# indices with a select that stops LLVM from vectorising (2x slower here).
+
+
 def im2col(x, col, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
-    """col[n, (c, kh, kw), (oh, ow)] = x[n, c, oh*sh - ph + kh*dh, ow*sw - pw + kw*dw] or 0."""
+    """col[(c, kh, kw), (n, oh, ow)] = x[n, c, oh*sh - ph + kh*dh, ow*sw - pw + kw*dw] or 0."""
     P = OH * OW
     K = KH * KW
     for t in prange(nimg * C):
-        src = x[t * H * W:(t + 1) * H * W]
+        n = t // C
+        c = t - n * C
+        xb = U(t * H * W)
         for kh in range(KH):
             for kw in range(KW):
-                base = (t * K + kh * KW + kw) * P
-                dst = col[base:base + P]
-                # ow range whose input column is inside [0, W)
+                base = U(((c * K + kh * KW + kw) * nimg + n) * P)
                 off = kw * dw - pw
-                lo = 0
-                if off < 0:
-                    lo = min((-off + sw - 1) // sw, OW)
-                hi = OW
-                if (OW - 1) * sw + off >= W:
-                    hi = max(min((W - 1 - off) // sw + 1, OW), lo)
+                lo, hi = SPAN(OW, W, sw, off)
+                ulo, uhi, uow, usw = U(lo), U(hi), U(OW), U(sw)
                 for oh in range(OH):
                     ih = oh * sh - ph + kh * dh
-                    d = dst[oh * OW:(oh + 1) * OW]
+                    db = base + U(oh * OW)
                     if ih < 0 or ih >= H:
-                        for ow in range(OW):
-                            d[ow] = T(0)
+                        for j in range(uow):
+                            col[db + j] = T(0)
                         continue
-                    row = src[ih * W:(ih + 1) * W]
-                    for ow in range(lo):
-                        d[ow] = T(0)
+                    for j in range(ulo):
+                        col[db + j] = T(0)
+                    sb = xb + U(ih * W + lo * sw + off)
+                    dd = db + ulo
                     if sw == 1:
-                        for ow in range(lo, hi):
-                            d[ow] = row[ow + off]
+                        for j in range(uhi - ulo):
+                            col[dd + j] = x[sb + j]
                     else:
-                        for ow in range(lo, hi):
-                            d[ow] = row[ow * sw + off]
-                    for ow in range(hi, OW):
-                        d[ow] = T(0)
+                        for j in range(uhi - ulo):
+                            col[dd + j] = x[sb + j * usw]
+                    for j in range(uhi, uow):
+                        col[db + j] = T(0)
 
 
 def col2im(col, x, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
@@ -60,41 +74,54 @@ def col2im(col, x, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
     P = OH * OW
     K = KH * KW
     for t in prange(nimg * C):
-        dst = x[t * H * W:(t + 1) * H * W]
-        for i in range(H * W):
-            dst[i] = T(0)
+        n = t // C
+        c = t - n * C
+        xb = U(t * H * W)
+        for i in range(U(H * W)):
+            x[xb + i] = T(0)
         for kh in range(KH):
             for kw in range(KW):
-                base = (t * K + kh * KW + kw) * P
-                src = col[base:base + P]
+                base = U(((c * K + kh * KW + kw) * nimg + n) * P)
                 off = kw * dw - pw
-                lo = 0
-                if off < 0:
-                    lo = min((-off + sw - 1) // sw, OW)
-                hi = OW
-                if (OW - 1) * sw + off >= W:
-                    hi = max(min((W - 1 - off) // sw + 1, OW), lo)
+                lo, hi = SPAN(OW, W, sw, off)
+                ulo, uhi, usw = U(lo), U(hi), U(sw)
                 for oh in range(OH):
                     ih = oh * sh - ph + kh * dh
                     if ih < 0 or ih >= H:
                         continue
-                    row = dst[ih * W:(ih + 1) * W]
-                    s = src[oh * OW:(oh + 1) * OW]
+                    sb = base + U(oh * OW) + ulo
+                    db = xb + U(ih * W + lo * sw + off)
                     if sw == 1:
-                        for ow in range(lo, hi):
-                            row[ow + off] += s[ow]
+                        for j in range(uhi - ulo):
+                            x[db + j] += col[sb + j]
                     else:
-                        for ow in range(lo, hi):
-                            row[ow * sw + off] += s[ow]
+                        for j in range(uhi - ulo):
+                            x[db + j * usw] += col[sb + j]
 
 
-def add_bias(y, b, nimg, F, P):
-    """y[n, f, :] += b[f]."""
+def unpack(Y, y, nimg, F, P, b, bias):
+    """y[n, f, p] = Y[f, n*P + p] (+ b[f]): a chunk's GEMM result into NCHW order."""
+    up = U(P)
     for t in prange(nimg * F):
-        v = b[t % F]
-        r = y[t * P:(t + 1) * P]
-        for i in range(P):
-            r[i] += v
+        n = t // F
+        f = t - n * F
+        sb = U((f * nimg + n) * P)
+        db = U(t * P)
+        v = b[f] if bias else T(0)
+        for i in range(up):
+            y[db + i] = Y[sb + i] + v
+
+
+def pack(y, Y, nimg, F, P):
+    """Y[f, n*P + p] = y[n, f, p]: a chunk of NCHW gradients as one (F, nimg*P) matrix."""
+    up = U(P)
+    for t in prange(nimg * F):
+        n = t // F
+        f = t - n * F
+        sb = U(t * P)
+        db = U((f * nimg + n) * P)
+        for i in range(up):
+            Y[db + i] = y[sb + i]
 
 
 # ---------------------------------------------------------------- pooling
@@ -149,7 +176,7 @@ def _argmax(src, W, hs, he, ws, we):
     return best
 
 
-HELPERS = {"ARGMAX": _argmax}
+HELPERS["ARGMAX"] = _argmax
 
 
 def pool_bwd(dy, x, dx, planes, H, W, OH, OW, KH, KW, sh, sw, ph, pw, mode, cip):

@@ -90,7 +90,7 @@ def _math(dtype):
     """EXP/LOG for one dtype: a vectorisable polynomial for float32 where mxnb has one."""
     env = {"T": dtype.type, "EXP": math.exp, "LOG": math.log, "SQRT": math.sqrt, "RSUM": rsum,
            "RDOT": rdot, "RSQDEV": rsqdev, "RDOTDEV": rdotdev, "RDOT3DEV": rdot3dev, "BLK": BLK,
-           "np": np, "min": min, "max": max}
+           "np": np, "min": min, "max": max, "U": np.uint64}
     if dtype == np.float32:
         try:
             from .fastmath import exp_f32, log_f32

@@ -4,8 +4,8 @@ Three ops close the set under differentiation, so every order works:
 conv(x, w) = Convolution; its input gradient is a transposed convolution,
 which is exactly `Deconvolution(dy, w)` with the same geometry; its weight
 gradient is `_conv_wgrad(x, dy)`. Each one's VJP is written with the other
-two. The kernels (`kernels/nn_conv_kernels.py`) run im2col on a few images at
-a time and multiply with NumPy's BLAS matmul.
+two. The kernels (`kernels/nn_conv_kernels.py`) run im2col on a chunk of
+images at a time, multiplied by one BLAS `np.dot` per chunk and group.
 
 Geometry is kept as a `Geo`: the convolution that maps an input of C
 channels and H x W pixels to F channels and OH x OW (for a Deconvolution, the
@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._alloc import empty as _empty
 from ..base import MXNetError
 from . import _nd as nd
 from .basic import _host
@@ -23,7 +24,11 @@ from .registry import Op, fmt_shape, register
 
 _K = []
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
-_COL_BYTES = 8 << 20  # patch matrix per chunk of images: small enough to stay in cache
+# The patch matrix of a chunk of images may take `workspace` MB (MXNet's attribute, which
+# sets its effective batch the same way). Each chunk costs one BLAS call per group and pass,
+# and a multithreaded BLAS call pays a thread wake-up each time (badly so on a loaded
+# machine), so whole-batch GEMMs, as MXNet's defaults give, are the fast case.
+_WS_MB = 1024
 
 
 def kernels():
@@ -138,97 +143,121 @@ def _cdt(*dts):
     return _F64 if any(np.dtype(d) == _F64 or np.dtype(d).kind in "iu" for d in dts) else _F32
 
 
-def _chunk(geo, cdt):
+def _chunks(geo, cdt, ws_mb):
+    """(first image, count) of each chunk: its patch matrix takes at most ws_mb megabytes."""
     per = (geo.C * geo.KH * geo.KW) * (geo.OH * geo.OW) * cdt.itemsize
-    return max(1, min(geo.N, _COL_BYTES // max(per, 1)))
+    nb = max(1, min(geo.N, (int(ws_mb) << 20) // max(per, 1)))
+    return [(n0, min(nb, geo.N - n0)) for n0 in range(0, geo.N, nb)]
 
 
-def _pointwise(geo):
-    return (geo.KH == geo.KW == 1 and geo.sh == geo.sw == 1 and geo.ph == geo.pw == 0)
-
-
-def _im2col_args(geo, nb):
-    return (nb, geo.C, geo.H, geo.W, geo.KH, geo.KW, geo.sh, geo.sw, geo.ph, geo.pw, geo.dh,
+def _geo_args(geo, m):
+    return (m, geo.C, geo.H, geo.W, geo.KH, geo.KW, geo.sh, geo.sw, geo.ph, geo.pw, geo.dh,
             geo.dw, geo.OH, geo.OW)
 
 
-def conv_forward_raw(x, w, b, geo):
-    """y = conv(x, w) + b on raw arrays, in the compute dtype (float32, or float64)."""
-    nk, ck = kernels()
+class _Run:
+    """The kernels and per-call sizes of one convolution pass."""
+
+    def __init__(self, geo, cdt):
+        self.nk, self.ck = kernels()
+        self.geo, self.cdt = geo, cdt
+        self.G = geo.G
+        self.Fg, self.CgK = geo.F // geo.G, geo.C // geo.G * geo.KH * geo.KW
+        self.P = geo.OH * geo.OW
+        self.plane = geo.C * geo.H * geo.W
+
+    def k(self, name, work, *args):
+        # NOTE: serial on purpose. These copies sit between multithreaded BLAS calls; an
+        # OpenMP region here leaves its workers spinning while BLAS wants the cores, and
+        # measured slower than the serial kernel (72 vs 52 ms for a 75 MB im2col).
+        self.nk.kernel(getattr(self.ck, name), self.cdt, False)(*args)
+
+    def im2col(self, xf, n0, m):
+        col = _empty((self.geo.C * self.geo.KH * self.geo.KW, m * self.P), self.cdt)
+        self.k("im2col", m * self.plane, xf[n0 * self.plane:(n0 + m) * self.plane],
+               col.reshape(-1), *_geo_args(self.geo, m))
+        return col
+
+    def pack(self, dyf, n0, m):
+        F = self.geo.F
+        D = _empty((F, m * self.P), self.cdt)
+        self.k("pack", m * F * self.P, dyf[n0 * F * self.P:(n0 + m) * F * self.P],
+               D.reshape(-1), m, F, self.P)
+        return D
+
+    def rows(self, a, g, per):
+        return a[g * per:(g + 1) * per]
+
+    def result(self, size, out):
+        """`out` as a flat buffer when it has the compute dtype, else a new one."""
+        if out is not None and out.dtype == self.cdt:
+            return out.reshape(-1)
+        return _empty((size,), self.cdt)
+
+
+def conv_forward_raw(x, w, b, geo, ws_mb=_WS_MB, out=None):
+    """y = conv(x, w) + b on raw arrays, flat, in the compute dtype (float32, or float64).
+
+    Written into `out` when its dtype is the compute dtype.
+    """
     cdt = _cdt(x.dtype, w.dtype)
-    G, Fg, Cg, K, P = geo.G, geo.F // geo.G, geo.C // geo.G, geo.KH * geo.KW, geo.OH * geo.OW
+    r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
-    w3 = np.ascontiguousarray(w, dtype=cdt).reshape(G, Fg, Cg * K)
-    y = np.empty((geo.N, geo.F, P), cdt)
-    if _pointwise(geo):
-        x4 = xf.reshape(geo.N, G, Cg, P)
-        for g in range(G):
-            np.matmul(w3[g], x4[:, g], out=y[:, g * Fg:(g + 1) * Fg])
-    else:
-        nb = _chunk(geo, cdt)
-        col = np.empty((nb, geo.C * K, P), cdt)
-        for n0 in range(0, geo.N, nb):
-            m = min(nb, geo.N - n0)
-            nk.run(ck.im2col, m * geo.C * geo.H * geo.W, 1, cdt,
-                   xf[n0 * geo.C * geo.H * geo.W:], col.reshape(-1), *_im2col_args(geo, m))
-            for g in range(G):
-                np.matmul(w3[g], col[:m, g * Cg * K:(g + 1) * Cg * K],
-                          out=y[n0:n0 + m, g * Fg:(g + 1) * Fg])
-    if b is not None:
-        y += np.asarray(b, dtype=cdt).reshape(1, -1, 1)
+    w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
+    bias = np.zeros(1, cdt) if b is None else np.ascontiguousarray(b, dtype=cdt)
+    y = r.result(geo.N * geo.F * r.P, out)
+    for n0, m in _chunks(geo, cdt, ws_mb):
+        col = r.im2col(xf, n0, m)
+        Y = _empty((geo.F, m * r.P), cdt)
+        for g in range(r.G):
+            np.dot(w3[g], r.rows(col, g, r.CgK), out=r.rows(Y, g, r.Fg))
+        r.k("unpack", m * geo.F * r.P, Y.reshape(-1), y[n0 * geo.F * r.P:], m, geo.F, r.P,
+            bias, b is not None)
     return y
 
 
-def conv_dgrad_raw(dy, w, geo):
-    """The transposed convolution: dx (shape geo.xshape()) from dy (geo.yshape()) and w."""
-    nk, ck = kernels()
+def conv_dgrad_raw(dy, w, geo, ws_mb=_WS_MB, out=None):
+    """The transposed convolution: dx (geo.xshape(), flat) from dy (geo.yshape()) and w."""
     cdt = _cdt(dy.dtype, w.dtype)
-    G, Fg, Cg, K, P = geo.G, geo.F // geo.G, geo.C // geo.G, geo.KH * geo.KW, geo.OH * geo.OW
-    dy3 = np.ascontiguousarray(dy, dtype=cdt).reshape(geo.N, geo.F, P)
-    w3 = np.ascontiguousarray(w, dtype=cdt).reshape(G, Fg, Cg * K)
-    dx = np.empty(geo.N * geo.C * geo.H * geo.W, cdt)
-    if _pointwise(geo):
-        d4 = dx.reshape(geo.N, G, Cg, P)
-        for g in range(G):
-            np.matmul(w3[g].T, dy3[:, g * Fg:(g + 1) * Fg], out=d4[:, g])
-        return dx
-    nb = _chunk(geo, cdt)
-    col = np.empty((nb, geo.C * K, P), cdt)
-    plane = geo.C * geo.H * geo.W
-    for n0 in range(0, geo.N, nb):
-        m = min(nb, geo.N - n0)
-        for g in range(G):
-            np.matmul(w3[g].T, dy3[n0:n0 + m, g * Fg:(g + 1) * Fg],
-                      out=col[:m, g * Cg * K:(g + 1) * Cg * K])
-        nk.run(ck.col2im, m * plane, 1, cdt, col.reshape(-1), dx[n0 * plane:(n0 + m) * plane],
-               *_im2col_args(geo, m))
+    r = _Run(geo, cdt)
+    dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)
+    w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
+    dx = r.result(geo.N * r.plane, out)
+    for n0, m in _chunks(geo, cdt, ws_mb):
+        D = r.pack(dyf, n0, m)
+        col = _empty((geo.C * geo.KH * geo.KW, m * r.P), cdt)
+        for g in range(r.G):
+            np.dot(w3[g].T, r.rows(D, g, r.Fg), out=r.rows(col, g, r.CgK))
+        r.k("col2im", m * r.plane, col.reshape(-1), dx[n0 * r.plane:(n0 + m) * r.plane],
+            *_geo_args(geo, m))
     return dx
 
 
-def conv_wgrad_raw(x, dy, geo):
-    """The weight gradient: sum over images of dy times the patches of x (shape geo.wshape())."""
-    nk, ck = kernels()
+def conv_wgrad_raw(x, dy, geo, ws_mb=_WS_MB, w=None):
+    """The weight gradient (geo.wshape()): sum over images of dy times the patches of x.
+
+    With `w`, also the input gradient (the transposed convolution of dy), sharing the
+    patch matrix and the packed dy of each chunk: returns (dw, dx).
+    """
     cdt = _cdt(x.dtype, dy.dtype)
-    G, Fg, Cg, K, P = geo.G, geo.F // geo.G, geo.C // geo.G, geo.KH * geo.KW, geo.OH * geo.OW
+    r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
-    dy3 = np.ascontiguousarray(dy, dtype=cdt).reshape(geo.N, geo.F, P)
-    dw = np.zeros((G, Fg, Cg * K), cdt)
-    if _pointwise(geo):
-        x4 = xf.reshape(geo.N, G, Cg, P)
-        for g in range(G):
-            dw[g] = np.matmul(dy3[:, g * Fg:(g + 1) * Fg], x4[:, g].transpose(0, 2, 1)).sum(0)
-        return dw
-    nb = _chunk(geo, cdt)
-    col = np.empty((nb, geo.C * K, P), cdt)
-    for n0 in range(0, geo.N, nb):
-        m = min(nb, geo.N - n0)
-        nk.run(ck.im2col, m * geo.C * geo.H * geo.W, 1, cdt, xf[n0 * geo.C * geo.H * geo.W:],
-               col.reshape(-1), *_im2col_args(geo, m))
-        for g in range(G):
-            part = np.matmul(dy3[n0:n0 + m, g * Fg:(g + 1) * Fg],
-                             col[:m, g * Cg * K:(g + 1) * Cg * K].transpose(0, 2, 1))
-            dw[g] += part.sum(0) if m > 1 else part[0]
-    return dw
+    dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)
+    dw = np.zeros((r.G, r.Fg, r.CgK), cdt)
+    if w is not None:
+        w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
+        dx = _empty((geo.N * r.plane,), cdt)
+    for n0, m in _chunks(geo, cdt, ws_mb):
+        col = r.im2col(xf, n0, m)
+        D = r.pack(dyf, n0, m)
+        for g in range(r.G):
+            dw[g] += np.dot(r.rows(D, g, r.Fg), r.rows(col, g, r.CgK).T)
+        if w is not None:
+            for g in range(r.G):
+                np.dot(w3[g].T, r.rows(D, g, r.Fg), out=r.rows(col, g, r.CgK))
+            r.k("col2im", m * r.plane, col.reshape(-1), dx[n0 * r.plane:(n0 + m) * r.plane],
+                *_geo_args(geo, m))
+    return dw if w is None else (dw, dx)
 
 
 # ---------------------------------------------------------------- Convolution
@@ -264,8 +293,10 @@ def _conv_infer(op, inputs, attrs):
 
 def _conv_forward(op, ins, outs, attrs):
     geo = conv_geo(op, attrs, ins[0].shape)
-    y = conv_forward_raw(ins[0], ins[1], ins[2] if len(ins) == 3 else None, geo)
-    np.copyto(outs[0], y.reshape(outs[0].shape), casting="unsafe")
+    y = conv_forward_raw(ins[0], ins[1], ins[2] if len(ins) == 3 else None, geo,
+                         attrs["workspace"], outs[0])
+    if not np.may_share_memory(y, outs[0]):
+        np.copyto(outs[0], y.reshape(outs[0].shape), casting="unsafe")
 
 
 def _geo_attrs(geo):
@@ -293,13 +324,17 @@ def _conv_backward(op, dys, ins, outs, attrs):
     x, w = ins[0], ins[1]
     geo = conv_geo(op, attrs, x.shape)
     dy = dys[0]
-    dx = conv_dgrad_raw(dy, w, geo).reshape(x.shape).astype(x.dtype, copy=False)
-    dw = conv_wgrad_raw(x, dy, geo).reshape(w.shape).astype(w.dtype, copy=False)
-    res = [dx, dw]
+    dw, dx = conv_wgrad_raw(x, dy, geo, attrs["workspace"], w)
+    res = [dx.reshape(x.shape).astype(x.dtype, copy=False),
+           dw.reshape(w.shape).astype(w.dtype, copy=False)]
     if len(ins) == 3:
-        axes = (0,) + tuple(range(2, dy.ndim))
-        res.append(dy.sum(axis=axes, dtype=np.float64).astype(ins[2].dtype))
+        res.append(_bias_sum(dy).astype(ins[2].dtype))
     return res
+
+
+def _bias_sum(g):
+    """Sum of g over every axis but 1, accumulated in float64."""
+    return g.reshape(g.shape[0], g.shape[1], -1).sum(axis=(0, 2), dtype=np.float64)
 
 
 def _conv_vjp(op, dys, ins, outs, attrs):
@@ -394,22 +429,24 @@ def _deconv_infer(op, inputs, attrs):
 
 def _deconv_forward(op, ins, outs, attrs):
     geo = deconv_geo(op, attrs, ins[0].shape)
-    z = conv_dgrad_raw(ins[0], ins[1], geo).reshape(geo.N, geo.C, -1)
+    z = conv_dgrad_raw(ins[0], ins[1], geo, attrs["workspace"], outs[0])
+    z = z.reshape(geo.N, geo.C, -1)
     if len(ins) == 3:
         z += np.asarray(ins[2], dtype=z.dtype).reshape(1, -1, 1)
-    np.copyto(outs[0], z.reshape(outs[0].shape), casting="unsafe")
+    if not np.may_share_memory(z, outs[0]):
+        np.copyto(outs[0], z.reshape(outs[0].shape), casting="unsafe")
 
 
 def _deconv_backward(op, dys, ins, outs, attrs):
     x, w = ins[0], ins[1]
     geo = deconv_geo(op, attrs, x.shape)
     g = dys[0]
-    dx = conv_forward_raw(g, w, None, geo).reshape(x.shape).astype(x.dtype, copy=False)
-    dw = conv_wgrad_raw(g, x, geo).reshape(w.shape).astype(w.dtype, copy=False)
+    ws = attrs["workspace"]
+    dx = conv_forward_raw(g, w, None, geo, ws).reshape(x.shape).astype(x.dtype, copy=False)
+    dw = conv_wgrad_raw(g, x, geo, ws).reshape(w.shape).astype(w.dtype, copy=False)
     res = [dx, dw]
     if len(ins) == 3:
-        axes = (0,) + tuple(range(2, g.ndim))
-        res.append(g.sum(axis=axes, dtype=np.float64).astype(ins[2].dtype))
+        res.append(_bias_sum(g).astype(ins[2].dtype))
     return res
 
 
