@@ -173,7 +173,8 @@ def test_convolution_gradients(dims):
     else:
         kw = dict(kernel=(3,), stride=(2,), pad=(1,), dilate=(2,), num_group=1)
         xs, ws = (2, 3, 8), (4, 3, 3)
-    x, w, b = f64(rng.standard_normal(xs)), f64(rng.standard_normal(ws)), f64(rng.standard_normal(4))
+    x, w = f64(rng.standard_normal(xs)), f64(rng.standard_normal(ws))
+    b = f64(rng.standard_normal(4))
 
     def conv(a, c, d):
         return mx.nd.Convolution(a, c, d, num_filter=4, **kw)

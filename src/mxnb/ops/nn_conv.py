@@ -356,7 +356,8 @@ register(Op("Convolution", ("data", "weight", "bias"), optional_inputs=("bias",)
                 {"shapes": [(2, 4, 5, 4), (4, 2, 3, 2), (4,)],
                  "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2),
                                num_filter=4, num_group=2)},
-                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 7)), rng.uniform(-1, 1, (2, 3, 3))],
+                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 7)),
+                                        rng.uniform(-1, 1, (2, 3, 3))],
                  "attrs": dict(kernel=(3,), stride=(2,), pad=(1,), num_filter=2, no_bias=True)}]},
             doc="""1-D or 2-D convolution (NCW / NCHW) with stride, pad, dilate and groups.
 
@@ -469,7 +470,8 @@ register(Op("Deconvolution", ("data", "weight", "bias"), optional_inputs=("bias"
                 {"shapes": [(2, 4, 3, 2), (4, 2, 3, 2), (4,)],
                  "attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), dilate=(1, 2), adj=(1, 0),
                                num_filter=4, num_group=2, no_bias=False)},
-                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 4)), rng.uniform(-1, 1, (3, 2, 3))],
+                {"inputs": lambda rng: [rng.uniform(-1, 1, (2, 3, 4)),
+                                        rng.uniform(-1, 1, (3, 2, 3))],
                  "attrs": dict(kernel=(3,), stride=(2,), pad=(1,), num_filter=2)}]},
             doc="""Transposed convolution (1-D or 2-D): the input gradient of a Convolution.
 

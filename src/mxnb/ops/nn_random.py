@@ -14,7 +14,6 @@ is a hidden output, so the backward is dy * mask.
 import numpy as np
 
 from ..base import MXNetError
-from . import _nd as nd
 from .basic import _host
 from .nn import bad_choice, float_dtype, is_train
 from .registry import OPS, Op, fmt_shape, register
