@@ -8,6 +8,12 @@ Each group (one per function) times three serial loops over the same input:
 ``math`` (Numba calling math.exp etc., a scalar libm call per element) and
 ``numpy`` (the ufunc, or scipy.special.erf, writing into a preallocated output).
 The float16 group times a float16 add through h2f/f2h against NumPy's float16 add.
+
+Measured (min of many rounds, microseconds per 1e6 elements; 2-vCPU Zen 3 VM, AVX2,
+NumPy using its AVX2 loops, machine shared with other jobs, so medians were noisy):
+fast / math / numpy: exp 542 / 2896 / 2274, log 858 / 3235 / 2522, tanh 1035 / 68916
+/ 4186, expm1 704 / 27942 / 27219, log1p 1194 / 29547 / 29909, sigmoid 935 / 3232 /
+2870, erf 1229 / 35523 / 56760 (scipy.special.erf); float16 add 523 vs NumPy 11635.
 """
 import math
 

@@ -66,6 +66,35 @@ def test_seed_example_pinned_values():
     assert x.grad.dtype == np.float32
 
 
+def test_seed_example_verbatim():
+    # spec 3.4, as printed by MXNet 1.9.1 (mx.random reproduces MXNet's CPU stream)
+    class sigmoid(mx.autograd.Function):
+        def forward(self, x):
+            y = 1 / (1 + mx.nd.exp(-x))
+            self.save_for_backward(y)
+            return y
+
+        def backward(self, dy):
+            y, = self.saved_tensors
+            return dy * y * (1-y)
+
+    mx.random.seed(42)
+    func = sigmoid()
+    x = mx.nd.random.uniform(shape=(10,))
+    x.attach_grad()
+    with mx.autograd.record():
+        m = func(x)
+    m.backward()
+    assert repr(x) == ("\n[0.82909364 0.7478349  0.55818135 0.5657354  0.63112146 0.9964986\n"
+                       " 0.7411964  0.54220843 0.09796188 0.37050414]\n<NDArray 10 @cpu(0)>")
+    assert repr(m) == ("\n[0.69616324 0.67870677 0.6360316  0.6377785  0.6527437  0.73036957\n"
+                       " 0.6772574  0.632326   0.5244709  0.5915808 ]\n<NDArray 10 @cpu(0)>")
+    assert repr(x.grad.asnumpy()) == (
+        "array([0.21151999, 0.21806389, 0.2314954 , 0.23101708, 0.22666936,\n"
+        "       0.19692986, 0.21857981, 0.23248982, 0.24940117, 0.24161296],\n"
+        "      dtype=float32)")
+
+
 def test_seed_example_invariant():
     rng = np.random.RandomState(0)
     x = var(rng.uniform(size=10))

@@ -90,11 +90,12 @@ def test_larger_and_multi_run_shapes(name, shape, axis):
     np.testing.assert_allclose(y64.asnumpy(), _oracle(name, x, axis), rtol=1e-13, atol=1e-13)
 
 
-# A sample of (dtype, op): every kernel compiled costs about a second in CI.
+# A sample of (dtype, op): every kernel compiled costs about a second in CI (integers all
+# run the int64 kernels, float16 the float32 ones).
 @pytest.mark.parametrize("dtype,name", [
     ("float64", "sum"), ("float64", "max"), ("float64", "prod"), ("float16", "sum"),
-    ("float16", "max"), ("float16", "prod"), ("int32", "sum"), ("int32", "prod"),
-    ("int32", "max"), ("int8", "sum"), ("uint8", "sum"), ("int64", "min")])
+    ("float16", "max"), ("float16", "prod"), ("int32", "sum"), ("int32", "max"),
+    ("int8", "sum"), ("uint8", "sum"), ("int64", "max")])
 def test_other_dtypes(name, dtype):
     rng = np.random.RandomState(3)
     x = rng.randint(1, 4, size=(3, 5, 4)).astype(dtype)
@@ -242,7 +243,6 @@ def test_norm_float64_extremes_and_out_dtype():
 
 def test_aliases_fluent_and_out():
     x = mx.nd.array(X24)
-    assert mx.nd.sum_axis is not mx.nd.sum or True
     for a, b in (("sum_axis", "sum"), ("max_axis", "max"), ("min_axis", "min")):
         np.testing.assert_array_equal(getattr(mx.nd, a)(x, axis=1).asnumpy(),
                                       getattr(mx.nd, b)(x, axis=1).asnumpy())

@@ -79,6 +79,7 @@ class Initializer:
     ...         arr[:] = 0.5
     >>> mx.init.create('halves').dumps()
     '["halves", {}]'
+    >>> del mx.init._REGISTRY['halves']
     """
 
     def __init__(self, **kwargs):
@@ -388,7 +389,9 @@ class Orthogonal(Initializer):
         nin = int(np.prod(arr.shape[1:]))
         draw = _random.uniform if self.rand_type == "uniform" else _random.normal
         args = (-1.0, 1.0) if self.rand_type == "uniform" else (0.0, 1.0)
-        tmp = draw(*args, shape=(nout, nin))._data
+        # drawn on the current context, as MXNet does; the SVD runs on the host
+        tmp = draw(*args, shape=(nout, nin))
+        tmp = tmp._data if isinstance(tmp._data, np.ndarray) else tmp.asnumpy()
         u, _, v = np.linalg.svd(tmp, full_matrices=False)
         res = u if u.shape == tmp.shape else v
         _fill(arr, self.scale * res.reshape(arr.shape))

@@ -19,14 +19,18 @@ RTOL, ATOL = 2e-5, 2e-6
 
 
 def _attrs(op):
+    """The op's call attributes from its table entry (`test["attrs"]`, or attr-named keys)."""
+    names = {n for n, _ in op.attrs}
     attrs = {k: v for k, v in op.attrs if v is not None}
-    attrs.update(op.test)
-    attrs.update(EXTRA_ATTRS.get(op.name, {}))
+    attrs.update(op.test.get("attrs", {}))
+    attrs.update({k: v for k, v in op.test.items() if k in names})
+    for k, v in EXTRA_ATTRS.get(op.name, {}).items():
+        attrs.setdefault(k, v)
     return attrs
 
 
 def _domain(op, i):
-    d = op.domain
+    d = op.test.get("domain", op.domain)
     return d[i] if isinstance(d[0], tuple) else d
 
 

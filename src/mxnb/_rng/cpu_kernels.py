@@ -14,24 +14,28 @@ the C++ types of MXNet's kernels: scalar parameters are C++ `float`s there
 to double. `p32` says the float64 entries hold such floats; where that
 changes the rounding (uniform and normal into float32) the kernel switches to
 float32 arithmetic, elsewhere the float promotes exactly to double anyway.
-One float64 signature per kernel keeps the number of compilations down.
+One float64 signature per kernel keeps the number of compilations down; for
+the same reason the scalar samplers (`cpu_samplers.py`) always write float64
+(randint: int64), exactly what MXNet's C++ then converts to the output type.
 
 Each driver exists twice, serial and parallel, compiled from the same code
 under different names so that Numba's on-disk cache keeps them apart.
 """
-import math
 import types as _pytypes
 
 import numpy as np
 
 from mxnb._jit import njit
 from mxnb._rng import mt_core as _c
+from mxnb._rng.cpu_samplers import (_exponential_chunk, _gamma_chunk, _poisson_chunk,
+                                    _randint_chunk)
 
 prange = _c._nb.prange
 _U = np.uint32
 _U64 = np.uint64
 _F32 = np.float32
 _NS = _U64(_c.NSTATE)
+_SMALL_BATCH = 32     # below this many samples per parameter, draw one by one
 
 
 # ---------------------------------------------------------------------------
@@ -66,8 +70,24 @@ def _uniform_f32_run(mt, g, p, out, i, end, a, scale):
 @njit(nogil=True)
 def _uniform_f32_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
     g = _U64(t)
+    k = i // nb
+    if nb < _U64(_SMALL_BATCH):
+        # a few samples per parameter: one at a time
+        seg = min(end, (k + _U64(1)) * nb)
+        while i < end:
+            y, p = _c.raw(mt, g, p)
+            u = _c.u01_f32(y)
+            if p32:
+                a = _F32(lo[k])
+                out[i] = a + (_F32(hi[k]) - a) * u
+            else:
+                out[i] = lo[k] + (hi[k] - lo[k]) * u
+            i += _U64(1)
+            if i == seg:
+                k += _U64(1)
+                seg = min(end, seg + nb)
+        return p
     while i < end:
-        k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
         if p32:
             a = _F32(lo[k])
@@ -75,20 +95,29 @@ def _uniform_f32_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
         else:
             p = _uniform_f32_run(mt, g, p, out, i, seg, lo[k], hi[k] - lo[k])
         i = seg
+        k += _U64(1)
     return p
 
 
 @njit(nogil=True)
 def _uniform_f64_chunk(mt, t, p, out, i, end, lo, hi, nb, p32):
     g = _U64(t)
+    k = i // nb
     while i < end:
-        k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
         a = lo[k]
         if p32:
             scale = np.float64(_F32(hi[k]) - _F32(a))
         else:
             scale = hi[k] - a
+        k += _U64(1)
+        if nb < _U64(_SMALL_BATCH):
+            while i < seg:
+                w0, p = _c.raw(mt, g, p)
+                w1, p = _c.raw(mt, g, p)
+                out[i] = a + scale * _c.u01_f64(w0, w1)
+                i += _U64(1)
+            continue
         while i < seg:
             if p == _NS:
                 _c.twist(mt, g)
@@ -137,6 +166,21 @@ def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
     two = _F32(2.0)
     one = _F32(1.0)
     zero = _F32(0.0)
+    if nb < _U64(_SMALL_BATCH):
+        # a few samples per parameter: one at a time beats the block passes
+        k = i // nb
+        seg = min(end, (k + _U64(1)) * nb)
+        while i < end:
+            z, p = _c.normal_f32(mt, g, p)
+            if p32:
+                out[i] = z * _F32(sd[k]) + _F32(loc[k])
+            else:
+                out[i] = z * sd[k] + loc[k]
+            i += _U64(1)
+            if i == seg:
+                k += _U64(1)
+                seg = min(end, seg + nb)
+        return p
     while i < end:
         k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
@@ -158,7 +202,11 @@ def _normal_f32_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
                     rs[0] = q
                     c = _U64(1)
             else:
-                c, j = _normal_f32_block(mt, g, p, nw, seg - i, v, r2, ok, ys, rs)
+                # convert only about what the segment needs (one sample per
+                # parameter must not convert a whole block per sample)
+                need = seg - i
+                nw = min(nw, _U64(2) * (need + (need >> _U64(1)) + _U64(16)))
+                c, j = _normal_f32_block(mt, g, p, nw, need, v, r2, ok, ys, rs)
                 p += _U64(2) * j
             if p32:
                 _polar_emit(out, i, ys, rs, c, _F32(sd[k]), _F32(loc[k]))
@@ -212,6 +260,17 @@ def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
     ys = np.empty(quarter, np.float64)
     rs = np.empty(quarter, np.float64)
     four = _U64(4)
+    if nb < _U64(_SMALL_BATCH):
+        k = i // nb
+        seg = min(end, (k + _U64(1)) * nb)
+        while i < end:
+            z, p = _c.normal_f64(mt, g, p)
+            out[i] = z * sd[k] + loc[k]
+            i += _U64(1)
+            if i == seg:
+                k += _U64(1)
+                seg = min(end, seg + nb)
+        return p
     while i < end:
         k = i // nb
         seg = min(end, (k + _U64(1)) * nb)
@@ -221,7 +280,8 @@ def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
             if p == _NS:
                 _c.twist(mt, g)
                 p = _U64(0)
-            nq = (_NS - p) >> _U64(2)
+            need = seg - i
+            nq = min((_NS - p) >> _U64(2), need + (need >> _U64(1)) + _U64(8))
             if nq == _U64(0):
                 # the try straddles a twist: the scalar path handles it
                 z, p = _c.normal_f64_once(mt, g, p)
@@ -239,7 +299,6 @@ def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
                 q2 = x * x + y * y
                 r2[j] = q2
                 ok[j] = _U64(1) if (q2 <= 1.0 and q2 != 0.0) else _U64(0)
-            need = seg - i
             c = _U64(0)
             j = _U64(0)
             while j < nq and c < need:
@@ -252,151 +311,6 @@ def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
                 w = rs[q]
                 out[i + q] = ys[q] * np.sqrt(-2.0 * np.log(w) / w) * s + m
             i += c
-    return p
-
-
-@njit(nogil=True)
-def _randint_chunk(mt, t, p, out, i, end, low, span, nb):
-    # MXNet: lower + rand_int64() % (upper - lower), with
-    # rand_int64() = int64(r1 << 31) + r2 computed in uint64 (so it can wrap)
-    # and C++'s truncating %.
-    g = _U64(t)
-    while i < end:
-        a, p = _c.raw(mt, g, p)
-        b, p = _c.raw(mt, g, p)
-        v = np.int64((_U64(a) << _U64(31)) + _U64(b))
-        k = i // nb
-        d = span[k]
-        if v >= 0:
-            r = v % d
-        else:
-            r = -np.int64((_U64(0) - _U64(v)) % _U64(d))
-        out[i] = low[k] + r
-        i += _U64(1)
-    return p
-
-
-@njit(nogil=True, error_model="numpy")
-def _exponential_chunk(mt, t, p, out, i, end, lam, nb, dbl):
-    g = _U64(t)
-    while i < end:
-        if dbl:
-            u, p = _c.draw_f64(mt, g, p)
-        else:
-            u32, p = _c.draw_f32(mt, g, p)
-            u = np.float64(u32)
-        out[i] = -math.log(1.0 - u) / lam[i // nb]
-        i += _U64(1)
-    return p
-
-
-@njit(nogil=True, error_model="numpy")
-def _gamma_f32(mt, g, p, a, b):
-    # MXNet's SampleGamma<xpu, IType, float> (Marsaglia-Tsang), keeping its
-    # C++ promotions: double literals make some steps double, then store float.
-    if a < 1:
-        d = _F32(np.float64(a) + 2.0 / 3.0)
-    else:
-        d = _F32(np.float64(a) - 1.0 / 3.0)
-    k = _F32(math.sqrt(9.0 * np.float64(d)))
-    c = _F32(1.0 / np.float64(k))
-    while True:
-        z, p = _c.normal_f32(mt, g, p)
-        if z > -k:
-            x = _F32(1.0 + np.float64(c * z))
-            v = x * x * x
-            u, p = _c.draw_f32(mt, g, p)
-            lhs = math.log(1.0 - np.float64(u))
-            zd = np.float64(z)
-            if lhs < 0.5 * zd * zd + np.float64(d) * (1.0 - np.float64(v) + math.log(np.float64(v))):
-                # b is a float64 holding MXNet's float or double beta: the
-                # double product of two float32 values rounds like float32's
-                sample = _F32(np.float64(d * v) * b)
-                break
-    if a < 1:
-        u, p = _c.draw_f32(mt, g, p)
-        e = np.float64(_F32(1.0 / np.float64(a)))
-        return _F32(np.float64(sample) * math.pow(np.float64(u), e)), p
-    return sample, p
-
-
-@njit(nogil=True, error_model="numpy")
-def _gamma_f64(mt, g, p, a, b):
-    if a < 1:
-        d = np.float64(a) + 2.0 / 3.0
-    else:
-        d = np.float64(a) - 1.0 / 3.0
-    k = math.sqrt(9.0 * d)
-    c = 1.0 / k
-    while True:
-        z, p = _c.normal_f64(mt, g, p)
-        if z > -k:
-            x = 1.0 + c * z
-            v = x * x * x
-            u, p = _c.draw_f64(mt, g, p)
-            if math.log(1.0 - u) < 0.5 * z * z + d * (1.0 - v + math.log(v)):
-                sample = np.float64(d * v * b)
-                break
-    if a < 1:
-        u, p = _c.draw_f64(mt, g, p)
-        return sample * math.pow(u, 1.0 / np.float64(a)), p
-    return sample, p
-
-
-@njit(nogil=True, error_model="numpy")
-def _gamma_chunk(mt, t, p, out, i, end, alpha, beta, nb, dbl):
-    g = _U64(t)
-    while i < end:
-        k = i // nb
-        if dbl:
-            v, p = _gamma_f64(mt, g, p, alpha[k], beta[k])
-            out[i] = v
-        else:
-            v32, p = _gamma_f32(mt, g, p, alpha[k], beta[k])
-            out[i] = v32
-        i += _U64(1)
-    return p
-
-
-@njit(nogil=True, error_model="numpy")
-def _poisson_one(mt, g, p, lam):
-    # MXNet's SamplePoisson: float math throughout (expf, tanf, lgammaf), with
-    # a few double literals; always the float32 generator.
-    if lam < 12.0:
-        t = math.exp(-lam)
-        x = 0
-        prod, p = _c.draw_f32(mt, g, p)
-        while prod > t:
-            x += 1
-            u, p = _c.draw_f32(mt, g, p)
-            prod = prod * u
-        return np.float64(x), p
-    pi = _F32(3.1415926)
-    sq = _F32(math.sqrt(2.0 * np.float64(lam)))
-    loglam = _F32(math.log(np.float64(lam)))
-    gg = _F32(lam * loglam) - _F32(math.lgamma(_F32(1.0 + np.float64(lam))))
-    while True:
-        while True:
-            u, p = _c.draw_f32(mt, g, p)
-            y = _F32(math.tan(_F32(pi * u)))
-            em = _F32(sq * y) + lam
-            if not em < 0.0:
-                break
-        em = np.floor(em)
-        arg = _F32(_F32(em * loglam) - _F32(math.lgamma(_F32(1.0 + np.float64(em))))) - gg
-        t = _F32(0.9 * (1.0 + np.float64(y * y)) * np.float64(_F32(math.exp(arg))))
-        u, p = _c.draw_f32(mt, g, p)
-        if not u > t:
-            return np.float64(em), p
-
-
-@njit(nogil=True, error_model="numpy")
-def _poisson_chunk(mt, t, p, out, i, end, lam, nb):
-    g = _U64(t)
-    while i < end:
-        v, p = _poisson_one(mt, g, p, _F32(lam[i // nb]))
-        out[i] = v
-        i += _U64(1)
     return p
 
 
@@ -581,6 +495,16 @@ def shuffle_perm(mt, pos, perm, forward):
             perm[i] = perm[j]
             perm[j] = tmp
     pos[0] = p
+
+
+@njit(nogil=True, error_model="numpy")
+def logf_array(x, out):
+    """out[i] = glibc's float32 logf(x[i]), vectorised, for positive normal x.
+
+    Zero, subnormal, negative and non-finite inputs give unspecified values.
+    """
+    for i in range(_U64(0), _U64(x.shape[0])):
+        out[i] = _c.logf(x[i])
 
 
 @njit(nogil=True)

@@ -331,7 +331,7 @@ def fill(pool, out, kernel, *args):
     native = kernel in ("uniform", "normal", "randint") and dt != np.float16
     if not native:
         host = np.empty(n, dt)
-        getattr(pool, "_fill")(host, host, kernel, *_f16_via(kernel), *args)
+        getattr(pool, "_fill")(host, host, kernel, *args)
         flat.copy_to_device(host)
         return
     with pool._lock:
@@ -362,7 +362,3 @@ def _launch(pool, flat, dt, kernel, n, args):
     else:
         KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step, p0, b, nb,
                                          dt == np.float64)
-
-
-def _f16_via(kernel):
-    return (np.float32,) if kernel in ("gamma", "poisson") else (np.float64,)

@@ -107,6 +107,8 @@ def _arr(v):
     return np.array([v], np.float64)
 
 
+_F64 = np.dtype(np.float64)
+_WIDE = {"exponential": _F64, "gamma": _F64, "poisson": _F64, "randint": np.dtype(np.int64)}
 _FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))
 _INTS = frozenset(map(np.dtype, (np.int32, np.int64)))
 _F32_64 = frozenset(map(np.dtype, (np.float32, np.float64)))
@@ -147,6 +149,19 @@ class GeneratorPool:
         self._base = (int(seed) * 127 + int(device_id)) % 2**32
         self._mt = None            # seeded on the next draw
         self._dev = None
+
+    def seed_single(self, value):
+        """Seed only the single generator (multinomial, shuffle) with `value`
+        mod 2**32 as is. MXNet does this for `mx.random.seed(s, ctx=...)`,
+        which seeds that generator with the bare s, not s*127 + dev."""
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"seed must be an int, got {type(value).__name__}")
+        with self._lock:
+            self._state()
+            pos = np.empty(1, np.uint64)
+            mt = np.empty((1, _NSTATE), np.uint32)
+            _kernels().seed_states(mt, pos, int(value) % 2**32)
+            self._mt1, self._pos1 = mt, pos
 
     def _state(self):
         if self._mt is None:
@@ -215,18 +230,31 @@ class GeneratorPool:
             mt, pos = self._state()
             fn(mt, pos, flat, nthread, step, *args)
 
-    def _fill(self, out, flat, kernel, f16_via, *args):
-        """Run `kernel` into `flat`; float16 goes through an `f16_via` buffer."""
+    def _fill(self, out, flat, kernel, *args):
+        """Run sampler `kernel` into `flat`, through a buffer where needed.
+
+        uniform and normal have float32 and float64 kernels; float16 goes
+        through float64 (MXNet samples half_t in double). The slow scalar
+        samplers have one kernel that writes float64 (or int64 for randint),
+        holding exactly what MXNet's C++ converts to the output type; a cast
+        gives the same result and saves compiling a kernel per dtype.
+        """
         if self.target == "cuda" and not isinstance(out, np.ndarray):
             from mxnb._rng import cuda_kernels
             return cuda_kernels.fill(self, out, kernel, *args)
+        wide = _WIDE.get(kernel)
+        if wide is None:
+            if flat.dtype.char != "e":
+                return self._run(_kname(kernel, flat.dtype), flat, *args)
+            wide = _F64
+        if flat.dtype == wide:
+            return self._run(kernel if kernel in _WIDE else _kname(kernel, wide), flat, *args)
+        tmp = np.empty(flat.shape, wide)
+        self._run(kernel if kernel in _WIDE else _kname(kernel, wide), tmp, *args)
         if flat.dtype.char == "e":
-            tmp = np.empty(flat.shape, f16_via)
-            self._run(_kname(kernel, tmp.dtype), tmp, *args)
             # MXNet's half_t(double) converts through float
-            flat[...] = tmp.astype(np.float32).astype(np.float16)
-        else:
-            self._run(_kname(kernel, flat.dtype), flat, *args)
+            tmp = tmp.astype(np.float32)
+        flat[...] = tmp
 
     def _prep(self, name, out, kinds):
         if self.target == "cuda" and not isinstance(out, np.ndarray):
@@ -258,7 +286,7 @@ class GeneratorPool:
         if not hi >= lo:
             raise ValueError("low must be less or equal to high in uniform distribution"
                              f" (low={low}, high={high})")
-        self._fill(out, flat, "uniform", np.float64, _arr(lo), _arr(hi),
+        self._fill(out, flat, "uniform", _arr(lo), _arr(hi),
                    max(flat.shape[0], 1), True)
 
     def normal(self, out, loc=0.0, scale=1.0):
@@ -267,7 +295,7 @@ class GeneratorPool:
         m, s = _scalar(loc, "normal", "loc"), _scalar(scale, "normal", "scale")
         if not s > 0:
             raise ValueError(f"scale parameter in gaussian has to be positive (scale={scale})")
-        self._fill(out, flat, "normal", np.float64, _arr(m), _arr(s),
+        self._fill(out, flat, "normal", _arr(m), _arr(s),
                    max(flat.shape[0], 1), True)
 
     def randint(self, out, low, high):
@@ -282,7 +310,7 @@ class GeneratorPool:
             raise ValueError(f"randint: low must be less than high (low={low}, high={high})")
         if low < -2**63 or high - low >= 2**63 or high > 2**63 - 1:
             raise ValueError(f"randint: low/high out of the int64 range ({low}, {high})")
-        self._fill(out, flat, "randint", None,
+        self._fill(out, flat, "randint",
                    np.array([low], np.int64), np.array([high - low], np.int64),
                    max(flat.shape[0], 1))
 
@@ -300,9 +328,11 @@ class GeneratorPool:
         flat = self._prep("gamma", out, _FLOATS)
         a, b = _scalar(alpha, "gamma", "alpha"), _scalar(beta, "gamma", "beta")
         if not a > 0:
-            raise ValueError(f"alpha parameter in gamma distribution has to be positive (alpha={alpha})")
+            raise ValueError("alpha parameter in gamma distribution has to be positive"
+                             f" (alpha={alpha})")
         if not b > 0:
-            raise ValueError(f"beta parameter in gamma distribution has to be positive (beta={beta})")
+            raise ValueError("beta parameter in gamma distribution has to be positive"
+                             f" (beta={beta})")
         if not np.isfinite(a):
             raise ValueError(f"gamma: alpha must be finite (alpha={alpha})")
         self._gam(out, flat, _arr(a), _arr(b))
@@ -325,13 +355,13 @@ class GeneratorPool:
         """
         flat = self._prep("uniform_params", out, _FLOATS)
         (lo, hi), nb, p32 = self._params("uniform_params", flat, ("low", low), ("high", high))
-        self._fill(out, flat, "uniform", np.float64, lo, hi, nb, p32)
+        self._fill(out, flat, "uniform", lo, hi, nb, p32)
 
     def normal_params(self, out, loc, scale):
         """`_sample_normal`: out.size // loc.size samples per (loc, scale)."""
         flat = self._prep("normal_params", out, _FLOATS)
         (m, s), nb, p32 = self._params("normal_params", flat, ("loc", loc), ("scale", scale))
-        self._fill(out, flat, "normal", np.float64, m, s, nb, p32)
+        self._fill(out, flat, "normal", m, s, nb, p32)
 
     def exponential_params(self, out, lam):
         """`_sample_exponential`: out.size // lam.size samples per rate."""
@@ -359,16 +389,16 @@ class GeneratorPool:
     def _exp(self, out, flat, lam, nb=None):
         nb = nb or max(flat.shape[0], 1)
         dbl = flat.dtype != np.float32            # float16 uses the double generator
-        self._fill(out, flat, "exponential", np.float64, lam, nb, dbl)
+        self._fill(out, flat, "exponential", lam, nb, dbl)
 
     def _gam(self, out, flat, a, b, nb=None):
         nb = nb or max(flat.shape[0], 1)
         dbl = flat.dtype == np.float64            # float16 uses the float generator
-        self._fill(out, flat, "gamma", np.float32, a, b, nb, dbl)
+        self._fill(out, flat, "gamma", a, b, nb, dbl)
 
     def _poi(self, out, flat, lam, nb=None):
         nb = nb or max(flat.shape[0], 1)
-        self._fill(out, flat, "poisson", np.float32, lam, nb)
+        self._fill(out, flat, "poisson", lam, nb)
 
     # -- the single generator -------------------------------------------------
     def multinomial(self, out, probs, logp=None):
@@ -387,7 +417,8 @@ class GeneratorPool:
                 continue
             _flat_out(arr, "multinomial", _INTS | _F32_64 if name == "out" else _F32_64)
             if arr.ndim != 2 or arr.shape[0] != probs.shape[0]:
-                raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), got {arr.shape}")
+                raise ValueError(f"multinomial: {name} must be ({probs.shape[0]}, m), "
+                                 f"got {arr.shape}")
         if logp is not None and logp.shape != out.shape:
             raise ValueError("multinomial: logp must have the shape of out")
         probs = np.ascontiguousarray(probs)

@@ -1,33 +1,36 @@
-"""Reduction kernels: sum, prod, max, min, argmax, argmin (and their nan/abs/square forms).
+"""Reduction kernels: sum, prod, max, min, argmax, argmin and the sum of squares.
 
-One compiled kernel per (reducer, dtype, serial|parallel) covers any axes. This
-module imports numba; `ops/reduce.py` imports it on the first reduction.
+One compiled kernel per (template, reducer, dtype, serial|parallel) covers any
+axes; float16 runs the float32 kernels, the other integer types the int64 ones,
+and nansum, nanprod and the L1 norm map in NumPy first, so few kernels ever
+compile (each costs about a second). This module imports numba; `ops/reduce.py`
+imports it on the first reduction.
 
 Layout. For one run of reduced axes the input is an (outer, n, inner) array.
-Each outer block of n*inner contiguous elements is read as a matrix whose rows
-are W = g*inner contiguous elements (g consecutive input rows per matrix row,
-so that W >= LANES): column j holds elements of output k = j % inner, and the
-columns accumulate independently (SIMD across j). Tasks cover fixed chunks of
-matrix rows and tiles of TW columns; a second loop folds, per output, the chunk
-partials and the g lanes in a fixed order, then the n % g tail rows. Chunks
-depend on the shape only, never on the thread count, and nothing is compiled
-with fastmath reassociation, so every run, serial or parallel on any number of
-threads, computes the same operations in the same order: the same bits.
+`reduce_rows` handles inner == 1: 64 SIMD lanes across each row, then a fixed
+tree. The other templates read each outer block of n*inner contiguous elements
+as a matrix whose rows are W = g*inner elements (g input rows per matrix row,
+so that short inner dims still fill SIMD lanes): column j accumulates output
+j % inner, independently of the others, over fixed chunks of rows and tiles of
+columns; a fold then combines, per output, the chunk partials and the g lane
+groups in a fixed order, then the n % g tail rows. Chunks depend on the shape
+only, never on the thread count, and nothing is compiled with fastmath
+reassociation, so every run, serial or parallel on any number of threads,
+performs the same operations in the same order: the same bits.
 
-Accuracy. float32 (and float16, converted to float32 first) sums accumulate in
-float64 SIMD lanes: for any n below 2**29 the float64 error is under half a
-float32 ulp of sum(|x|), so the result is as good as a correctly rounded sum
-in nearly every case (NumPy's pairwise float32 sum loses a few ulps). float64
-sums use Kahan compensation in every lane and in the fold, so their error does
-not grow with n (pairwise grows with log n). Integer sums and products wrap in
-int64 and then in the output type, which equals MXNet's wrapping in the type.
+Accuracy. float32 sums over the last axis accumulate in float64 lanes (under
+half a float32 ulp of sum(|x|) for any n below 2**29); over other axes in
+float32 partials of 8 rows added into float64 (NumPy's column sum is a plain
+float32 running sum). float64 sums use Kahan compensation in every lane and in
+the fold: the error does not grow with n (pairwise grows with log n). Integer
+sums and products wrap in int64 and then in the output type, which equals
+MXNet's wrapping in the type.
 
 Several reduced runs (axes (0, 2) of NCHW) reduce one run at a time, the last
 first, through float64 (or int64) intermediates.
 """
 import hashlib
 import math
-import os
 import threading
 import types
 
@@ -35,361 +38,18 @@ import numpy as np
 
 from .. import __version__
 from .._jit import cache_enabled, numba
+from . import reduce_templates as _t
+from .reduce_templates import (FB, LANES, TASK, TW, reduce_arg, reduce_cols32, reduce_kahan,
+                               reduce_plain, reduce_rows)
 
 _nb = numba()
-
-TW = 1024          # columns per task: a float64 accumulator tile of 8 KiB stays in L1
-LANES = 64         # independent columns (SIMD lanes) per matrix row, at least
-TASK = 1 << 18     # elements per task, about: sets the fixed row chunks
-FB = 2048          # outputs per task in the fold loop
-
-# ---------------------------------------------------------------- scalar helpers
-# Bound into the templates per reducer and dtype; compiled inline.
-
-
-def _to_f64(v):
-    return np.float64(v)
-
-
-def _to_i64(v):
-    return np.int64(v)
-
-
-def _same(v):
-    return v
-
-
-def _sq_f64(v):
-    w = np.float64(v)
-    return w * w
-
-
-def _add(a, v):
-    return a + v
-
-
-def _mul(a, v):
-    return a * v
-
-
-def _max(a, v):
-    # NaN is sticky (MXNet's max of a slice with a NaN is NaN); ties keep the first.
-    return v if (v > a or v != v) else a
-
-
-def _min(a, v):
-    return v if (v < a or v != v) else a
-
-
-def _gt(v, a):
-    return v > a or (v != v and a == a)
-
-
-def _lt(v, a):
-    return v < a or (v != v and a == a)
-
-
-def _fin_float(s, div, post):
-    if post == 1:
-        return s / div
-    if post == 2:
-        return math.sqrt(s)
-    return s
-
-
-def _fin_int(s, div, post):
-    return s
-
-
-# ---------------------------------------------------------------- templates
-# ruff: noqa: F821  (ACC, INIT, LOAD, COMB, FIN, BETTER, prange are bound per kernel)
-# Every template runs its tasks in blocks of `tpb` (fixed by the shape), so the
-# scratch arrays are allocated once per block rather than once per task.
-
-
-def reduce_rows(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
-    """Reduce each contiguous row of n elements (inner == 1): 64 SIMD lanes, then a tree.
-
-    Rows shorter than 4*LANES use 8 scalar lanes instead (the tree would dominate).
-    """
-    if n >= 4 * LANES:
-        nrows = n // LANES
-        nch = max(1, (nrows + rows_per - 1) // rows_per)
-        ntasks = outer * nch
-        for blk in prange((ntasks + tpb - 1) // tpb):
-            # Two accumulators used in turn: with one, LLVM turns the select of max/min
-            # into masked stores (vmaskmovps), several times slower on AMD.
-            a = np.empty(LANES, ACC)
-            a2 = np.empty(LANES, ACC)
-            for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
-                c = t % nch
-                o = t // nch
-                i0 = c * rows_per
-                i1 = min(nrows, i0 + rows_per)
-                for j in range(LANES):
-                    a[j] = INIT
-                base = o * n
-                for i in range(i0, i1):
-                    xv = x[base + i * LANES:base + i * LANES + LANES]
-                    src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)
-                    for j in range(LANES):
-                        dst[j] = COMB(src[j], LOAD(xv[j]))
-                src, dst = (a, a2) if (i1 - i0) % 2 == 0 else (a2, a)
-                h = LANES // 2
-                while h >= 1:
-                    for j in range(h):
-                        dst[j] = COMB(src[j], src[j + h])
-                    src, dst = dst, src
-                    h //= 2
-                s = src[0]
-                if nch == 1:
-                    for i in range(nrows * LANES, n):
-                        s = COMB(s, LOAD(x[base + i]))
-                    out[o] = FIN(s, div, post)
-                else:
-                    part[t] = s
-        if nch > 1:
-            for o in prange(outer):
-                s = INIT
-                for c in range(nch):
-                    s = COMB(s, part[o * nch + c])
-                for i in range(nrows * LANES, n):
-                    s = COMB(s, LOAD(x[o * n + i]))
-                out[o] = FIN(s, div, post)
-    else:
-        m = n // 8
-        for blk in prange((outer + tpb - 1) // tpb):
-            for o in range(blk * tpb, min(outer, blk * tpb + tpb)):
-                b = o * n
-                s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = INIT
-                for i in range(m):
-                    p = b + 8 * i
-                    s0 = COMB(s0, LOAD(x[p]))
-                    s1 = COMB(s1, LOAD(x[p + 1]))
-                    s2 = COMB(s2, LOAD(x[p + 2]))
-                    s3 = COMB(s3, LOAD(x[p + 3]))
-                    s4 = COMB(s4, LOAD(x[p + 4]))
-                    s5 = COMB(s5, LOAD(x[p + 5]))
-                    s6 = COMB(s6, LOAD(x[p + 6]))
-                    s7 = COMB(s7, LOAD(x[p + 7]))
-                s = COMB(COMB(COMB(s0, s1), COMB(s2, s3)), COMB(COMB(s4, s5), COMB(s6, s7)))
-                for i in range(8 * m, n):
-                    s = COMB(s, LOAD(x[b + i]))
-                out[o] = FIN(s, div, post)
-
-
-def reduce_plain(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
-    """out[o, k] = FIN(COMB over i of LOAD(x[o, i, k])); partials in part (outer, nch, W)."""
-    W = g * inner
-    nrows = n // g
-    nch = max(1, (nrows + rows_per - 1) // rows_per)
-    ntiles = (W + TW - 1) // TW
-    ntasks = outer * nch * ntiles
-    direct = g == 1 and nch == 1
-    for blk in prange((ntasks + tpb - 1) // tpb):
-        acc = np.empty(TW, ACC)
-        acc2 = np.empty(TW, ACC)
-        for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
-            tile = t % ntiles
-            r = t // ntiles
-            c = r % nch
-            o = r // nch
-            j0 = tile * TW
-            tw = min(TW, W - j0)
-            i0 = c * rows_per
-            i1 = min(nrows, i0 + rows_per)
-            a = acc[:tw]
-            a2 = acc2[:tw]
-            for j in range(tw):
-                a[j] = INIT
-            base = o * n * inner + j0
-            for i in range(i0, i1):
-                xv = x[base + i * W:base + i * W + tw]
-                src, dst = (a, a2) if (i - i0) % 2 == 0 else (a2, a)  # see reduce_rows
-                for j in range(tw):
-                    dst[j] = COMB(src[j], LOAD(xv[j]))
-            res = a if (i1 - i0) % 2 == 0 else a2
-            if direct:
-                ov = out[o * inner + j0:o * inner + j0 + tw]
-                for j in range(tw):
-                    ov[j] = FIN(res[j], div, post)
-            else:
-                pv = part[(o * nch + c) * W + j0:(o * nch + c) * W + j0 + tw]
-                for j in range(tw):
-                    pv[j] = res[j]
-    if not direct:
-        nkb = (inner + FB - 1) // FB
-        ntail = n - nrows * g
-        for t in prange(outer * nkb):
-            o = t // nkb
-            k0 = (t % nkb) * FB
-            for k in range(k0, min(inner, k0 + FB)):
-                s = INIT
-                for c in range(nch):
-                    pb = (o * nch + c) * W + k
-                    for q in range(g):
-                        s = COMB(s, part[pb + q * inner])
-                tb = o * n * inner + nrows * W + k
-                for i in range(ntail):
-                    s = COMB(s, LOAD(x[tb + i * inner]))
-                out[o * inner + k] = FIN(s, div, post)
-
-
-def reduce_kahan(x, part, out, outer, n, inner, g, rows_per, tpb, div, post):
-    """reduce_plain for float64 sums: Kahan-compensated lanes and fold.
-
-    part holds the lane sums in its first half and their compensations in the second.
-    """
-    W = g * inner
-    nrows = n // g
-    nch = max(1, (nrows + rows_per - 1) // rows_per)
-    ntiles = (W + TW - 1) // TW
-    ntasks = outer * nch * ntiles
-    direct = g == 1 and nch == 1
-    half = part.shape[0] // 2
-    for blk in prange((ntasks + tpb - 1) // tpb):
-        acc = np.empty(TW, np.float64)
-        cmp = np.empty(TW, np.float64)
-        for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
-            tile = t % ntiles
-            r = t // ntiles
-            c = r % nch
-            o = r // nch
-            j0 = tile * TW
-            tw = min(TW, W - j0)
-            i0 = c * rows_per
-            i1 = min(nrows, i0 + rows_per)
-            for j in range(tw):
-                acc[j] = 0.0
-                cmp[j] = 0.0
-            base = o * n * inner + j0
-            for i in range(i0, i1):
-                xv = x[base + i * W:base + i * W + tw]
-                for j in range(tw):
-                    y = LOAD(xv[j]) - cmp[j]
-                    s = acc[j] + y
-                    cmp[j] = (s - acc[j]) - y
-                    acc[j] = s
-            if direct:
-                ov = out[o * inner + j0:o * inner + j0 + tw]
-                for j in range(tw):
-                    ov[j] = FIN(acc[j] - cmp[j], div, post)
-            else:
-                pb = (o * nch + c) * W + j0
-                for j in range(tw):
-                    part[pb + j] = acc[j]
-                    part[half + pb + j] = cmp[j]
-    if not direct:
-        nkb = (inner + FB - 1) // FB
-        ntail = n - nrows * g
-        for t in prange(outer * nkb):
-            o = t // nkb
-            k0 = (t % nkb) * FB
-            for k in range(k0, min(inner, k0 + FB)):
-                s = 0.0
-                e = 0.0
-                for c in range(nch):
-                    pb = (o * nch + c) * W + k
-                    for q in range(g):
-                        y = part[pb + q * inner] - e
-                        u = s + y
-                        e = (u - s) - y
-                        s = u
-                        y = -part[half + pb + q * inner] - e
-                        u = s + y
-                        e = (u - s) - y
-                        s = u
-                tb = o * n * inner + nrows * W + k
-                for i in range(ntail):
-                    y = LOAD(x[tb + i * inner]) - e
-                    u = s + y
-                    e = (u - s) - y
-                    s = u
-                out[o * inner + k] = FIN(s - e, div, post)
-
-
-def reduce_arg(x, part, pidx, out, outer, n, inner, g, rows_per, tpb):
-    """out[o, k] = index along n of the first element BETTER than all others (NaN wins)."""
-    W = g * inner
-    nrows = n // g
-    nch = max(1, (nrows + rows_per - 1) // rows_per)
-    ntiles = (W + TW - 1) // TW
-    ntasks = outer * nch * ntiles
-    for blk in prange((ntasks + tpb - 1) // tpb):
-        b1 = np.empty(TW, x.dtype)
-        k1 = np.empty(TW, np.int64)
-        b2 = np.empty(TW, x.dtype)
-        k2 = np.empty(TW, np.int64)
-        for t in range(blk * tpb, min(ntasks, blk * tpb + tpb)):
-            tile = t % ntiles
-            r = t // ntiles
-            c = r % nch
-            o = r // nch
-            j0 = tile * TW
-            tw = min(TW, W - j0)
-            i0 = c * rows_per
-            i1 = min(nrows, i0 + rows_per)
-            base = o * n * inner + j0
-            pb = (o * nch + c) * W + j0
-            if i0 >= i1:
-                for j in range(tw):
-                    pidx[pb + j] = -1
-                continue
-            xv = x[base + i0 * W:base + i0 * W + tw]
-            for j in range(tw):
-                b1[j] = xv[j]
-                k1[j] = i0
-            for i in range(i0 + 1, i1):
-                xv = x[base + i * W:base + i * W + tw]
-                # Two buffers in turn, as in reduce_rows (no masked stores).
-                if (i - i0) % 2 == 1:
-                    sb, si, db, di = b1, k1, b2, k2
-                else:
-                    sb, si, db, di = b2, k2, b1, k1
-                for j in range(tw):
-                    v = xv[j]
-                    a = sb[j]
-                    take = BETTER(v, a)
-                    db[j] = v if take else a
-                    di[j] = i if take else si[j]
-            rb, ri = (b2, k2) if (i1 - i0) % 2 == 0 else (b1, k1)
-            for j in range(tw):
-                part[pb + j] = rb[j]
-                pidx[pb + j] = ri[j]
-    nkb = (inner + FB - 1) // FB
-    ntail = n - nrows * g
-    for t in prange(outer * nkb):
-        o = t // nkb
-        k0 = (t % nkb) * FB
-        for k in range(k0, min(inner, k0 + FB)):
-            b = x[o * n * inner + k]
-            bk = np.int64(-1)
-            for c in range(nch):
-                pb = (o * nch + c) * W + k
-                for q in range(g):
-                    ii = pidx[pb + q * inner]
-                    if ii < 0:
-                        continue
-                    v = part[pb + q * inner]
-                    gi = ii * g + q
-                    if bk < 0 or BETTER(v, b) or (
-                            gi < bk and (v == b or (v != v and b != b))):
-                        b = v
-                        bk = gi
-            tb = o * n * inner + nrows * W + k
-            for i in range(ntail):
-                v = x[tb + i * inner]
-                if bk < 0 or BETTER(v, b):
-                    b = v
-                    bk = nrows * g + i
-            out[o * inner + k] = bk
-
 
 # ---------------------------------------------------------------- building
 
 _inline = _nb.njit(inline="always")
-_H = {f.__name__: _inline(f) for f in (
-    _to_f64, _to_i64, _same, _sq_f64, _add, _mul, _max, _min, _gt, _lt, _fin_float, _fin_int)}
+_H = {n: _inline(getattr(_t, n)) for n in (
+    "_to_f64", "_to_i64", "_same", "_sq_f64", "_add", "_mul", "_max", "_min", "_gt", "_lt",
+    "_fin_float", "_fin_int")}
 
 _SUMS = ("sum", "ssq")
 _LATER = {"sum": "sum", "ssq": "sum", "prod": "prod", "max": "max", "min": "min"}
@@ -422,6 +82,7 @@ def _bindings(kind, dtype):
             info = np.iinfo(dt)
             init = dt.type(info.min if kind == "max" else info.max)
         return {"ACC": dt.type, "INIT": init, "LOAD": h["_same"], "COMB": h["_" + kind],
+                "SELECT": True,
                 "FIN": h["_fin_float"] if is_f else h["_fin_int"]}
     if not is_f:
         prod = kind == "prod"
@@ -441,12 +102,18 @@ def template(kind, dtype, inner):
         return reduce_arg
     if kind in _SUMS and np.dtype(dtype) == np.float64:
         return reduce_kahan
-    return reduce_rows if inner == 1 else reduce_plain
+    if inner == 1:
+        return reduce_rows
+    return reduce_cols32 if kind == "sum" and np.dtype(dtype) == np.float32 else reduce_plain
 
 
 def _digest():
-    with open(__file__, "rb") as f:
-        return hashlib.sha1(f.read() + __version__.encode()).hexdigest()[:10]
+    """Hash of both source files and the version: numba's cache only checks a file's stamp."""
+    h = hashlib.sha1(__version__.encode())
+    for path in (__file__, _t.__file__):
+        with open(path, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:10]
 
 
 _HASH = _digest()
@@ -470,6 +137,7 @@ def kernel(tmpl, kind, dtype, variant):
 def _build(tmpl, kind, dtype, variant):
     g = {"__name__": __name__, "__builtins__": __builtins__, "np": np, "math": math,
          "prange": _nb.prange, "min": min, "max": max, "TW": TW, "FB": FB, "LANES": LANES}
+    g["SELECT"] = False
     g.update(_bindings(kind, dtype))
     name = f"{tmpl.__name__}_{kind}_{variant}_{dtype.name}_{_HASH}"
     fn = types.FunctionType(tmpl.__code__, g, name, None, None)
@@ -638,12 +306,15 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
         if kind in _PREMAP:
             kind, fn = _PREMAP[kind]
             return reduce(kind, fn(x), axes, out, div, post)
-        if x.dtype == np.float16:
-            x = x.astype(np.float32)
+        if x.dtype == np.float16 or (x.dtype.kind in "iu" and x.dtype != np.int64):
+            # float16 runs the float32 kernels and other integers the int64 ones (exact, and
+            # integer sums wrap alike): fewer kernels to compile.
+            wide = np.float32 if x.dtype == np.float16 else np.int64
+            x = x.astype(wide)
             if kind in ("argmax", "argmin"):
                 return reduce(kind, x, axes, out)
-            # float64 result rounded once to float16 (float32 first would round twice)
-            tmp = np.empty(out.shape, np.float32 if kind in ("max", "min") else np.float64)
+            # a float16 sum rounds once, from float64 (float32 first would round twice)
+            tmp = np.empty(out.shape, acc_dtype(kind, wide))
             reduce(kind, x, axes, tmp, div, post)
             np.copyto(out, tmp, casting="unsafe")
             return out

@@ -194,7 +194,7 @@ def _empty(shape, dtype, ctx):
     if ctx.device_typeid == 2:
         from ..kernels import cuda_launch
 
-        return NDArray(cuda_launch.empty(shape, dtype), ctx)
+        return NDArray(cuda_launch.empty(shape, dtype, ctx), ctx)
     return NDArray(_pooled_empty(shape, dtype), ctx)
 
 

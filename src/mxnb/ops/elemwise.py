@@ -8,6 +8,7 @@ and the engine sums gradients back to the input shapes.
 """
 import numpy as np
 
+from .._alloc import empty as _pooled_empty
 from ..base import MXNetError, settings
 from ..kernels import bcast
 from .registry import Op, fmt_shape, register, same_dtype
@@ -39,6 +40,8 @@ def launch(op, direction, tname, n, dtype, *args):
         _kernels[key] = k
         if not par and tname in _FLAT and dtype.kind == "f" and dtype.itemsize >= 4:
             _fast[(op.kernel_name, dtype)] = k
+        if not par and tname in _UNARY_BWD and dtype.kind == "f" and dtype.itemsize >= 4:
+            _fast_bwd[(op.kernel_name, dtype)] = k
     if par:
         b = _B[0]
         b.run_parallel(k, b.elementwise_kernel(op, direction, getattr(_B[1], tname), "ser", dtype),
@@ -51,6 +54,7 @@ def launch(op, direction, tname, n, dtype, *args):
 
 _FLAT = ("unary0", "unary1", "unary2", "binary")
 _fast = {}  # (op, dtype) -> serial flat kernel, for the short path below
+_fast_bwd = {}  # (op, dtype) -> serial unary backward kernel, for the engine's small calls
 _state = None
 
 
@@ -143,11 +147,18 @@ def _unary_forward(op, ins, outs, attrs):
 
 def _unary_backward(op, dys, ins, outs, attrs):
     x, y, dy = ins[0], outs[0], dys[0]
+    if x.__class__ is np.ndarray and x.ndim == 1 and not op.nparams:
+        # Short path for the engine's many small float32/float64 calls (kernel already built).
+        k = _fast_bwd.get((op.kernel_name, x.dtype))
+        if k is not None and x.size * op.cost < settings.par_min and dy.dtype == x.dtype:
+            dx = np.empty_like(x)
+            k(dy, x, y, dx, 0.0, 0.0)
+            return [dx]
     if not _is_host(x):
         from ..kernels import cuda_launch
 
         return [cuda_launch.unary_bwd(op, dy, x, y, _params(op, attrs, np.dtype(x.dtype)))]
-    dx = np.empty_like(x)
+    dx = _pooled_empty(x.shape, x.dtype)
     p0, p1 = _params(op, attrs, x.dtype)
     xv = _view(x)
     launch(op, "bwd", _UNARY_BWD[op.nparams], xv.shape[0], x.dtype,
@@ -237,8 +248,8 @@ def _binary_backward(op, dys, ins, outs, attrs):
         from ..kernels import cuda_launch
 
         return list(cuda_launch.binary_bwd(op, dy, a, b, y))
-    da = np.empty(y.shape, y.dtype)
-    db = np.empty(y.shape, y.dtype)
+    da = _pooled_empty(y.shape, y.dtype)
+    db = _pooled_empty(y.shape, y.dtype)
     if a.shape == b.shape:
         launch(op, "bwd", "binary_bwd", y.size, y.dtype, _view(dy), _view(a), _view(b),
                _view(y), _view(da), _view(db))

@@ -134,6 +134,10 @@ register(Op("dot", ("lhs", "rhs"),
             attrs=(("transpose_a", False), ("transpose_b", False), ("forward_stype", "None")),
             infer=_dot_infer, forward=_host(_dot_fwd), backward=_dot_bwd, vjp=_dot_vjp,
             kind="linalg",
+            test={"shapes": [(2, 3), (3, 4)], "cases": [
+                {}, {"shapes": [(3, 2), (3, 4)], "attrs": {"transpose_a": True}},
+                {"shapes": [(2, 3), (4, 3)], "attrs": {"transpose_b": True}},
+                {"shapes": [(3,), (3,)]}, {"shapes": [(2, 2, 3), (3, 2)]}]},
             doc="Matrix product contracting the last axis of lhs (the first with "
                 "`transpose_a`) with the first axis of rhs (the last with `transpose_b`); two "
                 "vectors give shape (1,).\n\n"
@@ -208,6 +212,9 @@ register(Op("batch_dot", ("lhs", "rhs"),
             attrs=(("transpose_a", False), ("transpose_b", False), ("forward_stype", "None")),
             infer=_bdot_infer, forward=_host(_bdot_fwd), backward=_bdot_bwd, vjp=_bdot_vjp,
             kind="linalg",
+            test={"shapes": [(2, 2, 3), (2, 3, 4)], "cases": [
+                {}, {"shapes": [(2, 3, 2), (2, 3, 4)], "attrs": {"transpose_a": True}},
+                {"shapes": [(2, 2, 3), (2, 4, 3)], "attrs": {"transpose_b": True}}]},
             doc="Batched matrix product of N-d arrays (N >= 3) with equal leading dims: "
                 "lhs[..., m, k] x rhs[..., k, n] (`transpose_a`/`transpose_b` swap the last two "
                 "axes of an operand).\n\n"
@@ -292,6 +299,10 @@ _fc = register(Op(
     "FullyConnected", ("data", "weight", "bias"),
     attrs=(("num_hidden", None), ("no_bias", False), ("flatten", True)),
     infer=_fc_infer, forward=_host(_fc_fwd), backward=_fc_bwd, vjp=_fc_vjp, kind="linalg",
+    test={"shapes": [(2, 3), (4, 3), (4,)], "attrs": {"num_hidden": 4}, "cases": [
+        {}, {"shapes": [(2, 3), (4, 3)], "attrs": {"no_bias": True}},
+        {"shapes": [(2, 2, 3), (4, 6), (4,)]},
+        {"shapes": [(2, 2, 3), (4, 3), (4,)], "attrs": {"flatten": False}}]},
     doc="out = data @ weight.T + bias, with data viewed as (batch, -1) (`flatten=True`) or as "
         "(-1, last dim) (`flatten=False`); weight is (num_hidden, in_units); omit bias with "
         "`no_bias=True`.\n\n"

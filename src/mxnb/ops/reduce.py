@@ -253,6 +253,10 @@ def _vjp_prod(op, dys, ins, outs, attrs):
 # ---------------------------------------------------------------- ops
 
 _ATTRS = (("axis", ()), ("keepdims", False), ("exclude", False))
+# How tests/test_op_grads.py calls a reduction (Op.test convention, ops/registry.py).
+_REDUCE_TEST = {"shapes": [(2, 3, 4)], "cases": [
+    {}, {"attrs": {"axis": 1}}, {"attrs": {"axis": (0, 2), "keepdims": True}},
+    {"attrs": {"axis": 1, "exclude": True}}, {"attrs": {"axis": -1}, "shapes": [(5,)]}]}
 _DOC = ("{what} over `axis` (None or () for all; int or tuple; negative from the end), "
         "keeping reduced axes as size 1 with `keepdims`, over the axes not listed with "
         "`exclude`. A full reduction has shape (1,).\n\n"
@@ -274,7 +278,9 @@ for _name, _aliases, _kind, _bwd, _vjp, _what, _ex in (
     register(Op(_name, ("data",), aliases=_aliases, attrs=_ATTRS, infer=_infer,
                 forward=_host(_forward(_kind)), backward=_bwd, vjp=_vjp,
                 smooth=_kind in ("sum", "mean", "nansum", "prod", "nanprod"),
-                kind="reduce", doc=_DOC.format(what=_what, name=_name, example=_ex)))
+                kind="reduce", doc=_DOC.format(what=_what, name=_name, example=_ex),
+                test=dict(_REDUCE_TEST, domain=(0.5, 1.5)) if "prod" in _kind
+                else _REDUCE_TEST))
 
 
 # ---------------------------------------------------------------- norm
@@ -367,6 +373,9 @@ register(Op("norm", ("data",), attrs=(("ord", 2), ("axis", ()), ("out_dtype", "N
                                       ("keepdims", False)),
             infer=_norm_infer, forward=_host(_norm_fwd), backward=_norm_bwd, vjp=_norm_vjp,
             kind="reduce",
+            test={"shapes": [(2, 3, 4)], "cases": [
+                {}, {"attrs": {"axis": 1}}, {"attrs": {"axis": (0, 2), "keepdims": True}},
+                {"attrs": {"ord": 1, "axis": 2}, "order": 1}]},
             doc="The L1 (`ord=1`) or L2 (`ord=2`) norm of the elements over `axis` (None or () "
                 "for all, an int or a tuple: a 2-tuple gives the Frobenius norm), with "
                 "`keepdims`. Its gradient at a zero norm is 0.\n\n"
