@@ -60,6 +60,12 @@ CONV_CASES = [
     ((3, 9), (1, 3), (1, 2), (0, 1), (1, 3), 3),
     ((9,), (3,), (2,), (1,), (2,), 1),
     ((8,), (2,), (1,), (0,), (1,), 3),
+    # stride 1 with OW == W takes the contiguous-block path of im2col / col2im
+    ((5, 6), (3, 3), (1, 1), (1, 1), (1, 1), 1),
+    ((6, 5), (3, 3), (1, 1), (2, 2), (2, 2), 2),
+    ((4, 7), (3, 3), (1, 1), (0, 1), (1, 1), 1),
+    ((9,), (3,), (1,), (1,), (1,), 1),
+    ((2, 3), (3, 3), (1, 1), (2, 1), (2, 1), 1),
 ]
 
 
@@ -167,7 +173,8 @@ def test_convolution_gradients(dims):
     else:
         kw = dict(kernel=(3,), stride=(2,), pad=(1,), dilate=(2,), num_group=1)
         xs, ws = (2, 3, 8), (4, 3, 3)
-    x, w, b = f64(rng.standard_normal(xs)), f64(rng.standard_normal(ws)), f64(rng.standard_normal(4))
+    x, w = f64(rng.standard_normal(xs)), f64(rng.standard_normal(ws))
+    b = f64(rng.standard_normal(4))
 
     def conv(a, c, d):
         return mx.nd.Convolution(a, c, d, num_filter=4, **kw)

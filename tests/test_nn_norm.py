@@ -191,15 +191,19 @@ def test_batchnorm_dtypes_and_bad_input():
     p32 = [mx.nd.array([1., 1.]), mx.nd.zeros(2), mx.nd.zeros(2), mx.nd.ones(2)]
     r = mx.nd.BatchNorm(x16, *p32, output_mean_var=True)
     assert [a.dtype for a in r] == [np.float16, np.float32, np.float32]
-    with pytest.raises(mx.MXNetError, match="BatchNorm: .*Expected 'float32'.*'float16' at 'gamma'"):
+    with pytest.raises(mx.MXNetError,
+                       match="BatchNorm: .*Expected 'float32'.*'float16' at 'gamma'"):
         mx.nd.BatchNorm(x16, *[p.astype("float16") for p in p32])
-    with pytest.raises(mx.MXNetError, match="BatchNorm: .*Expected 'float64'.*'float32' at 'gamma'"):
+    with pytest.raises(mx.MXNetError,
+                       match="BatchNorm: .*Expected 'float64'.*'float32' at 'gamma'"):
         mx.nd.BatchNorm(mx.nd.array(X3, dtype="float64"), *p32)
     x = mx.nd.ones((2, 3, 4))
     ones3 = [mx.nd.ones(3) for _ in range(4)]
-    with pytest.raises(mx.MXNetError, match=r"BatchNorm: Channel axis out of range: axis 3.*\[2,3,4\]"):
+    with pytest.raises(mx.MXNetError,
+                       match=r"BatchNorm: Channel axis out of range: axis 3.*\[2,3,4\]"):
         mx.nd.BatchNorm(x, *ones3, axis=3)
-    with pytest.raises(mx.MXNetError, match=r"BatchNorm: .*gamma has shape \[2\].*\[2,3,4\].*\[3\]"):
+    with pytest.raises(mx.MXNetError,
+                       match=r"BatchNorm: .*gamma has shape \[2\].*\[2,3,4\].*\[3\]"):
         mx.nd.BatchNorm(x, mx.nd.ones(2), *ones3[1:])
     with pytest.raises(mx.MXNetError, match=r"BatchNorm: .*moving_var has shape \[4\]"):
         mx.nd.BatchNorm(x, *ones3[:3], mx.nd.ones(4))
@@ -264,7 +268,8 @@ def test_layernorm_gradients():
 
 def test_layernorm_bad_input():
     x = mx.nd.ones((2, 3, 4))
-    with pytest.raises(mx.MXNetError, match=r"LayerNorm: .*gamma has shape \[3\].*\[2,3,4\].*\[4\]"):
+    with pytest.raises(mx.MXNetError,
+                       match=r"LayerNorm: .*gamma has shape \[3\].*\[2,3,4\].*\[4\]"):
         mx.nd.LayerNorm(x, mx.nd.ones(3), mx.nd.zeros(3))
     with pytest.raises(mx.MXNetError, match=r"LayerNorm: Channel axis out of range: axis=3"):
         mx.nd.LayerNorm(x, mx.nd.ones(4), mx.nd.zeros(4), axis=3)

@@ -27,7 +27,72 @@ def _span(OW, W, sw, off):
     return lo, hi
 
 
-HELPERS = {"SPAN": _span}
+def _rows_inside(H, OH, ph, kdh):
+    """The oh range [oh0, oh1) whose input row oh - ph + kdh lies inside [0, H) (stride 1)."""
+    oh0 = min(max(0, ph - kdh), OH)
+    oh1 = max(min(OH, H + ph - kdh), oh0)
+    return oh0, oh1
+
+
+# Stride 1 with OW == W ("same" convolutions): input rows oh0..oh1 of one kernel offset are
+# one contiguous run of x, shifted by `off`. Copy it in one loop, then zero the columns that
+# fell outside the row (they picked up the neighbouring row's ends).
+
+
+def _block_copy(x, col, xb, base, H, W, OH, OW, ph, kdh, off, lo, hi):
+    """im2col of one (plane, kh, kw) row for stride 1 and OW == W."""
+    oh0, oh1 = ROWS_INSIDE(H, OH, ph, kdh)
+    for j in range(U(oh0 * OW)):
+        col[base + j] = T(0)
+    for j in range(U(oh1 * OW), U(OH * OW)):
+        col[base + j] = T(0)
+    if oh1 == oh0:
+        return
+    s0 = (oh0 - ph + kdh) * W + off  # x index (in the plane) of output (oh0, 0)
+    n = (oh1 - oh0) * OW
+    ja = max(0, -s0)
+    jb = max(min(n, H * W - s0), ja)
+    db = base + U(oh0 * OW)
+    sb = xb + U(s0 + ja)
+    da = db + U(ja)
+    for j in range(U(jb - ja)):
+        col[da + j] = x[sb + j]
+    for j in range(U(ja)):
+        col[db + j] = T(0)
+    for j in range(U(jb), U(n)):
+        col[db + j] = T(0)
+    for oh in range(oh1 - oh0):
+        r = db + U(oh * OW)
+        for j in range(U(lo)):
+            col[r + j] = T(0)
+        for j in range(U(hi), U(OW)):
+            col[r + j] = T(0)
+
+
+def _block_add(col, x, xb, base, H, W, OH, OW, ph, kdh, off, lo, hi):
+    """col2im of one (plane, kh, kw) row for stride 1 and OW == W (zeroes col's outside cells)."""
+    oh0, oh1 = ROWS_INSIDE(H, OH, ph, kdh)
+    if oh1 == oh0:
+        return
+    db = base + U(oh0 * OW)
+    for oh in range(oh1 - oh0):
+        r = db + U(oh * OW)
+        for j in range(U(lo)):
+            col[r + j] = T(0)
+        for j in range(U(hi), U(OW)):
+            col[r + j] = T(0)
+    s0 = (oh0 - ph + kdh) * W + off
+    n = (oh1 - oh0) * OW
+    ja = max(0, -s0)
+    jb = max(min(n, H * W - s0), ja)
+    sb = xb + U(s0 + ja)
+    da = db + U(ja)
+    for j in range(U(jb - ja)):
+        x[sb + j] += col[da + j]
+
+
+HELPERS = {"SPAN": _span, "ROWS_INSIDE": _rows_inside, "BLOCK_COPY": _block_copy,
+           "BLOCK_ADD": _block_add}
 
 
 # Index arithmetic is unsigned (U = uint64) in the inner loops: numba wraps negative signed
@@ -48,6 +113,9 @@ def im2col(x, col, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
                 off = kw * dw - pw
                 lo, hi = SPAN(OW, W, sw, off)
                 ulo, uhi, uow, usw = U(lo), U(hi), U(OW), U(sw)
+                if sh == 1 and sw == 1 and OW == W:
+                    BLOCK_COPY(x, col, xb, base, H, W, OH, OW, ph, kh * dh, off, lo, hi)
+                    continue
                 for oh in range(OH):
                     ih = oh * sh - ph + kh * dh
                     db = base + U(oh * OW)
@@ -85,6 +153,9 @@ def col2im(col, x, nimg, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW):
                 off = kw * dw - pw
                 lo, hi = SPAN(OW, W, sw, off)
                 ulo, uhi, usw = U(lo), U(hi), U(sw)
+                if sh == 1 and sw == 1 and OW == W:
+                    BLOCK_ADD(col, x, xb, base, H, W, OH, OW, ph, kh * dh, off, lo, hi)
+                    continue
                 for oh in range(OH):
                     ih = oh * sh - ph + kh * dh
                     if ih < 0 or ih >= H:

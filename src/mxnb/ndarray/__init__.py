@@ -10,6 +10,7 @@ from .interop import (from_cuda_array, from_dlpack, from_numpy, to_dlpack_for_re
                       to_dlpack_for_write)
 from . import _fluent  # noqa: F401  (x.exp(), x.clip(...), ...)
 from .io import load, load_frombuffer, save  # noqa: F401
+from ._api import ones_like, zeros_like  # noqa: F401,F811  (the recorded ops, as in MXNet)
 
 
 __all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",

@@ -12,7 +12,8 @@ from ..autograd.engine import _state, record as _record
 from ..base import MXNetError
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
-from ..ops.views import check_size, getitem_shape, infer_reshape, normalize_key
+from ..ops.views import (check_size, getitem_shape, infer_reshape, normalize_key,
+                         one_element_key)
 from ..ops import elemwise as _elemwise
 from .ndarray import NDArray
 
@@ -99,28 +100,52 @@ def _export(name, fn):
     setattr(_nd, name, fn)
 
 
+def _make_variadic(op):
+    """`fn(*data, dim=1, out=None, name=None)` for ops taking any number of arrays (concat)."""
+    defaults = dict(op.attrs)
+    attr_names = tuple(defaults)
+
+    def fn(*data, out=None, name=None, **kwargs):
+        for a in data:
+            if not isinstance(a, NDArray):
+                raise AssertionError(f"Positional arguments must have NDArray type, but got {a}")
+        attrs = dict(defaults)
+        for k, v in kwargs.items():
+            if k not in defaults:
+                raise MXNetError(f"{op.name}: cannot find argument '{k}', possible arguments "
+                                 f"are: {', '.join(attr_names)}")
+            attrs[k] = v
+        if not data:
+            raise MXNetError(f"{op.name}: value 0 for Parameter num_args should be greater equal "
+                             "to 1 (no input arrays)")
+        return invoke(op, list(data), attrs, out)
+
+    fn.__name__ = fn.__qualname__ = op.name
+    args = ", ".join(("*data",) + tuple(f"{a}={d!r}" for a, d in op.attrs))
+    fn.__doc__ = f"{op.name}({args}, out=None, name=None)\n\n{op.doc}".rstrip()
+    return fn
+
+
 for _name, _op in list(OPS.items()):
     if _op.forward is not None:
-        _export(_name, _make(_op))
+        _export(_name, (_make_variadic if getattr(_op, "variadic", False) else _make)(_op))
 
 # ---------------------------------------------------------------- views
 
 
-def reshape(data, shape=(), reverse=False, out=None, name=None, **kwargs):
-    """A view of `data` with a new shape (MXNet codes 0, -1, -2, -3, -4; see NDArray.reshape)."""
-    if not isinstance(data, NDArray):
-        raise _bad("data", data)
-    shape = kwargs.pop("newshape", shape)
+def _reshape_view(data, shape=(), reverse=False):
+    """NDArray.reshape: a view of `data` with a new shape (MXNet codes 0, -1, -2, -3, -4).
+
+    (`mx.nd.reshape`, the op, returns a copy, as in MXNet.)
+    """
+    given = shape
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     new = infer_reshape(data.shape, shape, reverse)
-    check_size(data.shape, new)
+    check_size(data.shape, new, given)
     res = NDArray(data._data.reshape(new), data._ctx)
     if _state.recording and autograd.in_graph(data):
         _record(OPS["reshape"], [data], [res], {"shape": new, "reverse": False})
-    if out is not None:
-        out[:] = res
-        return out
     return res
 
 
@@ -134,7 +159,8 @@ def _getitem_basic(data, key=None, **kwargs):
     else:
         raw = data._data[key]
         if not isinstance(raw, np.ndarray) or raw.ndim == 0:
-            raw = np.asarray(raw).reshape(1)
+            # One element: a (1,) view, as MXNet's x[i, j] (ints as one-element slices).
+            raw = data._data[one_element_key(key)].reshape(1)
         elif not raw.flags.c_contiguous:
             raw = np.ascontiguousarray(raw)
         res = NDArray(raw.reshape(getitem_shape(raw.shape, key)), data._ctx)
@@ -143,9 +169,7 @@ def _getitem_basic(data, key=None, **kwargs):
     return res
 
 
-for _fn in (reshape, _getitem_basic):
-    _export(_fn.__name__, _fn)
-_export("Reshape", reshape)
+_export("_getitem_basic", _getitem_basic)
 
 # ---------------------------------------------------------------- array-or-scalar helpers
 

@@ -4,6 +4,8 @@ from . import _api
 from .ndarray import NDArray
 
 _SKIP = {"reshape", "Reshape", "broadcast_to", "transpose"}
+# MXNet has methods for these although their first input is not called `data`.
+_OTHER_FIRST = {"take", "one_hot"}
 
 
 def _method(fn):
@@ -16,7 +18,8 @@ def _method(fn):
 
 
 for _name, _op in OPS.items():
-    if _name.startswith("_") or _name in _SKIP or _op.inputs[:1] != ("data",):
+    if _name.startswith("_") or _name in _SKIP or getattr(_op, "variadic", False) or (
+            _op.inputs[:1] != ("data",) and _name not in _OTHER_FIRST):
         continue
     if hasattr(NDArray, _name) or not hasattr(_api, _name):
         continue

@@ -200,36 +200,90 @@ class NDArray:
     def reshape(self, *shape, **kwargs):
         """A view with a new shape; MXNet's codes 0, -1, -2, -3, -4 and `reverse=True` work.
 
+        (`mx.nd.reshape(x, shape)`, the op, returns a copy, as in MXNet.)
+
         >>> mx.nd.zeros((2, 3, 4)).reshape((-3, 0)).shape
         (6, 4)
         """
         from . import _api
 
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-            shape = tuple(shape[0])
-        if "shape" in kwargs:
-            shape = tuple(kwargs.pop("shape"))
-        reverse = kwargs.pop("reverse", False)
-        if kwargs:
-            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
-        return _api.reshape(self, shape=shape, reverse=reverse)
+            shape = shape[0]
+        elif not shape:
+            shape = kwargs.get("shape")
+            assert shape, "Shape must be provided."
+        bad = [k for k in kwargs if k not in ("shape", "reverse")]
+        if bad:
+            raise TypeError(f"Got unknown keywords in reshape: {', '.join(bad)}. Accepted keyword "
+                            "arguments are 'shape' and 'reverse'.")
+        return _api._reshape_view(self, shape=shape, reverse=kwargs.get("reverse", False))
 
-    def reshape_like(self, other):
-        return self.reshape(other.shape)
-
-    def flatten(self):
-        return self.reshape((0, -1))
-
-    def expand_dims(self, axis):
-        shape = list(self.shape)
-        axis = axis + self.ndim + 1 if axis < 0 else axis
-        shape.insert(axis, 1)
-        return self.reshape(tuple(shape))
-
-    def broadcast_to(self, shape):
+    def reshape_like(self, *args, **kwargs):
+        """mx.nd.reshape_like(self, ...): a copy with other's shape."""
         from . import _api
 
-        return _api.broadcast_to(self, shape=shape)
+        return _api.reshape_like(self, *args, **kwargs)
+
+    def flatten(self, inplace=False):
+        """Shape (d0, d1*...*dk): a copy, or a view with `inplace=True` (as in MXNet)."""
+        from . import _api
+
+        if not inplace:
+            return _api.flatten(self)
+        return self.reshape((0, -1))
+
+    def expand_dims(self, axis, inplace=False):
+        """A size-1 axis inserted at `axis`: a copy, or a view with `inplace=True`."""
+        from . import _api
+
+        if not inplace:
+            return _api.expand_dims(self, axis=axis)
+        shape = list(self.shape)
+        assert -len(shape) - 1 <= axis <= len(shape), \
+            f"axis {axis} is out of range for {len(shape)}d array"
+        shape.insert(axis + len(shape) + 1 if axis < 0 else axis, 1)
+        return self.reshape(shape)
+
+    def squeeze(self, axis=None, inplace=False):
+        """Size-1 axes removed (all, or `axis`): a copy, or a view with `inplace=True`."""
+        from . import _api
+
+        if not inplace:
+            return _api.squeeze(self, axis=axis)
+        shape = list(self.shape)
+        axes = [axis] if isinstance(axis, int) else axis
+        if axes:
+            assert len(axes) == len(set(axes)), \
+                f"axis {axes} contains duplicate which is not allowed."
+            for a in axes:
+                assert -len(shape) <= a < len(shape), \
+                    f"axis {a} is out of range for {len(shape)}d array"
+                assert shape[a] == 1, f"Squeeze target axis {a} must be size 1, got {shape[a]}."
+            drop = {a + len(shape) if a < 0 else a for a in axes}
+            shape = [d for i, d in enumerate(shape) if i not in drop]
+        else:
+            shape = [d for d in shape if d != 1]
+        return self.reshape(shape or [1])
+
+    def broadcast_like(self, other):
+        """self broadcast to other's shape (see broadcast_to); a copy."""
+        return self.broadcast_to(other.shape)
+
+    def broadcast_to(self, shape):
+        """A copy broadcast to `shape`, leading axes added as needed (MXNet's ValueError else)."""
+        from . import _api
+
+        shape = tuple(shape)
+        cur = self.shape
+        err = ("operands could not be broadcast together with remapped shapes"
+               f"[original->remapped]: {cur} and requested shape {shape}")
+        if len(shape) < len(cur):
+            raise ValueError(err)
+        full = (1,) * (len(shape) - len(cur)) + tuple(cur)
+        if any(c != s and c != 1 for c, s in zip(full, shape)):
+            raise ValueError(err)
+        src = self if full == cur else self.reshape(full)
+        return _api.broadcast_to(src, shape=shape)
 
     # ------------------------------------------------------------ autograd
     def attach_grad(self, grad_req="write", stype=None):

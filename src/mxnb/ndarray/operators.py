@@ -11,9 +11,12 @@ from ..autograd.engine import _state, raise_inplace
 from ..base import MXNetError, numeric_types
 from ..ops import OPS
 from ..ops.invoke import invoke
-from ..ops.views import normalize_key
+from ..ops import index_keys
+from ..ops.indexing import index_nd
 from ..ops.elemwise import fast_call
 from .ndarray import NDArray
+
+_INT = (int, np.integer)
 
 _EMPTY = {}
 _F32 = np.dtype(np.float32)
@@ -112,45 +115,124 @@ def _install():
 
 
 def _getitem(self, key):
+    """x[key] as in MXNet 1.9.1: basic keys give views where the result is contiguous (else a
+    copy), advanced keys (NDArray, list, NumPy array) give copies; both are differentiable."""
     from . import _api
 
-    if isinstance(key, NDArray) or isinstance(key, (list, np.ndarray)) or (
-            isinstance(key, tuple) and any(isinstance(k, (NDArray, list, np.ndarray)) for k in key)):
-        raise NotImplementedError(
-            "advanced indexing (NDArray, list or array index) is not implemented yet in mxnb")
-    return _api._getitem_basic(self, key=key)
+    shape = self.shape
+    # MXNet's fast paths: x[()] and x[:] are x itself; x[i] checks i first.
+    if isinstance(key, tuple) and not key:
+        return self
+    if isinstance(key, slice) and key.start is None and key.stop is None and \
+            key.step in (None, 1):
+        return self
+    if not shape:
+        raise IndexError(f"a 0-d NDArray accepts only () and : as index, got {key!r}")
+    if isinstance(key, _INT):
+        i = int(key)
+        if not -shape[0] <= i < shape[0]:
+            raise IndexError(f"index {i} is out of bounds for axis 0 with size {shape[0]}")
+        return _api._getitem_basic(self, key=i)
+    items, advanced = index_keys.expand(key, shape)
+    if not items:
+        raise ValueError("indexing key cannot be an empty tuple")
+    if not advanced:
+        return _api._getitem_basic(self, key=index_keys.basic_key(items, shape))
+    nkey = index_keys.advanced_key(items, shape)
+    axis = index_keys.single_array_axis(nkey)
+    if axis is not None:
+        # x[idx] or x[:, idx]: rows of one axis (indices already valid and non-negative).
+        return invoke(OPS["take"], [self, index_nd(nkey[axis], self._ctx)],
+                      {"axis": axis, "mode": "clip"})
+    flat = index_keys.flat_index(nkey, shape)
+    return invoke(OPS["_gather_flat"], [self, index_nd(flat, self._ctx)], {})
 
 
 def _setitem(self, key, value):
+    """x[key] = value as in MXNet 1.9.1; value is broadcast to the indexed region."""
     if _state.recording and autograd.in_graph(self):
         raise_inplace()
     if not self.writable:
         raise ValueError("trying to assign to a readonly NDArray")
-    nkey = normalize_key(key, self.shape)
-    if nkey is None:
-        raise NotImplementedError(
-            "advanced index assignment is not implemented yet in mxnb")
+    shape = self.shape
+    if not shape:
+        if not (isinstance(key, slice) or (isinstance(key, tuple) and not key)):
+            raise IndexError("scalar tensor can only accept `()` and `:` as index")
+        items, advanced = (), False
+    else:
+        items, advanced = index_keys.expand(key, shape)
+    if self.size == 0:
+        return
+    nkey = (index_keys.advanced_key if advanced else index_keys.basic_key)(items, shape) \
+        if shape else ()
     data = self._data
-    if not isinstance(data, np.ndarray):
+    if isinstance(value, NDArray) and value._ctx != self._ctx:
+        value = value.as_in_context(self._ctx)      # as MXNet's _prepare_value_nd
+    if _state.recording and isinstance(value, NDArray) and autograd.in_graph(value):
+        if advanced or not index_keys.direct_assign(items, shape):
+            raise MXNetError("Inplace operations (+=, -=, x[:]=, etc) are not supported when "
+                             "recording with autograd.")
+        return _record_assign(self, value)
+    if not isinstance(data, np.ndarray) and not advanced:
         from ..kernels import cuda_launch
 
         return cuda_launch.setitem(self, nkey, value)
-    target = data[nkey]
-    tshape = np.shape(target)
-    if isinstance(value, NDArray):
-        if value._ctx != self._ctx:
-            raise MXNetError(f"setitem: value is on {value._ctx} but the array is on {self._ctx}")
-        value = value._data
-    elif not isinstance(value, (np.ndarray, numeric_types)):
-        value = np.asarray(value)
-    # np.broadcast_to raises NumPy's own ValueError, which is what MXNet shows (spec 7.5).
-    src = np.broadcast_to(np.asarray(value), tshape) if np.ndim(value) else value
+    tshape = np.shape(data[nkey]) if not advanced else index_keys.flat_index(nkey, shape).shape
+    src = _prepare_value(self, value, tshape or (1,))
+    if isinstance(data, np.ndarray):
+        data[nkey] = src.reshape(tshape)
+    else:  # advanced assignment into a GPU array: through the host
+        h = data.copy_to_host()
+        h[nkey] = src.reshape(tshape)
+        data.copy_to_device(h)
+
+
+def _prepare_value(self, value, bshape):
+    """value as a NumPy array of self's dtype broadcast to `bshape` (MXNet's _prepare_value_nd)."""
+    dt = self._data.dtype
     with np.errstate(invalid="ignore", over="ignore"):
-        if np.ndim(value) == 0:
-            data[nkey] = np.asarray(value, dtype=np.float64).astype(data.dtype) \
-                if data.dtype.kind in "iu" else value
+        if isinstance(value, numeric_types) and not isinstance(value, np.ndarray):
+            v = np.asarray(int(value) if isinstance(value, bool) else value)
+            v = v.astype(np.float64).astype(dt) if dt.kind in "iu" else v.astype(dt)
+        elif isinstance(value, NDArray):
+            raw = value._data if isinstance(value._data, np.ndarray) else value.asnumpy()
+            v = raw.astype(dt, copy=False)
         else:
-            data[nkey] = src.astype(data.dtype, copy=False)
+            try:
+                v = np.asarray(value)
+                v = v.astype(dt)
+            except (TypeError, ValueError):
+                raise TypeError(f"{type(self)} does not support assignment with non-array-like "
+                                f"object {value} of type {type(value)}") from None
+    return np.broadcast_to(_fit(v, bshape), bshape)
+
+
+def _fit(v, bshape):
+    """Drop v's extra leading size-1 axes and check it broadcasts to bshape (MXNet's message)."""
+    shape = v.shape
+    while len(shape) > len(bshape) and shape[0] == 1:
+        shape = shape[1:]
+    ok = len(shape) <= len(bshape) and all(
+        a == b or a == 1 for a, b in zip(shape[::-1], bshape[::-1]))
+    if not ok:
+        raise ValueError("operands could not be broadcast together with remapped shapes"
+                         f"[original->remapped]: {shape} and requested shape {tuple(bshape)}")
+    return v.reshape(shape)
+
+
+def _record_assign(self, value):
+    """x[:] = v with v in a graph: a recorded copy into x (as MXNet's copyto), v broadcast."""
+    from . import _api
+
+    if value._data.dtype != self._data.dtype:
+        value = _api.cast(value, dtype=self._data.dtype)
+    shape = _fit(np.empty(value.shape, np.bool_), self.shape).shape
+    shape = (1,) * (self.ndim - len(shape)) + shape
+    if shape != value.shape:
+        value = _api.reshape(value, shape=shape)
+    if value.shape != self.shape:
+        value = _api.broadcast_to(value, shape=self.shape)
+    invoke(OPS["_copy"], [value], {}, out=self)
 
 
 _install()

@@ -65,7 +65,11 @@ def _axes(attrs, ndim):
     axes = attrs.get("axes")
     if axes is None or len(axes) == 0:
         return tuple(range(ndim - 1, -1, -1))
-    axes = tuple(int(a) + ndim if int(a) < 0 else int(a) for a in axes)
+    axes = tuple(int(a) for a in axes)
+    if any(a < 0 for a in axes):
+        # MXNet 1.9.1: "index = -1 must be in range [0, 3)".
+        raise MXNetError(f"transpose: axes {axes} has a negative axis; each must be in range "
+                         f"[0, {ndim})")
     if sorted(axes) != list(range(ndim)):
         raise MXNetError(f"transpose: axes {tuple(attrs.get('axes'))} is not a permutation of "
                          f"the {ndim} axes of the input")
@@ -98,21 +102,18 @@ register(Op("transpose", ("data",), attrs=(("axes", ()),), infer=_transpose_infe
 # ---------------------------------------------------------------- broadcasting
 
 
-def _target(x_shape, shape):
+def _target(x_shape, shape, op="broadcast_to"):
+    """MXNet's broadcast_to rule: same ndim, 0 keeps a dim, else each dim equal or 1."""
     shape = tuple(int(s) for s in shape)
-    if len(shape) < len(x_shape):
-        raise MXNetError(f"broadcast_to: cannot broadcast shape {fmt_shape(x_shape)} to "
-                         f"{fmt_shape(shape)}")
-    lead = len(shape) - len(x_shape)
-    out = list(shape)
-    for i, d in enumerate(x_shape):
-        t = shape[lead + i]
-        if t == 0:
-            out[lead + i] = d
-        elif d != t and d != 1:
-            raise MXNetError(f"broadcast_to: operands could not be broadcast together: input "
-                             f"{fmt_shape(x_shape)}, target {fmt_shape(shape)}")
-    return tuple(out)
+    if len(shape) != len(x_shape):
+        # The NDArray.broadcast_to method prepends axes first; the op does not (MXNet 1.9.1).
+        raise MXNetError(f"{op}: Operand of shape {fmt_shape(x_shape)} cannot be broadcasted "
+                         f"to {fmt_shape(shape)}")
+    out = tuple(d if t == 0 else t for d, t in zip(x_shape, shape))
+    if any(d != t and d != 1 for d, t in zip(x_shape, out)):
+        raise MXNetError(f"{op}: Array cannot be broadcasted from {fmt_shape(x_shape)} to "
+                         f"{fmt_shape(out)}")
+    return out
 
 
 def _bto_infer(op, inputs, attrs):
@@ -128,19 +129,43 @@ def _bto_fwd(op, ins, outs, attrs):
 register(Op("broadcast_to", ("data",), attrs=(("shape", None),), infer=_bto_infer,
             forward=_host(_bto_fwd), backward=lambda op, dys, ins, outs, attrs: [dys[0]],
             vjp=lambda op, dys, ins, outs, attrs: [dys[0]],
-            doc="Broadcast to `shape` (0 keeps that dim).",
-            test={"shapes": [(2, 1)], "attrs": {"shape": (3, 2, 4)}}))
+            doc="Broadcast to `shape` of the same ndim (0 keeps that dim).",
+            test={"shapes": [(2, 1, 1)], "attrs": {"shape": (2, 3, 4)}}))
 
 
 def _like_infer(op, inputs, attrs):
     x, y = inputs
-    return [(_target(x.shape, y.shape), np.dtype(x.dtype))]
+    la, ra = attrs["lhs_axes"], attrs["rhs_axes"]
+    if la in (None, "None") or ra in (None, "None"):
+        return [(_target(x.shape, y.shape, op.name), np.dtype(x.dtype))]
+    la = (la,) if isinstance(la, (int, np.integer)) else tuple(la)
+    ra = (ra,) if isinstance(ra, (int, np.integer)) else tuple(ra)
+    if len(la) != len(ra):
+        raise MXNetError(f"{op.name}: lhs_axes and rhs_axes must have the same length, got "
+                         f"{la} and {ra}")
+    out = list(x.shape)
+    for a, b in zip(la, ra):
+        for v, n, name in ((a, x.ndim, "lhs_axes"), (b, y.ndim, "rhs_axes")):
+            if not -n <= int(v) < n:
+                raise MXNetError(f"{op.name}: {name} value {v} is out of range for shapes "
+                                 f"{fmt_shape(x.shape)} and {fmt_shape(y.shape)}")
+        a, b = int(a) % x.ndim, int(b) % y.ndim
+        if x.shape[a] != 1 and x.shape[a] != y.shape[b]:
+            raise MXNetError(f"{op.name}: Input axis {a} at dimension {a} cannot be broadcasted "
+                             f"to {y.shape[b]} (lhs {fmt_shape(x.shape)}, rhs "
+                             f"{fmt_shape(y.shape)})")
+        out[a] = y.shape[b]
+    return [(tuple(out), np.dtype(x.dtype))]
 
 
-register(Op("broadcast_like", ("lhs", "rhs"), infer=_like_infer, forward=_host(_bto_fwd),
+register(Op("broadcast_like", ("lhs", "rhs"), attrs=(("lhs_axes", "None"), ("rhs_axes", "None")),
+            infer=_like_infer, forward=_host(_bto_fwd),
             backward=lambda op, dys, ins, outs, attrs: [dys[0], None],
             vjp=lambda op, dys, ins, outs, attrs: [dys[0], None], nondiff_inputs=(1,),
-            doc="Broadcast lhs to the shape of rhs.", test={"shapes": [(1, 3), (2, 3)]}))
+            doc="Broadcast lhs to the shape of rhs (or only lhs_axes to rhs's rhs_axes).",
+            test={"shapes": [(1, 3), (2, 3)],
+                  "cases": [{}, {"shapes": [(1, 3, 1), (4, 3, 2)],
+                                 "attrs": {"lhs_axes": (0, -1), "rhs_axes": (-1, 0)}}]}))
 
 
 def sum_to(g, shape):
@@ -168,7 +193,9 @@ register(Op("_sum_to", ("data",), attrs=(("shape", None),), infer=_sum_to_infer,
                 outs[0], sum_to(ins[0], outs[0].shape))),
             backward=lambda op, dys, ins, outs, attrs: [
                 np.ascontiguousarray(np.broadcast_to(dys[0], ins[0].shape))],
-            vjp=lambda op, dys, ins, outs, attrs: [nd.broadcast_to(dys[0], shape=ins[0].shape)],
+            vjp=lambda op, dys, ins, outs, attrs: [nd.broadcast_to(
+                nd.reshape(dys[0], shape=(1,) * (ins[0].ndim - dys[0].ndim) + dys[0].shape),
+                shape=ins[0].shape)],
             doc="Sum to `shape` over broadcast axes (the engine's un-broadcast).",
             test={"shapes": [(2, 3, 4)], "attrs": {"shape": (3, 1)}}))
 

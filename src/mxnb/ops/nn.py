@@ -313,10 +313,10 @@ def _rrelu_mean(attrs, dtype):
 
 def _rrelu_forward(x, out, mask, attrs):
     if is_train():
-        from .nn_random import uniform_like
+        from .nn_random import uniform
 
         lo, hi = float(attrs["lower_bound"]), float(attrs["upper_bound"])
-        mask[...] = uniform_like(x, lo, hi)
+        mask[...] = uniform(x.shape, x.dtype, lo, hi)
         np.copyto(out, np.where(x > 0, x, x * mask))
     else:
         mask[...] = 0

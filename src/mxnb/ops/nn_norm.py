@@ -404,9 +404,10 @@ register(Op("Embedding", ("data", "weight"),
                    ("sparse_grad", False)),
             infer=_emb_infer, forward=_host(_emb_forward), backward=_emb_backward,
             vjp=_emb_vjp, nondiff_inputs=(0,),
-            test={"inputs": lambda rng: [np.array([[0., 3.], [1., 0.]]), rng.uniform(-1, 1, (4, 3))],
+            test={"inputs": lambda rng: [np.array([[0., 3.], [1., 0.]]),
+                                         rng.uniform(-1, 1, (4, 3))],
                   "input_dim": 4, "output_dim": 3},
-            doc="""Rows of `weight` picked by the indices in `data`; output shape data.shape + (output_dim,).
+            doc="""Rows of `weight` picked by `data` (indices): shape data.shape + (output_dim,).
 
 >>> mx.nd.Embedding(mx.nd.array([1, 0]), mx.nd.array([[1., 2.], [3., 4.]]), input_dim=2,
 ...                 output_dim=2)
@@ -438,6 +439,7 @@ register(Op("_embedding_backward", ("grad", "data"),
                 nd.Embedding(ins[1], dys[0], input_dim=int(attrs["input_dim"]),
                              output_dim=int(attrs["output_dim"])), None],
             nondiff_inputs=(1,),
-            test={"inputs": lambda rng: [rng.uniform(-1, 1, (2, 2, 3)), np.array([[0., 3.], [1., 0.]])],
+            test={"inputs": lambda rng: [rng.uniform(-1, 1, (2, 2, 3)),
+                                         np.array([[0., 3.], [1., 0.]])],
                   "input_dim": 4, "output_dim": 3},
             doc="Embedding's weight gradient: the rows of grad summed by index (any order)."))

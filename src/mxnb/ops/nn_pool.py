@@ -213,7 +213,8 @@ register(Op("_pooling_backward", ("grad", "data"), attrs=_POOL_ATTRS, infer=_pgr
             nondiff_inputs=(1,),
             test={"shapes": [(2, 2, 3, 5), (2, 2, 5, 4)], "cases": [
                 {"attrs": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type=t,
-                               pooling_convention="full")} for t in ("max", "avg", "sum")]}, doc="Pooling's input gradient from its output gradient."))
+                               pooling_convention="full")} for t in ("max", "avg", "sum")]},
+            doc="Pooling's input gradient from its output gradient."))
 
 
 def _gather_infer(op, inputs, attrs):

@@ -290,7 +290,7 @@ register(Op("SoftmaxOutput", ("data", "label"), aliases=("Softmax",),
             nondiff_inputs=(1,), smooth=False,
             test={"skip": "its backward is the loss gradient, not the derivative of its output; "
                           "tests/test_nn_softmax.py checks it"},
-            doc="""Softmax whose backward is (softmax - one_hot(label)) * scale, head gradient ignored.
+            doc="""Softmax whose backward is (softmax - one_hot(label)) * scale, ignoring dy.
 
 >>> mx.nd.SoftmaxOutput(mx.nd.array([[1., 1.]]), mx.nd.array([0.]))
 [[0.5 0.5]]"""))

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..base import MXNetError
 from . import _nd as nd
+from .basic import _host
 from .registry import Op, fmt_shape, register
 
 
@@ -61,9 +62,10 @@ def infer_reshape(dshape, target, reverse=False):
     if infer_at >= 0:
         known = int(np.prod([d for j, d in enumerate(out) if j != infer_at]))
         size = int(np.prod(dshape))
-        if known == 0 or size % known:
+        if known == 0:
             raise MXNetError(f"Reshape: cannot infer -1 in {tuple(target)} for input shape "
                              f"{fmt_shape(dshape)}")
+        # MXNet rounds down; the size checks then report the mismatch.
         out[infer_at] = size // known
     return tuple(out[::-1] if reverse else out)
 
@@ -74,20 +76,52 @@ def _need(i, dshape, target):
                          f"the input has {len(dshape)} dims")
 
 
-def check_size(shape, new, name="reshape"):
+def check_size(shape, new, given=None):
+    """NDArray.reshape's size checks: smaller is a ValueError naming the shape as given."""
     size, n = int(np.prod(shape)), int(np.prod(new))
     if n < size:
-        raise ValueError(f"Cannot reshape array of size {size} into shape {tuple(new)}")
+        given = tuple(new) if given is None else given
+        raise ValueError(f"Cannot reshape array of size {size} into shape {given}")
     if n > size:
         raise MXNetError(f"NDArray.Reshape: target shape size is larger than the current shape "
                          f"({size} vs. {n}): {fmt_shape(shape)} -> {fmt_shape(new)}")
 
 
-register(Op("reshape", ("data",), aliases=("Reshape",), attrs=(("shape", ()), ("reverse", False)),
-            infer=None, forward=None,
+def _target(x, attrs):
+    """mx.nd.reshape's output shape: `shape` with MXNet's codes, or the deprecated target_shape."""
+    shape, legacy = attrs["shape"], tuple(attrs.get("target_shape") or ())
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    if not shape and legacy:
+        legacy = list(legacy)
+        if attrs.get("keep_highest"):
+            legacy[0] = x.shape[0]
+        # One 0 in target_shape is inferred (MXNet's old convention).
+        return infer_reshape(x.shape, [-1 if d == 0 else d for d in legacy])
+    return infer_reshape(x.shape, shape, attrs["reverse"])
+
+
+def _reshape_infer(op, inputs, attrs):
+    x = inputs[0]
+    new = _target(x, attrs)
+    if int(np.prod(new)) != x.size:
+        # MXNet 1.9.1 copies past the end here (a FIX): refuse, naming both shapes.
+        raise MXNetError(f"Reshape: cannot reshape array of shape {fmt_shape(x.shape)} (size "
+                         f"{x.size}) into shape {fmt_shape(new)} (size {int(np.prod(new))})")
+    return [(new, np.dtype(x.dtype))]
+
+
+def _reshape_fwd(op, ins, outs, attrs):
+    np.copyto(outs[0], ins[0].reshape(outs[0].shape))
+
+
+register(Op("reshape", ("data",), aliases=("Reshape",), attrs=(
+            ("shape", ()), ("reverse", False), ("target_shape", ()), ("keep_highest", False)),
+            infer=_reshape_infer, forward=_host(_reshape_fwd),
             backward=lambda op, dys, ins, outs, attrs: [dys[0].reshape(ins[0].shape)],
             vjp=lambda op, dys, ins, outs, attrs: [nd.reshape(dys[0], shape=ins[0].shape)],
-            doc="A view with a new shape (MXNet's codes 0, -1, -2, -3, -4).",
+            doc="A copy with a new shape (MXNet's codes 0, -1, -2, -3, -4; NDArray.reshape is a "
+                "view).",
             test={"shapes": [(2, 3)], "attrs": {"shape": (3, 1, 2)}}))
 
 # ---------------------------------------------------------------- basic indexing
@@ -116,6 +150,12 @@ def normalize_key(key, shape):
     if axis > len(shape):
         raise IndexError(f"too many indices for an array of {len(shape)} dims")
     return key
+
+
+def one_element_key(key):
+    """An all-int basic key with its ints as one-element slices (so NumPy gives a view)."""
+    return tuple(k if k is None or k is Ellipsis or isinstance(k, slice)
+                 else slice(k, k + 1 if k != -1 else None) for k in key)
 
 
 def getitem_shape(result_shape, key):
