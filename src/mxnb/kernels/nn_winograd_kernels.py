@@ -28,235 +28,270 @@ element, and the result does not depend on the thread count.
 """
 # ruff: noqa: F821  (T, U, prange are bound per dtype by nn_kernels.kernel)
 
-# Vectorising: LLVM gives up on a loop that stores to several runtime-offset streams of one
-# array (it cannot afford the overlap checks), and on `o[j], o[j + 1]` with `j = k + k`. So
-# every inner loop below stores one stream, or one interleaved pair written as o[2 * k],
-# o[2 * k + 1]; each row of tiles is first split into its even and odd columns. Index
-# arithmetic is unsigned (U = uint64): numba wraps negative signed indices with a select
-# that stops vectorisation. Measured 5 to 10x faster than the straightforward loops.
+# Layout inside a plane: tiles are numbered t = th * (TW + 1) + tw, one more tile per row
+# than there are (tw = TW, always zero in the transformed buffers). With that spare column,
+# tile t + 1 is always the right neighbour of tile t and t + TW + 1 the one below, also
+# across rows, so every stage of a transform is one loop over all the tiles of a plane, at
+# fixed offsets. The image side is split by the parity of its rows and columns into four
+# planes of (TH + 2, TW + 1): pixel (2a + p, 2b + q) of the padded image is element
+# a * (TW + 1) + b of plane (p, q).
+#
+# Speed, measured: (1) every loop stores one stream, or one interleaved pair written
+# o[2 * k], o[2 * k + 1]: LLVM does not vectorise a loop that stores to several runtime
+# offsets of one array. (2) Arrays are indexed at offsets, never sliced inside the plane
+# loop: each slice costs an atomic reference-count increment and decrement, and hundreds
+# of them per plane cost more than the arithmetic. (3) Index arithmetic is unsigned
+# (U = uint64): numba wraps negative signed indices with a select that stops vectorisation.
 
 
-def _split(r, ev, od, n):
-    """ev[k], od[k] = r[2k], r[2k + 1] for k < n."""
-    for k in range(U(n)):
-        ev[k] = r[2 * k]
-        od[k] = r[2 * k + 1]
-
-
-def _four(o, base, cs, e, od, n):
-    """The 4-point B^T of a row of tiles, from its even and odd columns, into 4 streams of o."""
-    a = o[base:base + U(n)]
-    for k in range(U(n)):
-        a[k] = e[k] - e[k + 1]
-    a = o[base + cs:base + cs + U(n)]
-    for k in range(U(n)):
-        a[k] = od[k] + e[k + 1]
-    a = o[base + 2 * cs:base + 2 * cs + U(n)]
-    for k in range(U(n)):
-        a[k] = e[k + 1] - od[k]
-    a = o[base + 3 * cs:base + 3 * cs + U(n)]
-    for k in range(U(n)):
-        a[k] = od[k] - od[k + 1]
-
-
-def _four_dy(o, base, fs, e, od, neg, n):
-    """The 4-point A of a row of 2-wide tiles (even, odd columns; negated if neg) into o."""
-    a = o[base:base + U(n)]
-    b = o[base + fs:base + fs + U(n)]
-    c = o[base + 2 * fs:base + 2 * fs + U(n)]
-    d = o[base + 3 * fs:base + 3 * fs + U(n)]
-    if neg:
-        for k in range(U(n)):
-            a[k] = -e[k]
-        for k in range(U(n)):
-            b[k] = -e[k] - od[k]
-        for k in range(U(n)):
-            c[k] = od[k] - e[k]
-        for k in range(U(n)):
-            d[k] = od[k]
+def _split(src, sb, W, off, P, pe, po):
+    """Pixel iw of src[sb:sb + W] to padded column iw + off of the even (P[pe:]) or odd
+    (P[po:]) column plane."""
+    # Pixels 2k and 2k + 1 land in plane A from column off >> 1 and plane B from
+    # (off + 1) >> 1, A being the even plane when off is even.
+    if off & 1:
+        pa, pb = po + U(off >> 1), pe + U((off + 1) >> 1)
     else:
-        for k in range(U(n)):
-            a[k] = e[k]
-        for k in range(U(n)):
-            b[k] = e[k] + od[k]
-        for k in range(U(n)):
-            c[k] = e[k] - od[k]
-        for k in range(U(n)):
-            d[k] = -od[k]
+        pa, pb = pe + U(off >> 1), po + U((off + 1) >> 1)
+    n = U(W >> 1)
+    for k in range(n):
+        P[pa + k] = src[sb + 2 * k]
+        P[pb + k] = src[sb + 2 * k + 1]
+    if W & 1:
+        P[pa + n] = src[sb + 2 * n]
 
 
-HELPERS = {"SPLIT": _split, "FOUR": _four, "FOUR_DY": _four_dy}
+def _join(dst, db, W, off, P, pe, po):
+    """dst[db + iw] = the value at padded column iw + off of the even / odd column planes."""
+    if off & 1:
+        pa, pb = po + U(off >> 1), pe + U((off + 1) >> 1)
+    else:
+        pa, pb = pe + U(off >> 1), po + U((off + 1) >> 1)
+    n = U(W >> 1)
+    for k in range(n):
+        dst[db + 2 * k] = P[pa + k]
+        dst[db + 2 * k + 1] = P[pb + k]
+    if W & 1:
+        dst[db + 2 * n] = P[pa + n]
 
 
-def wino_in(x, V, nimg, C, H, W, ph, pw, TH, TW):
-    """V[(i, j), c, (n, th, tw)] = (B^T d B)[i, j] of the tile at (th, tw) of plane (n, c)."""
-    WP = 2 * TW + 2
-    HP = 2 * TH + 2
-    nt = U(nimg * TH * TW)
-    cs = U(C) * nt  # distance between the 16 (i, j) planes of V
-    for t in prange(nimg * C):
+def _four(o, ob, cs, R, e, od, L):
+    """B^T along the columns of tiles, from the even (R[e:]) and odd (R[od:]) columns, into
+    the 4 streams o[ob + j * cs:]."""
+    e1 = e + U(1)
+    o1 = od + U(1)
+    for k in range(L):
+        o[ob + k] = R[e + k] - R[e1 + k]
+    ob += cs
+    for k in range(L):
+        o[ob + k] = R[od + k] + R[e1 + k]
+    ob += cs
+    for k in range(L):
+        o[ob + k] = R[e1 + k] - R[od + k]
+    ob += cs
+    for k in range(L):
+        o[ob + k] = R[od + k] - R[o1 + k]
+
+
+def _four_dy(o, ob, fs, R, e, od, L):
+    """A along the columns of 2-wide tiles (even R[e:], odd R[od:]) into the 4 streams
+    o[ob + j * fs:]."""
+    for k in range(L):
+        o[ob + k] = R[e + k]
+    ob += fs
+    for k in range(L):
+        o[ob + k] = R[e + k] + R[od + k]
+    ob += fs
+    for k in range(L):
+        o[ob + k] = R[e + k] - R[od + k]
+    ob += fs
+    for k in range(L):
+        o[ob + k] = -R[od + k]
+
+
+def _zero_spare(o, ob, stride, TH, TW):
+    """Zero the spare tile (tw = TW) of every row, in the 16 streams o[ob + s * stride:]."""
+    for s in range(16):
+        b = ob + U(s) * stride + U(TW)
+        for th in range(TH):
+            o[b + U(th * (TW + 1))] = T(0)
+
+
+HELPERS = {"SPLIT": _split, "JOIN": _join, "FOUR": _four, "FOUR_DY": _four_dy,
+           "ZERO_SPARE": _zero_spare}
+
+
+def wino_in(x, V, nimg, C, H, W, ph, pw, TH, TW, t0, t1):
+    """V[(i, j), c, (n, t)] = (B^T d B)[i, j] of tile t of plane (n, c)."""
+    tp = U(TW + 1)
+    L = U(TH) * tp
+    L1 = L + U(1)
+    Q = U(TH + 2) * tp              # one parity plane, with a spare row for the offset reads
+    nt = U(nimg) * L
+    cs = U(C) * nt                  # distance between the 16 (i, j) planes of V
+    for t in prange(t0, t1):
         n = t // C
         c = t - n * C
-        P = np.zeros(HP * WP, T)
-        R = np.empty(WP, T)
-        E = np.empty(8 * (TW + 1), T)  # even and odd columns of the 4 rows of B^T d
-        xb = t * H * W
-        for r in range(min(H, HP - ph)):
-            src = x[xb + r * W:xb + r * W + min(W, WP - pw)]
-            dst = P[(r + ph) * WP + pw:]
-            for j in range(len(src)):
-                dst[j] = src[j]
-        ob = U(c) * nt + U(n * TH * TW)
-        h = TW + 1
-        for th in range(TH):
-            p0 = P[2 * th * WP:(2 * th + 1) * WP]
-            p1 = P[(2 * th + 1) * WP:(2 * th + 2) * WP]
-            p2 = P[(2 * th + 2) * WP:(2 * th + 3) * WP]
-            p3 = P[(2 * th + 3) * WP:(2 * th + 4) * WP]
-            for j in range(WP):
-                R[j] = p0[j] - p2[j]
-            SPLIT(R, E[0:h], E[h:2 * h], h)
-            for j in range(WP):
-                R[j] = p1[j] + p2[j]
-            SPLIT(R, E[2 * h:3 * h], E[3 * h:4 * h], h)
-            for j in range(WP):
-                R[j] = p2[j] - p1[j]
-            SPLIT(R, E[4 * h:5 * h], E[5 * h:6 * h], h)
-            for j in range(WP):
-                R[j] = p1[j] - p3[j]
-            SPLIT(R, E[6 * h:7 * h], E[7 * h:8 * h], h)
-            b = ob + U(th * TW)
-            for i in range(4):
-                FOUR(V, b + U(4 * i) * cs, cs, E[2 * i * h:(2 * i + 1) * h],
-                     E[(2 * i + 1) * h:(2 * i + 2) * h], TW)
+        P = np.zeros(4 * Q, T)      # parity planes (row, column): 00, 01, 10, 11
+        R = np.empty(8 * L1, T)     # B^T d along the rows: (row i, column parity q) at 2i + q
+        xb = U(t * H * W)
+        for ih in range(H):
+            r = ih + ph
+            pb = U(r & 1) * 2 * Q + U(r >> 1) * tp
+            SPLIT(x, xb + U(ih * W), W, pw, P, pb, pb + Q)
+        # Rows 2th + 0..3 of the padded image are parity planes 0, 1, 0, 1 at tile offsets
+        # 0, 0, tp, tp.
+        for q in range(2):
+            p0 = U(q) * Q
+            p1 = U(2 + q) * Q
+            p2 = p0 + tp
+            p3 = p1 + tp
+            r0 = U(q) * L1
+            for k in range(L1):
+                R[r0 + k] = P[p0 + k] - P[p2 + k]
+            r0 += 2 * L1
+            for k in range(L1):
+                R[r0 + k] = P[p1 + k] + P[p2 + k]
+            r0 += 2 * L1
+            for k in range(L1):
+                R[r0 + k] = P[p2 + k] - P[p1 + k]
+            r0 += 2 * L1
+            for k in range(L1):
+                R[r0 + k] = P[p1 + k] - P[p3 + k]
+        ob = U(c) * nt + U(n) * L
+        for i in range(4):
+            FOUR(V, ob + U(4 * i) * cs, cs, R, U(2 * i) * L1, U(2 * i + 1) * L1, L)
+        ZERO_SPARE(V, ob, cs, TH, TW)
 
 
-def wino_out(M, y, nimg, F, OH, OW, TH, TW, bvec, bias):
+def wino_out(M, y, nimg, F, OH, OW, TH, TW, bvec, bias, t0, t1):
     """y[n, f] = A^T m A of each tile of M (16, F, tiles), plus bvec[f] if bias, cropped."""
-    nt = U(nimg * TH * TW)
+    tp = U(TW + 1)
+    L = U(TH) * tp
+    nt = U(nimg) * L
     fs = U(F) * nt
-    for t in prange(nimg * F):
+    h = U(OW >> 1)
+    for t in prange(t0, t1):
         n = t // F
         f = t - n * F
-        S = np.empty(8 * TW, T)  # A^T m: rows 0 (S[0:4]) and 1 (S[4:8]), 4 columns each
-        O = np.empty(2 * TW, T)
+        S = np.empty(8 * L, T)  # A^T m: its rows 0 (S[0:4]) and 1 (S[4:8]), 4 columns each
         v = bvec[f] if bias else T(0)
-        yb = t * OH * OW
-        for th in range(TH):
-            m = M[U(f) * nt + U((n * TH + th) * TW):]
-            for j in range(4):
-                s = S[j * TW:(j + 1) * TW]
-                m0 = m[U(j) * fs:U(j) * fs + U(TW)]
-                m1 = m[U(4 + j) * fs:U(4 + j) * fs + U(TW)]
-                m2 = m[U(8 + j) * fs:U(8 + j) * fs + U(TW)]
-                m3 = m[U(12 + j) * fs:U(12 + j) * fs + U(TW)]
-                for k in range(U(TW)):
-                    s[k] = m0[k] + m1[k] + m2[k]
-                s = S[(4 + j) * TW:(5 + j) * TW]
-                for k in range(U(TW)):
-                    s[k] = m1[k] - m2[k] - m3[k]
-            for a in range(2):
-                if 2 * th + a >= OH:
-                    break
-                s0 = S[4 * a * TW:(4 * a + 1) * TW]
-                s1 = S[(4 * a + 1) * TW:(4 * a + 2) * TW]
-                s2 = S[(4 * a + 2) * TW:(4 * a + 3) * TW]
-                s3 = S[(4 * a + 3) * TW:(4 * a + 4) * TW]
-                for k in range(U(TW)):
-                    O[2 * k] = s0[k] + s1[k] + s2[k] + v
-                    O[2 * k + 1] = s1[k] - s2[k] - s3[k] + v
-                dst = y[yb + (2 * th + a) * OW:yb + (2 * th + a + 1) * OW]
-                for j in range(OW):
-                    dst[j] = O[j]
+        mb = U(f) * nt + U(n) * L
+        for j in range(4):
+            m0 = mb + U(j) * fs
+            m1 = m0 + 4 * fs
+            m2 = m0 + 8 * fs
+            m3 = m0 + 12 * fs
+            s = U(j) * L
+            for k in range(L):
+                S[s + k] = M[m0 + k] + M[m1 + k] + M[m2 + k]
+            s += 4 * L
+            for k in range(L):
+                S[s + k] = M[m1 + k] - M[m2 + k] - M[m3 + k]
+        yb = U(t * OH * OW)
+        for oh in range(OH):
+            s0 = U(oh & 1) * 4 * L + U(oh >> 1) * tp
+            s1 = s0 + L
+            s2 = s1 + L
+            s3 = s2 + L
+            d = yb + U(oh * OW)
+            for k in range(h):
+                y[d + 2 * k] = S[s0 + k] + S[s1 + k] + S[s2 + k] + v
+                y[d + 2 * k + 1] = S[s1 + k] - S[s2 + k] - S[s3 + k] + v
+            if OW & 1:
+                y[d + 2 * h] = S[s0 + h] + S[s1 + h] + S[s2 + h] + v
 
 
-def wino_dy(dy, M, nimg, F, OH, OW, TH, TW):
-    """M[(i, j), f, (n, th, tw)] = (A g A^T)[i, j] of each 2x2 tile g of dy (zero outside)."""
-    nt = U(nimg * TH * TW)
+def wino_dy(dy, M, nimg, F, OH, OW, TH, TW, t0, t1):
+    """M[(i, j), f, (n, t)] = (A g A^T)[i, j] of each 2x2 tile g of dy (zero outside)."""
+    tp = U(TW + 1)
+    L = U(TH) * tp
+    nt = U(nimg) * L
     fs = U(F) * nt
-    WP = 2 * TW
-    for t in prange(nimg * F):
+    for t in prange(t0, t1):
         n = t // F
         f = t - n * F
-        P = np.zeros(2 * TH * WP, T)
-        R = np.empty(4 * TW, T)  # even and odd columns of the rows g0 + g1 and g0 - g1
-        yb = t * OH * OW
-        for r in range(OH):
-            src = dy[yb + r * OW:yb + (r + 1) * OW]
-            dst = P[r * WP:]
-            for j in range(OW):
-                dst[j] = src[j]
-        for th in range(TH):
-            g0 = P[2 * th * WP:(2 * th + 1) * WP]
-            g1 = P[(2 * th + 1) * WP:(2 * th + 2) * WP]
-            e0, o0 = R[0:TW], R[TW:2 * TW]
-            SPLIT(g0, e0, o0, TW)
-            e1, o1 = R[2 * TW:3 * TW], R[3 * TW:4 * TW]
-            SPLIT(g1, e1, o1, TW)
-            b = U(f) * nt + U((n * TH + th) * TW)
-            FOUR_DY(M, b, fs, e0, o0, False, TW)
-            FOUR_DY(M, b + 12 * fs, fs, e1, o1, True, TW)
-            # rows 1 and 2 of A g: g0 + g1 and g0 - g1 (overwriting the even / odd columns of
-            # g1 last, once they are used)
-            Q = np.empty(4 * TW, T)
-            for k in range(U(TW)):
-                Q[k] = e0[k] + e1[k]
-            for k in range(U(TW)):
-                Q[TW + k] = o0[k] + o1[k]
-            for k in range(U(TW)):
-                Q[2 * TW + k] = e0[k] - e1[k]
-            for k in range(U(TW)):
-                Q[3 * TW + k] = o0[k] - o1[k]
-            FOUR_DY(M, b + 4 * fs, fs, Q[0:TW], Q[TW:2 * TW], False, TW)
-            FOUR_DY(M, b + 8 * fs, fs, Q[2 * TW:3 * TW], Q[3 * TW:4 * TW], False, TW)
+        P = np.zeros(4 * L, T)      # parity planes (row, column) of dy: 00, 01, 10, 11
+        R = np.empty(6 * L, T)      # even / odd columns of the rows g0 + g1, g0 - g1, -g1
+        yb = U(t * OH * OW)
+        for oh in range(OH):
+            pb = U(oh & 1) * 2 * L + U(oh >> 1) * tp
+            SPLIT(dy, yb + U(oh * OW), OW, 0, P, pb, pb + L)
+        for q in range(2):
+            g0 = U(q) * L
+            g1 = g0 + 2 * L
+            r = U(q) * L
+            for k in range(L):
+                R[r + k] = P[g0 + k] + P[g1 + k]
+            r += 2 * L
+            for k in range(L):
+                R[r + k] = P[g0 + k] - P[g1 + k]
+            r += 2 * L
+            for k in range(L):
+                R[r + k] = -P[g1 + k]
+        mb = U(f) * nt + U(n) * L
+        FOUR_DY(M, mb, fs, P, U(0), L, L)   # row 0 of A g: g0
+        for i in range(3):
+            FOUR_DY(M, mb + U(4 * (i + 1)) * fs, fs, R, U(2 * i) * L, U(2 * i + 1) * L, L)
 
 
-def wino_dx(dV, dx, nimg, C, H, W, ph, pw, TH, TW):
-    """dx[n, c] = sum over the tiles of plane (n, c) of B dV B^T, each added at its window."""
-    WP = 2 * TW + 2
-    HP = 2 * TH + 2
-    nt = U(nimg * TH * TW)
+def wino_dx(dV, dx, nimg, C, H, W, ph, pw, TH, TW, t0, t1):
+    """dx[n, c] = sum over the tiles of plane (n, c) of B dV B^T, each added at its window.
+
+    Zeroes the spare tiles of dV first, so that inf or NaN there cannot reach dx.
+    """
+    tp = U(TW + 1)
+    L = U(TH) * tp
+    Q = U(TH + 2) * tp
+    nt = U(nimg) * L
     cs = U(C) * nt
-    for t in prange(nimg * C):
+    one = U(1)
+    for t in prange(t0, t1):
         n = t // C
         c = t - n * C
-        P = np.zeros(HP * WP, T)
-        E = np.empty(4 * WP, T)
-        for th in range(TH):
-            v = dV[U(c) * nt + U((n * TH + th) * TW):]
-            for i in range(4):
-                e = E[i * WP:(i + 1) * WP]
-                b = U(4 * i) * cs
-                v0 = v[b:b + U(TW)]
-                v1 = v[b + cs:b + cs + U(TW)]
-                v2 = v[b + 2 * cs:b + 2 * cs + U(TW)]
-                v3 = v[b + 3 * cs:b + 3 * cs + U(TW)]
-                # B times each tile's row: the left half of a tile lands on the right half of
-                # the previous one, so it is added in a second pass.
-                for k in range(U(TW)):
-                    e[2 * k] = v0[k]
-                    e[2 * k + 1] = v1[k] - v2[k] + v3[k]
-                e[WP - 2] = T(0)
-                e[WP - 1] = T(0)
-                for k in range(U(TW)):
-                    e[2 * k + 2] += v1[k] + v2[k] - v0[k]
-                    e[2 * k + 3] -= v3[k]
-            p0 = P[2 * th * WP:(2 * th + 1) * WP]
-            p1 = P[(2 * th + 1) * WP:(2 * th + 2) * WP]
-            p2 = P[(2 * th + 2) * WP:(2 * th + 3) * WP]
-            p3 = P[(2 * th + 3) * WP:(2 * th + 4) * WP]
-            e0, e1, e2, e3 = E[0:WP], E[WP:2 * WP], E[2 * WP:3 * WP], E[3 * WP:4 * WP]
-            for j in range(WP):
-                p0[j] += e0[j]
-            for j in range(WP):
-                p1[j] += e1[j] - e2[j] + e3[j]
-            for j in range(WP):
-                p2[j] += e1[j] + e2[j] - e0[j]
-            for j in range(WP):
-                p3[j] -= e3[j]
-        xb = t * H * W
-        for r in range(H):
-            src = P[(r + ph) * WP + pw:(r + ph) * WP + pw + W]
-            dst = dx[xb + r * W:xb + (r + 1) * W]
-            for j in range(W):
-                dst[j] = src[j]
+        E = np.empty(8 * L, T)      # B dV along the columns: (row i, column parity q) at 2i + q
+        P = np.empty(4 * Q, T)      # parity planes (row, column) of the padded dx
+        vb = U(c) * nt + U(n) * L
+        ZERO_SPARE(dV, vb, cs, TH, TW)
+        for i in range(4):
+            v0 = vb + U(4 * i) * cs
+            v1 = v0 + cs
+            v2 = v1 + cs
+            v3 = v2 + cs
+            # Column 2tw gets tile tw's first and tile tw - 1's third value, column 2tw + 1
+            # their second and fourth (tile -1 of a row is the zero spare tile before it).
+            e = U(2 * i) * L
+            E[e] = dV[v0]
+            for k in range(L - one):
+                E[e + one + k] = dV[v0 + one + k] + dV[v1 + k] + dV[v2 + k] - dV[v0 + k]
+            e += L
+            E[e] = dV[v1] - dV[v2] + dV[v3]
+            for k in range(L - one):
+                E[e + one + k] = dV[v1 + one + k] - dV[v2 + one + k] + dV[v3 + one + k] - dV[v3 + k]
+        # B along the rows: row 2th gets tile row th's first and th - 1's third value, row
+        # 2th + 1 their second and fourth.
+        for q in range(2):
+            a0 = U(q) * L
+            a1 = a0 + 2 * L
+            a2 = a0 + 4 * L
+            a3 = a0 + 6 * L
+            pe = U(q) * Q
+            po = U(2 + q) * Q
+            for k in range(tp):
+                P[pe + k] = E[a0 + k]
+            for k in range(tp):
+                P[po + k] = E[a1 + k] - E[a2 + k] + E[a3 + k]
+            for k in range(L - tp):
+                P[pe + tp + k] = E[a0 + tp + k] + E[a1 + k] + E[a2 + k] - E[a0 + k]
+            for k in range(L - tp):
+                P[po + tp + k] = E[a1 + tp + k] - E[a2 + tp + k] + E[a3 + tp + k] - E[a3 + k]
+            last = L - tp
+            for k in range(tp):
+                P[pe + L + k] = E[a1 + last + k] + E[a2 + last + k] - E[a0 + last + k]
+            for k in range(tp):
+                P[po + L + k] = -E[a3 + last + k]
+        xb = U(t * H * W)
+        for ih in range(H):
+            r = ih + ph
+            pb = U(r & 1) * 2 * Q + U(r >> 1) * tp
+            JOIN(dx, xb + U(ih * W), W, pw, P, pb, pb + Q)

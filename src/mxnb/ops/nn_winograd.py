@@ -27,7 +27,15 @@ from .._alloc import empty as _empty
 
 # Turned off by tests that check the im2col path on the geometries Winograd would take.
 ENABLED = True
-PARALLEL = False
+MODE = "serial"
+_POOL = []
+
+
+def _pool():
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL.append(ThreadPoolExecutor(1, thread_name_prefix="mxnb-wino"))
+    return _POOL[0]
 
 # G of F(2, 3): the weight transform is U = G w G^T, its adjoint dw = G^T dU G.
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
@@ -57,20 +65,28 @@ class _Plan:
         self.G, self.Fg, self.Cg = geo.G, geo.F // geo.G, geo.C // geo.G
         # Images per chunk: the larger transformed buffer fits in the workspace (as im2col's
         # patch matrix does); whole-batch GEMMs are the fast case.
-        per = 16 * max(geo.C, geo.F) * self.TH * self.TW * cdt.itemsize
+        per = 16 * max(geo.C, geo.F) * self.TH * (self.TW + 1) * cdt.itemsize
         nb = max(1, min(geo.N, (int(ws_mb) << 20) // max(per, 1)))
         self.chunks = [(n0, min(nb, geo.N - n0)) for n0 in range(0, geo.N, nb)]
         self.nk, self.wk = _kern()
 
-    def k(self, name, *args):
-        # NOTE: serial on purpose, as im2col's copies: these passes sit between multithreaded
-        # BLAS calls, and an OpenMP region here leaves workers spinning while BLAS wants the
-        # cores.
-        self.nk.kernel(getattr(self.wk, name), self.cdt, PARALLEL)(*args)
+    def k(self, name, planes, *args):
+        kern = self.nk.kernel(getattr(self.wk, name), self.cdt, MODE == "omp")
+        if MODE == "threads" and planes > 1:
+            half = planes // 2
+            fut = _pool().submit(kern, *args, half, planes)
+            kern(*args, 0, half)
+            fut.result()
+        else:
+            kern(*args, 0, planes)
 
     def buf(self, ch, m):
-        """A transformed buffer (16, G, ch / G, m * tiles) for ch channels of m images."""
-        return _empty((16, self.G, ch // self.G, m * self.TH * self.TW), self.cdt)
+        """A transformed buffer (16, G, ch / G, m * tiles) for ch channels of m images.
+
+        Each image has TH rows of TW + 1 tiles: the last of a row is a spare (zero) tile
+        that lets the kernels run one loop over a whole plane (see the kernels' module).
+        """
+        return _empty((16, self.G, ch // self.G, m * self.TH * (self.TW + 1)), self.cdt)
 
     def weights(self, w):
         """U = G w G^T as (16, G, Fg, Cg), computed in float64."""
@@ -88,7 +104,7 @@ class _Plan:
         g = self.geo
         plane = g.H * g.W
         V = self.buf(g.C, m)
-        self.k("wino_in", xf[n0 * g.C * plane:(n0 + m) * g.C * plane], V.reshape(-1), m, g.C,
+        self.k("wino_in", m * g.C, xf[n0 * g.C * plane:(n0 + m) * g.C * plane], V.reshape(-1), m, g.C,
                g.H, g.W, g.ph, g.pw, self.TH, self.TW)
         return V
 
@@ -96,14 +112,14 @@ class _Plan:
         g = self.geo
         plane = g.OH * g.OW
         M = self.buf(g.F, m)
-        self.k("wino_dy", dyf[n0 * g.F * plane:(n0 + m) * g.F * plane], M.reshape(-1), m, g.F,
+        self.k("wino_dy", m * g.F, dyf[n0 * g.F * plane:(n0 + m) * g.F * plane], M.reshape(-1), m, g.F,
                g.OH, g.OW, self.TH, self.TW)
         return M
 
     def tdx(self, dV, dx, n0, m):
         g = self.geo
         plane = g.H * g.W
-        self.k("wino_dx", dV.reshape(-1), dx[n0 * g.C * plane:(n0 + m) * g.C * plane], m, g.C,
+        self.k("wino_dx", m * g.C, dV.reshape(-1), dx[n0 * g.C * plane:(n0 + m) * g.C * plane], m, g.C,
                g.H, g.W, g.ph, g.pw, self.TH, self.TW)
 
 
@@ -129,7 +145,7 @@ def forward(x, w, b, geo, cdt, ws_mb, out=None):
         V = p.tin(xf, n0, m)
         M = p.buf(geo.F, m)
         np.matmul(U, V, out=M)
-        p.k("wino_out", M.reshape(-1), y[n0 * geo.F * plane:(n0 + m) * geo.F * plane], m,
+        p.k("wino_out", m * geo.F, M.reshape(-1), y[n0 * geo.F * plane:(n0 + m) * geo.F * plane], m,
             geo.F, geo.OH, geo.OW, p.TH, p.TW, bias, b is not None)
     return y
 
