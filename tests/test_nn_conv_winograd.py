@@ -157,22 +157,6 @@ def test_winograd_taken_only_where_valid(attrs, valid, calls):
     assert calls["forward"] == int(valid)
 
 
-def test_winograd_chunks_give_the_same_result():
-    case = (3, 4, 6, 5, 7, (1, 2), 2)
-    x, w, b, kw = _data(case, 7)
-    dy = np.random.RandomState(8).standard_normal((3, 6, 5, 9))
-    geo = nn_conv.conv_geo(OPS["Convolution"], dict(kw, stride=(), dilate=()), x.shape)
-    cdt = np.dtype(np.float64)
-    whole = [wino.forward(x, w, b, geo, cdt, 1024), wino.dgrad(dy, w, geo, cdt, 1024),
-             *wino.wgrad(x, dy, geo, cdt, 1024, w)]
-    # a workspace of 0 MB gives one image per chunk
-    parts = [wino.forward(x, w, b, geo, cdt, 0), wino.dgrad(dy, w, geo, cdt, 0),
-             *wino.wgrad(x, dy, geo, cdt, 0, w)]
-    for a, r in zip(parts, whole):
-        np.testing.assert_allclose(a, r, rtol=1e-13, atol=1e-13)
-    np.testing.assert_array_equal(parts[1], parts[3])  # dgrad alone == the fused backward's
-
-
 def test_winograd_gradients_and_vjp():
     rng = np.random.RandomState(9)
     x, w, b = (f64(rng.standard_normal(s)) for s in ((2, 4, 5, 4), (4, 2, 3, 3), (4,)))

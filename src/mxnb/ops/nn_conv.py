@@ -205,7 +205,7 @@ def conv_forward_raw(x, w, b, geo, ws_mb=_WS_MB, out=None):
     """
     cdt = _cdt(x.dtype, w.dtype)
     if wino.applies(geo):
-        return wino.forward(x, w, b, geo, cdt, ws_mb, out)
+        return wino.forward(x, w, b, geo, cdt, out)
     r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
     w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
@@ -225,7 +225,7 @@ def conv_dgrad_raw(dy, w, geo, ws_mb=_WS_MB, out=None):
     """The transposed convolution: dx (geo.xshape(), flat) from dy (geo.yshape()) and w."""
     cdt = _cdt(dy.dtype, w.dtype)
     if wino.applies(geo):
-        return wino.dgrad(dy, w, geo, cdt, ws_mb, out)
+        return wino.dgrad(dy, w, geo, cdt, out)
     r = _Run(geo, cdt)
     dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)
     w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
@@ -248,7 +248,7 @@ def conv_wgrad_raw(x, dy, geo, ws_mb=_WS_MB, w=None):
     """
     cdt = _cdt(x.dtype, dy.dtype)
     if wino.applies(geo):
-        return wino.wgrad(x, dy, geo, cdt, ws_mb, w)
+        return wino.wgrad(x, dy, geo, cdt, w)
     r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
     dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)

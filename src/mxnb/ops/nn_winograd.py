@@ -14,79 +14,84 @@ gradient is G^T (M V^T) G and the input gradient is B (U^T M) B^T added
 tile by tile, so both gradients share V and M. F(2, 3) uses only the
 constants 0, 1 and 1/2, so its rounding stays close to im2col's.
 
-Accuracy: TODO measure
+Accuracy, measured on the benchmark's layer (batch 32, 64 -> 64 channels, 32x32,
+pad 1, standard normal data, weights of scale 0.05) against float64, as
+max |error| / max |reference|: float32 Winograd 2.6e-7 (y), 3.3e-7 (dx),
+6.0e-7 (dw); float32 im2col 5.0e-7, 2.1e-7, 4.8e-7. So F(2, 3) costs no
+accuracy that matters (the target was 1e-5). In float64 the two paths agree
+to 1.2e-15.
 
 >>> x = mx.nd.ones((1, 1, 4, 4))
 >>> mx.nd.Convolution(x, mx.nd.ones((1, 1, 3, 3)), kernel=(3, 3), pad=(1, 1), num_filter=1,
 ...                   no_bias=True)[0, 0, 0]
 [4. 6. 6. 4.]
 """
+import importlib.util
+
 import numpy as np
 
 from .._alloc import empty as _empty
 
 # Turned off by tests that check the im2col path on the geometries Winograd would take.
 ENABLED = True
-MODE = "serial"
-_POOL = []
-
-
-def _pool():
-    if not _POOL:
-        from concurrent.futures import ThreadPoolExecutor
-        _POOL.append(ThreadPoolExecutor(1, thread_name_prefix="mxnb-wino"))
-    return _POOL[0]
 
 # G of F(2, 3): the weight transform is U = G w G^T, its adjoint dw = G^T dU G.
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+# OpenBLAS (interface/gemm.c) gives a GEMM min(cores, M*N*K / 262144) threads, and one
+# below 262144: a block whose GEMMs stay under 2 * 262144 runs on the calling thread.
+_ONE_THREAD_MNK = 2 * 262144 - 1
 _K = []
+_SCIPY = []
 
 
 def _kern():
     if not _K:
-        from ..kernels import nn_kernels, nn_winograd_kernels
+        from ..kernels import builder, nn_kernels, nn_winograd_kernels
 
-        _K[:] = [nn_kernels, nn_winograd_kernels]
+        _K[:] = [builder, nn_kernels, nn_winograd_kernels]
     return _K
+
+
+def _have_blas():
+    # numba's np.dot (inside the kernels) calls BLAS through SciPy.
+    if not _SCIPY:
+        _SCIPY.append(importlib.util.find_spec("scipy") is not None)
+    return _SCIPY[0]
 
 
 def applies(geo):
     """Whether the Winograd path runs the convolution `geo` (2-D, 3x3, stride 1, dilation 1)."""
     return (ENABLED and geo.ndim == 2 and geo.KH == 3 and geo.KW == 3 and geo.sh == 1
-            and geo.sw == 1 and geo.dh == 1 and geo.dw == 1)
+            and geo.sw == 1 and geo.dh == 1 and geo.dw == 1 and _have_blas())
 
 
 class _Plan:
-    """Tile counts, chunks of images and kernels of one Winograd pass."""
+    """Tile counts, row blocks and the kernel variant of one Winograd pass."""
 
-    def __init__(self, geo, cdt, ws_mb):
+    def __init__(self, geo, cdt):
         self.geo, self.cdt = geo, cdt
         self.TH, self.TW = (geo.OH + 1) // 2, (geo.OW + 1) // 2
         self.G, self.Fg, self.Cg = geo.G, geo.F // geo.G, geo.C // geo.G
-        # Images per chunk: the larger transformed buffer fits in the workspace (as im2col's
-        # patch matrix does); whole-batch GEMMs are the fast case.
-        per = 16 * max(geo.C, geo.F) * self.TH * (self.TW + 1) * cdt.itemsize
-        nb = max(1, min(geo.N, (int(ws_mb) << 20) // max(per, 1)))
-        self.chunks = [(n0, min(nb, geo.N - n0)) for n0 in range(0, geo.N, nb)]
-        self.nk, self.wk = _kern()
+        tp = self.TW + 1
+        # Tile rows per block: the block's GEMMs (Fg x Cg x tiles) run on one thread, and
+        # its transformed input stays in cache (tens to hundreds of KB).
+        fc = self.Fg * self.Cg
+        self.RB = max(1, min(self.TH, _ONE_THREAD_MNK // (fc * tp)))
+        one_thread = fc * self.RB * tp <= _ONE_THREAD_MNK
+        builder, nk, self.wk = _kern()
+        work = geo.N * geo.F * geo.C * geo.OH * geo.OW
+        # Parallel over images; where a block's GEMMs are too big for one thread, BLAS
+        # threads them instead and the images go one after another.
+        self.par = geo.N > 1 and one_thread and builder.use_parallel(work, 1)
+        self.builder, self.nk = builder, nk
 
-    def k(self, name, planes, *args):
-        kern = self.nk.kernel(getattr(self.wk, name), self.cdt, MODE == "omp")
-        if MODE == "threads" and planes > 1:
-            half = planes // 2
-            fut = _pool().submit(kern, *args, half, planes)
-            kern(*args, 0, half)
-            fut.result()
+    def run(self, name, *args):
+        k = getattr(self.wk, name)
+        ser = self.nk.kernel(k, self.cdt, False)
+        if self.par:
+            self.builder.run_parallel(self.nk.kernel(k, self.cdt, True), ser, *args)
         else:
-            kern(*args, 0, planes)
-
-    def buf(self, ch, m):
-        """A transformed buffer (16, G, ch / G, m * tiles) for ch channels of m images.
-
-        Each image has TH rows of TW + 1 tiles: the last of a row is a spare (zero) tile
-        that lets the kernels run one loop over a whole plane (see the kernels' module).
-        """
-        return _empty((16, self.G, ch // self.G, m * self.TH * (self.TW + 1)), self.cdt)
+            ser(*args)
 
     def weights(self, w):
         """U = G w G^T as (16, G, Fg, Cg), computed in float64."""
@@ -100,27 +105,9 @@ class _Plan:
         dw = np.tensordot(t, _G, axes=([1], [0])).transpose(1, 2, 0, 3)  # f c a b
         return dw.reshape(self.G, self.Fg, self.Cg * 9).astype(self.cdt)
 
-    def tin(self, xf, n0, m):
+    def sizes(self):
         g = self.geo
-        plane = g.H * g.W
-        V = self.buf(g.C, m)
-        self.k("wino_in", m * g.C, xf[n0 * g.C * plane:(n0 + m) * g.C * plane], V.reshape(-1), m, g.C,
-               g.H, g.W, g.ph, g.pw, self.TH, self.TW)
-        return V
-
-    def tdy(self, dyf, n0, m):
-        g = self.geo
-        plane = g.OH * g.OW
-        M = self.buf(g.F, m)
-        self.k("wino_dy", m * g.F, dyf[n0 * g.F * plane:(n0 + m) * g.F * plane], M.reshape(-1), m, g.F,
-               g.OH, g.OW, self.TH, self.TW)
-        return M
-
-    def tdx(self, dV, dx, n0, m):
-        g = self.geo
-        plane = g.H * g.W
-        self.k("wino_dx", m * g.C, dV.reshape(-1), dx[n0 * g.C * plane:(n0 + m) * g.C * plane], m, g.C,
-               g.H, g.W, g.ph, g.pw, self.TH, self.TW)
+        return g.N, g.C, g.H, g.W, g.ph, g.pw, self.TH, self.TW, self.RB
 
 
 def _flat(a, cdt):
@@ -133,52 +120,35 @@ def _result(size, cdt, out):
     return _empty((size,), cdt)
 
 
-def forward(x, w, b, geo, cdt, ws_mb, out=None):
+def forward(x, w, b, geo, cdt, out=None):
     """y = conv(x, w) + b, flat, in dtype cdt (written into `out` when it has that dtype)."""
-    p = _Plan(geo, cdt, ws_mb)
-    xf = _flat(x, cdt)
-    U = p.weights(w)
+    p = _Plan(geo, cdt)
     bias = np.zeros(1, cdt) if b is None else _flat(b, cdt)
-    plane = geo.OH * geo.OW
-    y = _result(geo.N * geo.F * plane, cdt, out)
-    for n0, m in p.chunks:
-        V = p.tin(xf, n0, m)
-        M = p.buf(geo.F, m)
-        np.matmul(U, V, out=M)
-        p.k("wino_out", m * geo.F, M.reshape(-1), y[n0 * geo.F * plane:(n0 + m) * geo.F * plane], m,
-            geo.F, geo.OH, geo.OW, p.TH, p.TW, bias, b is not None)
+    y = _result(geo.N * geo.F * geo.OH * geo.OW, cdt, out)
+    p.run("wino_fwd", _flat(x, cdt), p.weights(w), bias, b is not None, y, *p.sizes())
     return y
 
 
-def dgrad(dy, w, geo, cdt, ws_mb, out=None):
+def _backward(x, dy, w, geo, cdt, want_dw, out=None):
+    p = _Plan(geo, cdt)
+    want_dx = w is not None
+    Ut = (np.ascontiguousarray(p.weights(w).transpose(0, 1, 3, 2)) if want_dx
+          else np.zeros((16, p.G, p.Cg, p.Fg), cdt))
+    dx = _result(geo.N * geo.C * geo.H * geo.W, cdt, out) if want_dx else np.zeros(1, cdt)
+    dup = np.zeros((geo.N, 16, p.G, p.Fg, p.Cg) if want_dw else (1, 1, 1, 1, 1), cdt)
+    xf = _flat(x, cdt) if want_dw else np.zeros(1, cdt)
+    p.run("wino_bwd", xf, _flat(dy, cdt), Ut, dx, dup, *p.sizes(), want_dx, want_dw)
+    # the per-image partials in a fixed order, in float64: the same on any thread count
+    dw = p.wgrad_out(dup.sum(axis=0, dtype=np.float64)) if want_dw else None
+    return dw, dx
+
+
+def dgrad(dy, w, geo, cdt, out=None):
     """The input gradient of conv(x, w) (the transposed convolution of dy), flat."""
-    p = _Plan(geo, cdt, ws_mb)
-    dyf = _flat(dy, cdt)
-    Ut = p.weights(w).transpose(0, 1, 3, 2)
-    dx = _result(geo.N * geo.C * geo.H * geo.W, cdt, out)
-    for n0, m in p.chunks:
-        M = p.tdy(dyf, n0, m)
-        dV = p.buf(geo.C, m)
-        np.matmul(Ut, M, out=dV)
-        p.tdx(dV, dx, n0, m)
-    return dx
+    return _backward(None, dy, w, geo, cdt, False, out)[1]
 
 
-def wgrad(x, dy, geo, cdt, ws_mb, w=None):
+def wgrad(x, dy, geo, cdt, w=None):
     """The weight gradient as (G, Fg, Cg * 9); with `w`, also the input gradient: (dw, dx)."""
-    p = _Plan(geo, cdt, ws_mb)
-    xf, dyf = _flat(x, cdt), _flat(dy, cdt)
-    du = np.zeros((16, p.G, p.Fg, p.Cg))
-    if w is not None:
-        Ut = p.weights(w).transpose(0, 1, 3, 2)
-        dx = _empty((geo.N * geo.C * geo.H * geo.W,), cdt)
-    for n0, m in p.chunks:
-        V = p.tin(xf, n0, m)
-        M = p.tdy(dyf, n0, m)
-        du += np.matmul(M, V.transpose(0, 1, 3, 2))
-        if w is not None:
-            # dV = U^T M takes V's buffer: V is not needed any more.
-            np.matmul(Ut, M, out=V)
-            p.tdx(V, dx, n0, m)
-    dw = p.wgrad_out(du)
+    dw, dx = _backward(x, dy, w, geo, cdt, True)
     return dw if w is None else (dw, dx)
