@@ -37,75 +37,81 @@ the thread count.
 #
 # Speed, measured: (1) every loop stores one stream, or one interleaved pair written
 # o[2 * k], o[2 * k + 1]: LLVM does not vectorise a loop that stores to several runtime
-# offsets of one array. (2) Arrays are indexed at offsets, not sliced, inside the loops
-# over planes: each slice costs an atomic reference-count increment and decrement.
-# (3) Index arithmetic is unsigned (U = uint64): numba wraps negative signed indices with
-# a select that stops vectorisation.
+# offsets of one array. (2) Every loop indexes views from 0 (v = a[off:off + n]; v[k]):
+# indexing one array at several runtime offsets (a[off + k]) ran 6x slower, as LLVM cannot
+# prove the unsigned sums do not wrap. (3) Index arithmetic is unsigned (U = uint64): numba
+# wraps negative signed indices with a select that stops vectorisation.
 
 
-def _split(src, sb, W, off, P, pe, po):
-    """Pixel iw of src[sb:sb + W] to padded column iw + off of the even (P[pe:]) or odd
-    (P[po:]) column plane."""
+def _split(src, W, off, P, pe, po):
+    """Pixel iw of src[:W] to padded column iw + off of the even (P[pe:]) or odd (P[po:])
+    column plane."""
     # Pixels 2k and 2k + 1 land in plane A from column off >> 1 and plane B from
     # (off + 1) >> 1, A being the even plane when off is even.
     if off & 1:
-        pa, pb = po + U(off >> 1), pe + U((off + 1) >> 1)
+        pa, pb = P[po + U(off >> 1):], P[pe + U((off + 1) >> 1):]
     else:
-        pa, pb = pe + U(off >> 1), po + U((off + 1) >> 1)
+        pa, pb = P[pe + U(off >> 1):], P[po + U((off + 1) >> 1):]
     n = U(W >> 1)
     for k in range(n):
-        P[pa + k] = src[sb + 2 * k]
-        P[pb + k] = src[sb + 2 * k + 1]
+        pa[k] = src[2 * k]
+        pb[k] = src[2 * k + 1]
     if W & 1:
-        P[pa + n] = src[sb + 2 * n]
+        pa[n] = src[2 * n]
 
 
-def _join(dst, db, W, off, P, pe, po):
-    """dst[db + iw] = the value at padded column iw + off of the even / odd column planes."""
+def _join(dst, W, off, P, pe, po):
+    """dst[iw] = the value at padded column iw + off of the even / odd column planes."""
     if off & 1:
-        pa, pb = po + U(off >> 1), pe + U((off + 1) >> 1)
+        pa, pb = P[po + U(off >> 1):], P[pe + U((off + 1) >> 1):]
     else:
-        pa, pb = pe + U(off >> 1), po + U((off + 1) >> 1)
+        pa, pb = P[pe + U(off >> 1):], P[po + U((off + 1) >> 1):]
     n = U(W >> 1)
     for k in range(n):
-        dst[db + 2 * k] = P[pa + k]
-        dst[db + 2 * k + 1] = P[pb + k]
+        dst[2 * k] = pa[k]
+        dst[2 * k + 1] = pb[k]
     if W & 1:
-        dst[db + 2 * n] = P[pa + n]
+        dst[2 * n] = pa[n]
 
 
 def _four(o, ob, cs, R, e, od, L):
     """B^T along the columns of tiles, from the even (R[e:]) and odd (R[od:]) columns, into
     the 4 streams o[ob + j * cs:]."""
-    e1 = e + U(1)
-    o1 = od + U(1)
+    ev = R[e:e + L]
+    e1 = R[e + U(1):e + U(1) + L]
+    ov = R[od:od + L]
+    o1 = R[od + U(1):od + U(1) + L]
+    a = o[ob:ob + L]
     for k in range(L):
-        o[ob + k] = R[e + k] - R[e1 + k]
-    ob += cs
+        a[k] = ev[k] - e1[k]
+    a = o[ob + cs:ob + cs + L]
     for k in range(L):
-        o[ob + k] = R[od + k] + R[e1 + k]
-    ob += cs
+        a[k] = ov[k] + e1[k]
+    a = o[ob + 2 * cs:ob + 2 * cs + L]
     for k in range(L):
-        o[ob + k] = R[e1 + k] - R[od + k]
-    ob += cs
+        a[k] = e1[k] - ov[k]
+    a = o[ob + 3 * cs:ob + 3 * cs + L]
     for k in range(L):
-        o[ob + k] = R[od + k] - R[o1 + k]
+        a[k] = ov[k] - o1[k]
 
 
 def _four_dy(o, ob, fs, R, e, od, L):
     """A along the columns of 2-wide tiles (even R[e:], odd R[od:]) into the 4 streams
     o[ob + j * fs:]."""
+    ev = R[e:e + L]
+    ov = R[od:od + L]
+    a = o[ob:ob + L]
     for k in range(L):
-        o[ob + k] = R[e + k]
-    ob += fs
+        a[k] = ev[k]
+    a = o[ob + fs:ob + fs + L]
     for k in range(L):
-        o[ob + k] = R[e + k] + R[od + k]
-    ob += fs
+        a[k] = ev[k] + ov[k]
+    a = o[ob + 2 * fs:ob + 2 * fs + L]
     for k in range(L):
-        o[ob + k] = R[e + k] - R[od + k]
-    ob += fs
+        a[k] = ev[k] - ov[k]
+    a = o[ob + 3 * fs:ob + 3 * fs + L]
     for k in range(L):
-        o[ob + k] = -R[od + k]
+        a[k] = -ov[k]
 
 
 def _zero_spare(o, ob, stride, TH, TW):
@@ -116,98 +122,101 @@ def _zero_spare(o, ob, stride, TH, TW):
             o[b + U(th * (TW + 1))] = T(0)
 
 
-def _tin(x, xb, H, W, ph, pw, th0, nr, TW, P, R, V, vb, cs):
-    """V[vb + (4i + j) * cs + t] = (B^T d B)[i, j] of tile t of a block of plane x[xb:]."""
+def _tin(x, H, W, ph, pw, th0, nr, TW, P, R, V, vb, cs):
+    """V[vb + (4i + j) * cs + t] = (B^T d B)[i, j] of tile t of a block of the plane x."""
     tp = U(TW + 1)
     L = U(nr) * tp
     L1 = L + U(1)
     Q = U(nr + 2) * tp              # one parity plane, with a spare row for the offset reads
+    z = P[:4 * Q]
     for k in range(4 * Q):
-        P[k] = T(0)
+        z[k] = T(0)
     r0 = 2 * th0                    # first padded row of the block
     for r in range(max(r0, ph), min(r0 + 2 * nr + 2, H + ph)):
         rl = r - r0
         pb = U(rl & 1) * 2 * Q + U(rl >> 1) * tp
-        SPLIT(x, xb + U((r - ph) * W), W, pw, P, pb, pb + Q)
+        SPLIT(x[U((r - ph) * W):], W, pw, P, pb, pb + Q)
     # B^T along the rows of tiles: rows 2th + 0..3 are parity planes 0, 1, 0, 1 at tile
     # offsets 0, 0, tp, tp. R holds (row i, column parity q) at 2i + q.
     for q in range(2):
-        p0 = U(q) * Q
-        p1 = U(2 + q) * Q
-        p2 = p0 + tp
-        p3 = p1 + tp
-        r = U(q) * L1
+        p0 = P[U(q) * Q:U(q) * Q + L1]
+        p1 = P[U(2 + q) * Q:U(2 + q) * Q + L1]
+        p2 = P[U(q) * Q + tp:U(q) * Q + tp + L1]
+        p3 = P[U(2 + q) * Q + tp:U(2 + q) * Q + tp + L1]
+        r = R[U(q) * L1:U(q + 1) * L1]
         for k in range(L1):
-            R[r + k] = P[p0 + k] - P[p2 + k]
-        r += 2 * L1
+            r[k] = p0[k] - p2[k]
+        r = R[U(2 + q) * L1:U(3 + q) * L1]
         for k in range(L1):
-            R[r + k] = P[p1 + k] + P[p2 + k]
-        r += 2 * L1
+            r[k] = p1[k] + p2[k]
+        r = R[U(4 + q) * L1:U(5 + q) * L1]
         for k in range(L1):
-            R[r + k] = P[p2 + k] - P[p1 + k]
-        r += 2 * L1
+            r[k] = p2[k] - p1[k]
+        r = R[U(6 + q) * L1:U(7 + q) * L1]
         for k in range(L1):
-            R[r + k] = P[p1 + k] - P[p3 + k]
+            r[k] = p1[k] - p3[k]
     for i in range(4):
         FOUR(V, vb + U(4 * i) * cs, cs, R, U(2 * i) * L1, U(2 * i + 1) * L1, L)
     ZERO_SPARE(V, vb, cs, nr, TW)
 
 
-def _tout(M, mb, fs, S, y, yb, OH, OW, th0, nr, TW, v):
-    """Rows 2 th0 .. of y[yb:] = A^T m A (+ v) of the tiles of a block of M[mb:], cropped."""
+def _tout(M, mb, fs, S, y, OH, OW, th0, nr, TW, v):
+    """Rows 2 th0 .. of the plane y = A^T m A (+ v) of the tiles of a block of M[mb:]."""
     tp = U(TW + 1)
     L = U(nr) * tp
     h = U(OW >> 1)
     for j in range(4):
-        m0 = mb + U(j) * fs
-        m1 = m0 + 4 * fs
-        m2 = m0 + 8 * fs
-        m3 = m0 + 12 * fs
-        s = U(j) * L
+        m0 = M[mb + U(j) * fs:mb + U(j) * fs + L]
+        m1 = M[mb + U(4 + j) * fs:mb + U(4 + j) * fs + L]
+        m2 = M[mb + U(8 + j) * fs:mb + U(8 + j) * fs + L]
+        m3 = M[mb + U(12 + j) * fs:mb + U(12 + j) * fs + L]
+        s = S[U(j) * L:U(j + 1) * L]
         for k in range(L):
-            S[s + k] = M[m0 + k] + M[m1 + k] + M[m2 + k]
-        s += 4 * L
+            s[k] = m0[k] + m1[k] + m2[k]
+        s = S[U(4 + j) * L:U(5 + j) * L]
         for k in range(L):
-            S[s + k] = M[m1 + k] - M[m2 + k] - M[m3 + k]
+            s[k] = m1[k] - m2[k] - m3[k]
     # S: rows 0 (S[0:4]) and 1 (S[4:8]) of A^T m, 4 columns each
     for oh in range(2 * th0, min(2 * (th0 + nr), OH)):
         a = oh - 2 * th0
-        s0 = U(a & 1) * 4 * L + U(a >> 1) * tp
-        s1 = s0 + L
-        s2 = s1 + L
-        s3 = s2 + L
-        d = yb + U(oh * OW)
+        b = U(a & 1) * 4 * L + U(a >> 1) * tp
+        s0 = S[b:b + tp]
+        s1 = S[b + L:b + L + tp]
+        s2 = S[b + 2 * L:b + 2 * L + tp]
+        s3 = S[b + 3 * L:b + 3 * L + tp]
+        d = y[U(oh * OW):U((oh + 1) * OW)]
         for k in range(h):
-            y[d + 2 * k] = S[s0 + k] + S[s1 + k] + S[s2 + k] + v
-            y[d + 2 * k + 1] = S[s1 + k] - S[s2 + k] - S[s3 + k] + v
+            d[2 * k] = s0[k] + s1[k] + s2[k] + v
+            d[2 * k + 1] = s1[k] - s2[k] - s3[k] + v
         if OW & 1:
-            y[d + 2 * h] = S[s0 + h] + S[s1 + h] + S[s2 + h] + v
+            d[2 * h] = s0[h] + s1[h] + s2[h] + v
 
 
-def _tdy(dy, yb, OH, OW, th0, nr, TW, P, R, M, mb, fs):
-    """M[mb + (4i + j) * fs + t] = (A g A^T)[i, j] of each 2x2 tile g of a block of dy[yb:]."""
+def _tdy(dy, OH, OW, th0, nr, TW, P, R, M, mb, fs):
+    """M[mb + (4i + j) * fs + t] = (A g A^T)[i, j] of each 2x2 tile g of a block of dy."""
     tp = U(TW + 1)
     L = U(nr) * tp
+    z = P[:4 * L]
     for k in range(4 * L):
-        P[k] = T(0)
+        z[k] = T(0)
     # parity planes (row, column) of the block's rows of dy: 00, 01, 10, 11
     for oh in range(2 * th0, min(2 * (th0 + nr), OH)):
         rl = oh - 2 * th0
         pb = U(rl & 1) * 2 * L + U(rl >> 1) * tp
-        SPLIT(dy, yb + U(oh * OW), OW, 0, P, pb, pb + L)
+        SPLIT(dy[U(oh * OW):], OW, 0, P, pb, pb + L)
     # R: even / odd columns of the rows g0 + g1, g0 - g1 and -g1 of A g
     for q in range(2):
-        g0 = U(q) * L
-        g1 = g0 + 2 * L
-        r = U(q) * L
+        g0 = P[U(q) * L:U(q + 1) * L]
+        g1 = P[U(2 + q) * L:U(3 + q) * L]
+        r = R[U(q) * L:U(q + 1) * L]
         for k in range(L):
-            R[r + k] = P[g0 + k] + P[g1 + k]
-        r += 2 * L
+            r[k] = g0[k] + g1[k]
+        r = R[U(2 + q) * L:U(3 + q) * L]
         for k in range(L):
-            R[r + k] = P[g0 + k] - P[g1 + k]
-        r += 2 * L
+            r[k] = g0[k] - g1[k]
+        r = R[U(4 + q) * L:U(5 + q) * L]
         for k in range(L):
-            R[r + k] = -P[g1 + k]
+            r[k] = -g1[k]
     FOUR_DY(M, mb, fs, P, U(0), L, L)   # row 0 of A g: g0
     for i in range(3):
         FOUR_DY(M, mb + U(4 * (i + 1)) * fs, fs, R, U(2 * i) * L, U(2 * i + 1) * L, L)
@@ -218,54 +227,73 @@ def _tdx_cols(D, vb, cs, nr, TW, E, eb, L):
     plane-wide E[(2i + q) * L + eb + t] (row i of the tile, column parity q)."""
     ZERO_SPARE(D, vb, cs, nr, TW)   # so that inf or NaN there cannot reach dx
     Lb = U(nr * (TW + 1))
-    one = U(1)
+    n = Lb - U(1)
     for i in range(4):
-        v0 = vb + U(4 * i) * cs
-        v1 = v0 + cs
-        v2 = v1 + cs
-        v3 = v2 + cs
+        b = vb + U(4 * i) * cs
+        v0 = D[b:b + Lb]
+        v1 = D[b + cs:b + cs + Lb]
+        v2 = D[b + 2 * cs:b + 2 * cs + Lb]
+        v3 = D[b + 3 * cs:b + 3 * cs + Lb]
+        v0n = D[b + U(1):b + Lb]
+        v1n = D[b + cs + U(1):b + cs + Lb]
+        v2n = D[b + 2 * cs + U(1):b + 2 * cs + Lb]
+        v3n = D[b + 3 * cs + U(1):b + 3 * cs + Lb]
         # Column 2tw gets tile tw's first and tile tw - 1's third value, column 2tw + 1 their
         # second and fourth (tile -1 of a row is the zero spare tile before it).
-        e = U(2 * i) * L + eb
-        E[e] = D[v0]
-        for k in range(Lb - one):
-            E[e + one + k] = D[v0 + one + k] + D[v1 + k] + D[v2 + k] - D[v0 + k]
-        e += L
-        E[e] = D[v1] - D[v2] + D[v3]
-        for k in range(Lb - one):
-            E[e + one + k] = D[v1 + one + k] - D[v2 + one + k] + D[v3 + one + k] - D[v3 + k]
+        e = E[U(2 * i) * L + eb:U(2 * i) * L + eb + Lb]
+        e[0] = v0[0]
+        e = e[1:]
+        for k in range(n):
+            e[k] = v0n[k] + v1[k] + v2[k] - v0[k]
+        e = E[U(2 * i + 1) * L + eb:U(2 * i + 1) * L + eb + Lb]
+        e[0] = v1[0] - v2[0] + v3[0]
+        e = e[1:]
+        for k in range(n):
+            e[k] = v1n[k] - v2n[k] + v3n[k] - v3[k]
 
 
-def _tdx_rows(E, L, P, dx, xb, H, W, ph, pw, TH, TW):
-    """B along the rows of the plane-wide E, each tile added at its window: dx[xb:]."""
+def _tdx_rows(E, L, P, dx, H, W, ph, pw, TH, TW):
+    """B along the rows of the plane-wide E, each tile added at its window: the plane dx."""
     tp = U(TW + 1)
     Q = U(TH + 2) * tp
+    n = L - tp
     # Row 2th gets tile row th's first and th - 1's third value, row 2th + 1 their second and
     # fourth. P: parity planes (row, column) of the padded dx.
     for q in range(2):
-        a0 = U(q) * L
-        a1 = a0 + 2 * L
-        a2 = a0 + 4 * L
-        a3 = a0 + 6 * L
-        pe = U(q) * Q
-        po = U(2 + q) * Q
+        a0 = E[U(q) * L:U(q + 1) * L]
+        a1 = E[U(2 + q) * L:U(3 + q) * L]
+        a2 = E[U(4 + q) * L:U(5 + q) * L]
+        a3 = E[U(6 + q) * L:U(7 + q) * L]
+        a0n = a0[tp:]
+        a1n = a1[tp:]
+        a2n = a2[tp:]
+        a3n = a3[tp:]
+        a0l = a0[n:]
+        a1l = a1[n:]
+        a2l = a2[n:]
+        a3l = a3[n:]
+        pe = P[U(q) * Q:U(q + 1) * Q]
+        po = P[U(2 + q) * Q:U(3 + q) * Q]
         for k in range(tp):
-            P[pe + k] = E[a0 + k]
+            pe[k] = a0[k]
         for k in range(tp):
-            P[po + k] = E[a1 + k] - E[a2 + k] + E[a3 + k]
-        for k in range(L - tp):
-            P[pe + tp + k] = E[a0 + tp + k] + E[a1 + k] + E[a2 + k] - E[a0 + k]
-        for k in range(L - tp):
-            P[po + tp + k] = E[a1 + tp + k] - E[a2 + tp + k] + E[a3 + tp + k] - E[a3 + k]
-        last = L - tp
+            po[k] = a1[k] - a2[k] + a3[k]
+        pe1 = pe[tp:]
+        po1 = po[tp:]
+        for k in range(n):
+            pe1[k] = a0n[k] + a1[k] + a2[k] - a0[k]
+        for k in range(n):
+            po1[k] = a1n[k] - a2n[k] + a3n[k] - a3[k]
+        pe2 = pe[L:]
+        po2 = po[L:]
         for k in range(tp):
-            P[pe + L + k] = E[a1 + last + k] + E[a2 + last + k] - E[a0 + last + k]
+            pe2[k] = a1l[k] + a2l[k] - a0l[k]
         for k in range(tp):
-            P[po + L + k] = -E[a3 + last + k]
+            po2[k] = -a3l[k]
     for ih in range(H):
         r = ih + ph
         pb = U(r & 1) * 2 * Q + U(r >> 1) * tp
-        JOIN(dx, xb + U(ih * W), W, pw, P, pb, pb + Q)
+        JOIN(dx[U(ih * W):], W, pw, P, pb, pb + Q)
 
 
 HELPERS = {"SPLIT": _split, "JOIN": _join, "FOUR": _four, "FOUR_DY": _four_dy,
@@ -288,7 +316,7 @@ def wino_fwd(x, Uw, bvec, bias, y, N, C, H, W, ph, pw, TH, TW, RB):
             nr = min(RB, TH - th0)
             Lb = nr * tp
             for c in range(C):
-                TIN(x, U((n * C + c) * H * W), H, W, ph, pw, th0, nr, TW, P, R, V, U(c * Lb),
+                TIN(x[U((n * C + c) * H * W):], H, W, ph, pw, th0, nr, TW, P, R, V, U(c * Lb),
                     U(C * Lb))
             V4 = V[:16 * C * Lb].reshape((16, G, Cg, Lb))
             M4 = Mb[:16 * F * Lb].reshape((16, G, Fg, Lb))
@@ -296,7 +324,7 @@ def wino_fwd(x, Uw, bvec, bias, y, N, C, H, W, ph, pw, TH, TW, RB):
                 for g in range(G):
                     np.dot(Uw[xi, g], V4[xi, g], M4[xi, g])
             for f in range(F):
-                TOUT(Mb, U(f * Lb), U(F * Lb), R, y, U((n * F + f) * OH * OW), OH, OW, th0, nr,
+                TOUT(Mb, U(f * Lb), U(F * Lb), R, y[U((n * F + f) * OH * OW):], OH, OW, th0, nr,
                      TW, bvec[f] if bias else T(0))
 
 
@@ -319,12 +347,12 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
             nr = min(RB, TH - th0)
             Lb = nr * tp
             for f in range(F):
-                TDY(dy, U((n * F + f) * OH * OW), OH, OW, th0, nr, TW, P, R, Mb, U(f * Lb),
+                TDY(dy[U((n * F + f) * OH * OW):], OH, OW, th0, nr, TW, P, R, Mb, U(f * Lb),
                     U(F * Lb))
             M4 = Mb[:16 * F * Lb].reshape((16, G, Fg, Lb))
             if want_dw:
                 for c in range(C):
-                    TIN(x, U((n * C + c) * H * W), H, W, ph, pw, th0, nr, TW, P, R, V,
+                    TIN(x[U((n * C + c) * H * W):], H, W, ph, pw, th0, nr, TW, P, R, V,
                         U(c * Lb), U(C * Lb))
                 V4 = V[:16 * C * Lb].reshape((16, G, Cg, Lb))
                 for xi in range(16):
@@ -342,4 +370,4 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
                     nr = min(RB, TH - th0)
                     TDX_COLS(D, U(16 * C * th0 * tp + c * nr * tp), U(C * nr * tp), nr, TW, E,
                              U(th0 * tp), U(L))
-                TDX_ROWS(E, U(L), P, dx, U((n * C + c) * H * W), H, W, ph, pw, TH, TW)
+                TDX_ROWS(E, U(L), P, dx[U((n * C + c) * H * W):], H, W, ph, pw, TH, TW)
