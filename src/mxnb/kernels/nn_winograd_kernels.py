@@ -83,44 +83,34 @@ def _join(dst, W, off, P, pe, po):
         dst[2 * n] = pa[n]
 
 
-def _four(o, ob, cs, R, e, od, L):
-    """B^T along the columns of tiles, from the even (R[e:]) and odd (R[od:]) columns, into
-    the 4 streams o[ob + j * cs:]."""
-    ev = R[e:e + L]
-    e1 = R[e + U(1):e + U(1) + L]
-    ov = R[od:od + L]
-    o1 = R[od + U(1):od + U(1) + L]
-    a = o[ob:ob + L]
-    for k in range(L):
-        a[k] = ev[k] - e1[k]
-    a = o[ob + cs:ob + cs + L]
-    for k in range(L):
-        a[k] = ov[k] + e1[k]
-    a = o[ob + 2 * cs:ob + 2 * cs + L]
-    for k in range(L):
-        a[k] = e1[k] - ov[k]
-    a = o[ob + 3 * cs:ob + 3 * cs + L]
-    for k in range(L):
-        a[k] = ov[k] - o1[k]
+def _lin(o, src, a, b, c, d, sa, sb, sc, sd, nt, n):
+    """o[k] = sa * src[a + k] + sb * src[b + k] + ... for k < n, the first nt of 4 terms.
+
+    The coefficients are +-1, so the products are exact and the sums round as plain
+    additions do. One loop serves every combination a transform needs.
+    """
+    va = src[a:a + n]
+    if nt == 1:
+        for k in range(n):
+            o[k] = sa * va[k]
+        return
+    vb = src[b:b + n]
+    if nt == 2:
+        for k in range(n):
+            o[k] = sa * va[k] + sb * vb[k]
+        return
+    vc = src[c:c + n]
+    if nt == 3:
+        for k in range(n):
+            o[k] = sa * va[k] + sb * vb[k] + sc * vc[k]
+        return
+    vd = src[d:d + n]
+    for k in range(n):
+        o[k] = sa * va[k] + sb * vb[k] + sc * vc[k] + sd * vd[k]
 
 
-def _four_dy(o, ob, fs, R, e, od, L):
-    """A along the columns of 2-wide tiles (even R[e:], odd R[od:]) into the 4 streams
-    o[ob + j * fs:]."""
-    ev = R[e:e + L]
-    ov = R[od:od + L]
-    a = o[ob:ob + L]
-    for k in range(L):
-        a[k] = ev[k]
-    a = o[ob + fs:ob + fs + L]
-    for k in range(L):
-        a[k] = ev[k] + ov[k]
-    a = o[ob + 2 * fs:ob + 2 * fs + L]
-    for k in range(L):
-        a[k] = ev[k] - ov[k]
-    a = o[ob + 3 * fs:ob + 3 * fs + L]
-    for k in range(L):
-        a[k] = -ov[k]
+def _sgn(neg):
+    return -T(1) if neg else T(1)
 
 
 def _zero_spare(o, ob, stride, TH, TW):
@@ -148,27 +138,29 @@ def _tin(x, H, W, ph, pw, th0, nr, TW, P, R, V, vb, cs):
         rl = r - r0
         pb = U(rl & 1) * 2 * Q + U(rl >> 1) * tp
         SPLIT(x[U((r - ph) * W):], W, pw, P, pb, pb + Q)
-    # B^T along the rows of tiles: rows 2th + 0..3 are parity planes 0, 1, 0, 1 at tile
-    # offsets 0, 0, tp, tp. R holds (row i, column parity q) at 2i + q.
-    for q in range(2):
-        p0 = P[U(q) * Q:U(q) * Q + L1]
-        p1 = P[U(2 + q) * Q:U(2 + q) * Q + L1]
-        p2 = P[U(q) * Q + tp:U(q) * Q + tp + L1]
-        p3 = P[U(2 + q) * Q + tp:U(2 + q) * Q + tp + L1]
-        r = R[U(q) * L1:U(q + 1) * L1]
-        for k in range(L1):
-            r[k] = p0[k] - p2[k]
-        r = R[U(2 + q) * L1:U(3 + q) * L1]
-        for k in range(L1):
-            r[k] = p1[k] + p2[k]
-        r = R[U(4 + q) * L1:U(5 + q) * L1]
-        for k in range(L1):
-            r[k] = p2[k] - p1[k]
-        r = R[U(6 + q) * L1:U(7 + q) * L1]
-        for k in range(L1):
-            r[k] = p1[k] - p3[k]
-    for i in range(4):
-        FOUR(V, vb + U(4 * i) * cs, cs, R, U(2 * i) * L1, U(2 * i + 1) * L1, L)
+    # Entries 0..7, B^T along the rows of tiles: rows 2th + 0..3 of the window are parity
+    # planes 0, 1, 0, 1 (p0 = P[q Q:], p1 = P[(2 + q) Q:]) at tile offsets 0, 0, tp, tp, and
+    # B^T's rows are d0 - d2, d1 + d2, d2 - d1, d1 - d3; R[(2i + q) L1:] gets row i, column
+    # parity q. Entries 8..23, B^T along the columns: columns 2tw + 0..3 are the even / odd
+    # planes of R at offsets 0, 0, 1, 1; V[vb + (4i + j) cs:] gets entry (i, j). One LIN
+    # call site keeps compiling short.
+    for e in range(24):
+        if e < 8:
+            i, j = e >> 1, 0
+            q = U(e & 1)
+            a = q * Q if i == 0 else (2 + q) * Q
+            b = q * Q + tp if i < 3 else (2 + q) * Q + tp
+            neg_a, neg_b = i == 2, i == 0 or i == 3
+            src, dst = P, R[U(e) * L1:U(e + 1) * L1]
+        else:
+            i, j = (e - 8) >> 2, e & 3
+            ev = U(2 * i) * L1
+            a = ev if j == 0 else ev + L1
+            b = ev + U(1) if j < 3 else ev + L1 + U(1)
+            neg_a, neg_b = j == 2, j == 0 or j == 3
+            o = vb + U(e - 8) * cs
+            src, dst = R, V[o:o + L]
+        LIN(dst, src, a, b, a, a, SGN(neg_a), SGN(neg_b), T(1), T(1), 2, len(dst))
     ZERO_SPARE(V, vb, cs, nr, TW)
 
 
@@ -177,18 +169,12 @@ def _tout(M, mb, fs, S, y, OH, OW, th0, nr, TW, v):
     tp = U(TW + 1)
     L = U(nr) * tp
     h = U(OW >> 1)
-    for j in range(4):
-        m0 = M[mb + U(j) * fs:mb + U(j) * fs + L]
-        m1 = M[mb + U(4 + j) * fs:mb + U(4 + j) * fs + L]
-        m2 = M[mb + U(8 + j) * fs:mb + U(8 + j) * fs + L]
-        m3 = M[mb + U(12 + j) * fs:mb + U(12 + j) * fs + L]
-        s = S[U(j) * L:U(j + 1) * L]
-        for k in range(L):
-            s[k] = m0[k] + m1[k] + m2[k]
-        s = S[U(4 + j) * L:U(5 + j) * L]
-        for k in range(L):
-            s[k] = m1[k] - m2[k] - m3[k]
-    # S: rows 0 (S[0:4]) and 1 (S[4:8]) of A^T m, 4 columns each
+    # A^T's rows are m0 + m1 + m2 and m1 - m2 - m3: S[(4r + j) L:] holds row r, column j.
+    for e in range(8):
+        r = e >> 2
+        m0 = mb + U(4 * r + (e & 3)) * fs
+        LIN(S[U(e) * L:U(e + 1) * L], M, m0, m0 + 4 * fs, m0 + 8 * fs, m0, T(1),
+            SGN(r == 1), SGN(r == 1), T(1), 3, L)
     for oh in range(2 * th0, min(2 * (th0 + nr), OH)):
         a = oh - 2 * th0
         b = U(a & 1) * 4 * L + U(a >> 1) * tp
@@ -204,34 +190,39 @@ def _tout(M, mb, fs, S, y, OH, OW, th0, nr, TW, v):
             d[2 * h] = s0[h] + s1[h] + s2[h] + v
 
 
-def _tdy(dy, OH, OW, th0, nr, TW, P, R, M, mb, fs):
+def _tdy(dy, OH, OW, th0, nr, TW, P, M, mb, fs):
     """M[mb + (4i + j) * fs + t] = (A g A^T)[i, j] of each 2x2 tile g of a block of dy."""
     tp = U(TW + 1)
     L = U(nr) * tp
     z = P[:4 * L]
     for k in range(4 * L):
         z[k] = T(0)
-    # parity planes (row, column) of the block's rows of dy: 00, 01, 10, 11
+    # P: the parity planes (row, column) of the block's rows of dy, 00, 01, 10, 11, then the
+    # even / odd columns of g0 + g1 and g0 - g1.
     for oh in range(2 * th0, min(2 * (th0 + nr), OH)):
         rl = oh - 2 * th0
         pb = U(rl & 1) * 2 * L + U(rl >> 1) * tp
         SPLIT(dy[U(oh * OW):], OW, 0, P, pb, pb + L)
-    # R: even / odd columns of the rows g0 + g1, g0 - g1 and -g1 of A g
-    for q in range(2):
-        g0 = P[U(q) * L:U(q + 1) * L]
-        g1 = P[U(2 + q) * L:U(3 + q) * L]
-        r = R[U(q) * L:U(q + 1) * L]
-        for k in range(L):
-            r[k] = g0[k] + g1[k]
-        r = R[U(2 + q) * L:U(3 + q) * L]
-        for k in range(L):
-            r[k] = g0[k] - g1[k]
-        r = R[U(4 + q) * L:U(5 + q) * L]
-        for k in range(L):
-            r[k] = -g1[k]
-    FOUR_DY(M, mb, fs, P, U(0), L, L)   # row 0 of A g: g0
-    for i in range(3):
-        FOUR_DY(M, mb + U(4 * (i + 1)) * fs, fs, R, U(2 * i) * L, U(2 * i + 1) * L, L)
+    # Entries 0..3: P[(4 + e) L:] = g0 +- g1, parity e & 1. Entries 4..19, A along the
+    # columns of A's rows g0, g0 + g1, g0 - g1, -g1 (the planes at 0, 4L, 6L and, negated,
+    # 2L): ev, ev + od, ev - od, -od.
+    for e in range(20):
+        if e < 4:
+            q = U(e & 1)
+            a, b, sa, sb, nt = q * L, (2 + q) * L, T(1), SGN(e >= 2), 2
+            dst = P[U(4 + e) * L:U(5 + e) * L]
+        else:
+            i, j = (e - 4) >> 2, e & 3
+            ev = U(0) if i == 0 else (U(2 + 2 * i) * L if i < 3 else 2 * L)
+            sg = SGN(i == 3)
+            a = ev if j < 3 else ev + L
+            b = ev + L
+            sa = -sg if j == 3 else sg
+            sb = -sg if j == 2 else sg
+            nt = 1 if j == 0 or j == 3 else 2
+            o = mb + U(e - 4) * fs
+            dst = M[o:o + L]
+        LIN(dst, P, a, b, a, a, sa, sb, T(1), T(1), nt, L)
 
 
 def _tdx_cols(D, vb, cs, nr, TW, E, eb, L):
@@ -240,28 +231,22 @@ def _tdx_cols(D, vb, cs, nr, TW, E, eb, L):
     ZERO_SPARE(D, vb, cs, nr, TW)   # so that inf or NaN there cannot reach dx
     Lb = U(nr * (TW + 1))
     n = Lb - U(1)
-    for i in range(4):
-        b = vb + U(4 * i) * cs
-        v0 = D[b:b + Lb]
-        v1 = D[b + cs:b + cs + Lb]
-        v2 = D[b + 2 * cs:b + 2 * cs + Lb]
-        v3 = D[b + 3 * cs:b + 3 * cs + Lb]
-        v0n = D[b + U(1):b + Lb]
-        v1n = D[b + cs + U(1):b + cs + Lb]
-        v2n = D[b + 2 * cs + U(1):b + 2 * cs + Lb]
-        v3n = D[b + 3 * cs + U(1):b + 3 * cs + Lb]
-        # Column 2tw gets tile tw's first and tile tw - 1's third value, column 2tw + 1 their
-        # second and fourth (tile -1 of a row is the zero spare tile before it).
-        e = E[U(2 * i) * L + eb:U(2 * i) * L + eb + Lb]
-        e[0] = v0[0]
-        e = e[1:]
-        for k in range(n):
-            e[k] = v0n[k] + v1[k] + v2[k] - v0[k]
-        e = E[U(2 * i + 1) * L + eb:U(2 * i + 1) * L + eb + Lb]
-        e[0] = v1[0] - v2[0] + v3[0]
-        e = e[1:]
-        for k in range(n):
-            e[k] = v1n[k] - v2n[k] + v3n[k] - v3[k]
+    # Column 2tw gets tile tw's first and tile tw - 1's third value, v0 + (v1 + v2 - v0),
+    # column 2tw + 1 their second and fourth, (v1 - v2 + v3) - v3 (tile -1 of a row is the
+    # zero spare tile before it).
+    for e in range(8):
+        v0 = vb + U(4 * (e >> 1)) * cs
+        o = U(e) * L + eb
+        one = U(1)
+        if e & 1:
+            E[o] = D[v0 + cs] - D[v0 + 2 * cs] + D[v0 + 3 * cs]
+            a, b, c, d = v0 + cs + one, v0 + 2 * cs + one, v0 + 3 * cs + one, v0 + 3 * cs
+            sb = -T(1)
+        else:
+            E[o] = D[v0]
+            a, b, c, d = v0 + one, v0 + cs, v0 + 2 * cs, v0
+            sb = T(1)
+        LIN(E[o + one:o + Lb], D, a, b, c, d, T(1), sb, T(1), -T(1), 4, n)
 
 
 def _tdx_rows(E, L, P, dx, H, W, ph, pw, TH, TW):
@@ -269,46 +254,46 @@ def _tdx_rows(E, L, P, dx, H, W, ph, pw, TH, TW):
     tp = U(TW + 1)
     Q = U(TH + 2) * tp
     n = L - tp
-    # Row 2th gets tile row th's first and th - 1's third value, row 2th + 1 their second and
-    # fourth. P: parity planes (row, column) of the padded dx.
-    for q in range(2):
-        a0 = E[U(q) * L:U(q + 1) * L]
-        a1 = E[U(2 + q) * L:U(3 + q) * L]
-        a2 = E[U(4 + q) * L:U(5 + q) * L]
-        a3 = E[U(6 + q) * L:U(7 + q) * L]
-        a0n = a0[tp:]
-        a1n = a1[tp:]
-        a2n = a2[tp:]
-        a3n = a3[tp:]
-        a0l = a0[n:]
-        a1l = a1[n:]
-        a2l = a2[n:]
-        a3l = a3[n:]
-        pe = P[U(q) * Q:U(q + 1) * Q]
-        po = P[U(2 + q) * Q:U(3 + q) * Q]
-        for k in range(tp):
-            pe[k] = a0[k]
-        for k in range(tp):
-            po[k] = a1[k] - a2[k] + a3[k]
-        pe1 = pe[tp:]
-        po1 = po[tp:]
-        for k in range(n):
-            pe1[k] = a0n[k] + a1[k] + a2[k] - a0[k]
-        for k in range(n):
-            po1[k] = a1n[k] - a2n[k] + a3n[k] - a3[k]
-        pe2 = pe[L:]
-        po2 = po[L:]
-        for k in range(tp):
-            pe2[k] = a1l[k] + a2l[k] - a0l[k]
-        for k in range(tp):
-            po2[k] = -a3l[k]
+    one, neg = T(1), -T(1)
+    # Row 2th gets tile row th's first and th - 1's third value, a0 + (a1 + a2 - a0), row
+    # 2th + 1 their second and fourth, (a1 - a2 + a3) - a3, with a_i = E[(2i + q) L:].
+    # P: parity planes (row, column) of the padded dx; each gets a first row (seg 0), the
+    # middle rows (seg 1) and a last row (seg 2). One LIN call site keeps compiling short.
+    for e in range(12):
+        pi, seg = e // 3, e % 3
+        a0 = U(pi & 1) * L
+        a1 = a0 + 2 * L
+        a2 = a0 + 4 * L
+        a3 = a0 + 6 * L
+        # (first, count) of the destination, then the terms
+        lo, cnt = (U(0), tp) if seg == 0 else ((tp, n) if seg == 1 else (L, tp))
+        b, c, d = a0, a0, a0
+        sa, sb, sc, sd = one, one, one, one
+        if pi < 2:                  # even rows
+            nt = 1 if seg == 0 else (4 if seg == 1 else 3)
+            if seg == 0:
+                a = a0
+            elif seg == 1:
+                a, b, c, sd = a0 + tp, a1, a2, neg
+            else:
+                a, b, c, sc = a1 + n, a2 + n, a0 + n, neg
+        else:
+            nt = 3 if seg == 0 else (4 if seg == 1 else 1)
+            if seg == 0:
+                a, b, c, sb = a1, a2, a3, neg
+            elif seg == 1:
+                a, b, c, d, sb, sd = a1 + tp, a2 + tp, a3 + tp, a3, neg, neg
+            else:
+                a, sa = a3 + n, neg
+        o = U(pi) * Q + lo
+        LIN(P[o:o + cnt], E, a, b, c, d, sa, sb, sc, sd, nt, cnt)
     for ih in range(H):
         r = ih + ph
         pb = U(r & 1) * 2 * Q + U(r >> 1) * tp
         JOIN(dx[U(ih * W):], W, pw, P, pb, pb + Q)
 
 
-HELPERS = {"SPLIT": _split, "JOIN": _join, "FOUR": _four, "FOUR_DY": _four_dy,
+HELPERS = {"SPLIT": _split, "JOIN": _join, "LIN": _lin, "SGN": _sgn,
            "ZERO_SPARE": _zero_spare, "TIN": _tin, "TOUT": _tout, "TDY": _tdy,
            "TDX_COLS": _tdx_cols, "TDX_ROWS": _tdx_rows}
 
@@ -352,14 +337,14 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
         V = np.empty(16 * C * RB * tp if want_dw else 1, T)
         Mb = np.empty(16 * F * RB * tp, T)
         D = np.empty(16 * C * L if want_dx else 1, T)   # dV of the image, block after block
-        P = np.empty(4 * (TH + 2) * tp, T)
+        P = np.empty(max(4 * (TH + 2), 8 * RB) * tp, T)
         R = np.empty(8 * (RB * tp + 1), T)
         E = np.empty(8 * L if want_dx else 1, T)
         for th0 in range(0, TH, RB):
             nr = min(RB, TH - th0)
             Lb = nr * tp
             for f in range(F):
-                TDY(dy[U((n * F + f) * OH * OW):], OH, OW, th0, nr, TW, P, R, Mb, U(f * Lb),
+                TDY(dy[U((n * F + f) * OH * OW):], OH, OW, th0, nr, TW, P, Mb, U(f * Lb),
                     U(F * Lb))
             M4 = Mb[:16 * F * Lb].reshape((16, G, Fg, Lb))
             if want_dw:
@@ -369,7 +354,13 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
                 V4 = V[:16 * C * Lb].reshape((16, G, Cg, Lb))
                 for xi in range(16):
                     for g in range(G):
-                        dUp[n, xi, g] += np.dot(M4[xi, g], V4[xi, g].T)
+                        # NOTE: a loop, not `+=` on the view: that array expression alone
+                        # took numba 10 s to compile.
+                        t = np.dot(M4[xi, g], V4[xi, g].T)
+                        acc = dUp[n, xi, g]
+                        for a in range(Fg):
+                            for b in range(Cg):
+                                acc[a, b] += t[a, b]
             if want_dx:
                 o = 16 * C * th0 * tp
                 D4 = D[o:o + 16 * C * Lb].reshape((16, G, Cg, Lb))
