@@ -1,4 +1,4 @@
-"""softmax(data, length, use_length=True) against a NumPy float64 oracle and MXNet 1.9.1's values."""
+"""softmax(data, length, use_length=True) against a NumPy float64 oracle and MXNet 1.9.1."""
 import numpy as np
 import pytest
 
@@ -37,7 +37,8 @@ def test_mxnet_literals():
     li = mx.nd.array(L, dtype="int32")
     y = mx.nd.softmax(x, li, use_length=True)   # MXNet 1.9.1
     np.testing.assert_allclose(y.asnumpy(), [
-        [[1, 0, 0, 0], [0.42555746, 0.5744425, 0, 0], [0.1507936, 0.20355009, 0.27476388, 0.3708924]],
+        [[1, 0, 0, 0], [0.42555746, 0.5744425, 0, 0],
+         [0.1507936, 0.20355009, 0.27476388, 0.3708924]],
         [[0, 0, 0, 0], [0.23969446, 0.32355365, 0.43675184, 0], [0.42555746, 0.57444257, 0, 0]]],
         rtol=1e-6)
     assert y.dtype == np.float32
