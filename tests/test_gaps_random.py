@@ -1,4 +1,4 @@
-"""negative_binomial and generalized_negative_binomial: MXNet 1.9.1's numbers and the distributions.
+"""negative_binomial and generalized_negative_binomial: MXNet 1.9.1's numbers, the distributions.
 
 The literals were printed by MXNet 1.9.1 on the CPU. mxnb reproduces its gamma-Poisson mixture
 on the same generator pool, so a seed gives the same counts; the moment tests check the

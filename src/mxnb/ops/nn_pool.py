@@ -207,7 +207,10 @@ def _cf(a, geo):
 
 
 def _in_layout(flat, shape_cf, geo, dtype):
-    """A fresh C-contiguous array of `dtype` in the data's layout from a flat channels-first one."""
+    """Flat channels-first `flat` as a C-contiguous `dtype` array in the data's layout.
+
+    It shares `flat`'s buffer when no transpose or cast is needed (callers pass fresh arrays).
+    """
     a = flat.reshape(shape_cf)
     if geo.last:
         a = np.moveaxis(a, 1, -1)
@@ -358,7 +361,7 @@ register(Op("Pooling", ("data",), attrs=_POOL_ATTRS, infer=_pool_infer,
                 {"shapes": [(1, 2, 3, 4, 3)],
                  "attrs": dict(kernel=(2, 2, 2), stride=(1, 2, 1), pad=(1, 0, 1),
                                pool_type="max")}]},
-            doc="""Max, average, sum or lp pooling over 1-D (NCW), 2-D (NCHW) or 3-D (NCDHW) windows.
+            doc="""Max, average, sum or lp pooling over 1-D, 2-D or 3-D windows (NCW, NCHW, NCDHW).
 
 >>> x = mx.nd.array([[[[1., 2.], [3., 4.]]]])
 >>> mx.nd.Pooling(x, kernel=(2, 2), pool_type='avg')
