@@ -4,7 +4,6 @@ import pytest
 
 import mxnb as mx
 from mxnb import autograd
-from mxnb.base import settings
 from mxnb.test_utils import check_grads
 
 from test_nn_act import f64, fused_equals_vjp
@@ -114,17 +113,6 @@ def test_gradients(axis):
 
     check_grads(f, [x], order=2)
     fused_equals_vjp(f, [x], f64(rng.standard_normal((3, 4))))
-
-
-@pytest.mark.parametrize("shape,axis", [((300, 200), -1), ((6, 200, 70), 1)])
-def test_parallel_equals_serial(shape, axis, monkeypatch):
-    rng = np.random.RandomState(2)
-    x = mx.nd.array(rng.uniform(-3, 3, shape))
-    ln = mx.nd.array(lengths(shape, axis, rng), dtype="int32")
-    ser = mx.nd.softmax(x, ln, use_length=True, axis=axis).asnumpy()
-    monkeypatch.setattr(settings, "par_min", 0)
-    par = mx.nd.softmax(x, ln, use_length=True, axis=axis).asnumpy()
-    np.testing.assert_array_equal(ser, par)
 
 
 def test_bad_input():
