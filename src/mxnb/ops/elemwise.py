@@ -109,7 +109,7 @@ def fast_binary(op):
         d, e = a._data, b._data
         if (d.__class__ is ndarray and e.__class__ is ndarray and d.shape == e.shape
                 and d.dtype == e.dtype and d.size < SHORT_MAX and d.size * cost < settings.par_min
-                and a._ctx == b._ctx):
+                and (a._ctx is b._ctx or a._ctx == b._ctx)):
             dt = d.dtype
             k = fast.get(dt) or fast_miss(fast, dt)
             if k is not None:
