@@ -108,7 +108,7 @@ def fast_binary(op):
     def f(a, b):
         d, e = a._data, b._data
         if (d.__class__ is ndarray and e.__class__ is ndarray and d.shape == e.shape
-                and d.dtype == e.dtype and d.size < SHORT_MAX and d.size * cost < settings.par_min
+                and d.dtype is e.dtype and d.size < SHORT_MAX and d.size * cost < settings.par_min
                 and (a._ctx is b._ctx or a._ctx == b._ctx)):
             dt = d.dtype
             k = fast.get(dt) or fast_miss(fast, dt)
@@ -220,7 +220,7 @@ def _unary_backward(op, dys, ins, outs, attrs):
         tab = _fast_bwd.get(op.kernel_name)
         dt = x.dtype
         # dy may be any gradient buffer (a broadcast view, say): the entry point needs C order.
-        if tab is not None and dy.dtype == dt and dy.flags.c_contiguous:
+        if tab is not None and dy.dtype is dt and dy.flags.c_contiguous:
             k = tab.get(dt) or fast_miss(tab, dt)
             if k is not None:
                 dx = np.empty(x.shape, dt)
@@ -334,7 +334,7 @@ def _binary_backward(op, dys, ins, outs, attrs):
             and y.size * op.cost < settings.par_min):
         tab = _fast_bwd.get(op.kernel_name)
         dt = y.dtype
-        if (tab is not None and dy.dtype == dt and a.dtype == dt and b.dtype == dt
+        if (tab is not None and dy.dtype is dt and a.dtype is dt and b.dtype is dt
                 and dy.flags.c_contiguous):
             k = tab.get(dt) or fast_miss(tab, dt)
             if k is not None:
