@@ -117,7 +117,7 @@ def test_index_dtypes_cast_like_c():
 
 
 def test_parallel_kernel_matches_serial():
-    x = awkward((16, 300), np.float32, seed=3)
+    x = awkward((16, 300), np.float32, seed=3)      # argsort/topk kernel on threads
     ref = stable_idx(x, 1, False)
     old = settings.par_min
     try:
@@ -128,18 +128,29 @@ def test_parallel_kernel_matches_serial():
             S.sort_rows(x, 1, k, True, vals=vals, idx=got)
             assert np.array_equal(got, ref[:, :k])
             assert same_bits(vals, np.take_along_axis(x, ref[:, :k], 1))
+        # sort's NumPy path on threads: rows split along the outer dims, or the inner ones
+        for shape, axis in (((40, 30), 1), ((30, 41), 0), ((3, 20, 5), 1)):
+            y = awkward(shape, np.float32, seed=4)
+            for ascend in (True, False):
+                got = mx.nd.sort(mx.nd.array(y), axis=axis, is_ascend=ascend).asnumpy()
+                assert same_bits(got, np.take_along_axis(y, stable_idx(y, axis, ascend), axis))
     finally:
         settings.par_min = old
 
 
-def test_odd_rows_flags_negative_zero_and_nan():
-    x = np.ones((3, 4, 2), np.float32)
+def test_copy_odd_rows_flags_negative_zero_and_nan():
+    x = np.arange(24, dtype=np.float32).reshape(3, 4, 2) + 1
     x[0, 2, 1] = -0.0
     x[2, 0, 0] = np.nan
     x[1, 1, 1] = 0.0
-    assert S.odd_rows(x, 1).tolist() == [[False, True], [False, False], [True, False]]
-    assert S.odd_rows(x.astype(np.float16), 1).tolist() == [[False, True], [False, False],
-                                                             [True, False]]
+    for a in (x, x.astype(np.float16), x.astype(np.float64)):
+        out = np.empty_like(a)
+        assert S.copy_odd_rows(a, out, 1).tolist() == [[False, True], [False, False],
+                                                       [True, False]]
+        assert same_bits(out, a)
+        rows = S.copy_odd_rows(a, out, 2).reshape(3, 4)
+        assert rows.tolist() == [[False, False, True, False], [False] * 4,
+                                 [True, False, False, False]]
 
 
 def test_gradients_follow_stable_order():

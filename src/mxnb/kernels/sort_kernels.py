@@ -20,6 +20,10 @@ passes of 8-bit digits (a pass whose digit is the same for the whole row is
 skipped); 64-bit keys move with a separate index array. Small rows, and small k,
 instead insert into a sorted buffer: about one compare per element.
 """
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from .._jit import njit, numba
@@ -309,29 +313,96 @@ def _out_bits(out, ut):
 
 
 @njit(**_OPTS)
-def _odd_rows(src, outer, n, inner, sign, absm, inf, flags):
-    """flags[o * inner + i] = row (o, i) holds a -0.0 or a NaN."""
+def _copy_odd_rows(src, dst, outer, n, inner, sign, absm, inf, flags):
+    """dst = src; flags[o * inner + i] = row (o, i) holds a -0.0 or a NaN."""
     ui = U(inner)
+    un = U(n)
     for o in range(U(outer)):
         if inner == 1:
             f = False
-            for j in range(U(n)):
-                b = U(src[o * U(n) + j])
-                f |= (b == sign) | ((b & absm) > inf)
+            for j in range(o * un, (o + U(1)) * un):
+                b = src[j]
+                dst[j] = b
+                f |= (U(b) == sign) | ((U(b) & absm) > inf)
             flags[o] = f
         else:
-            for j in range(U(n)):
-                b0 = (o * U(n) + j) * ui
+            for j in range(un):
+                b0 = (o * un + j) * ui
                 for i in range(ui):
-                    b = U(src[b0 + i])
-                    flags[o * ui + i] |= (b == sign) | ((b & absm) > inf)
+                    b = src[b0 + i]
+                    dst[b0 + i] = b
+                    flags[o * ui + i] |= (U(b) == sign) | ((U(b) & absm) > inf)
 
 
-def odd_rows(x, axis):
-    """Bool (outer, inner) of the rows of float `x` (C-contiguous) holding a -0.0 or a NaN:
-    the rows whose NumPy sort may order equal values differently from a stable sort."""
+def copy_odd_rows(x, out, axis):
+    """Copy float `x` into `out` (both C-contiguous, of one shape and dtype), and return a bool
+    (outer, inner) array of the rows along `axis` holding a -0.0 or a NaN: the rows whose NumPy
+    sort may order equal values differently from a stable sort. Example::
+
+        out = np.empty((2, 2), np.float32)
+        copy_odd_rows(np.array([[1, -0.0], [1, 2]], np.float32), out, 1)   # [[True], [False]]
+    """
     outer, n, inner = split3(x.shape, axis)
     flags = np.zeros(outer * inner, np.bool_)
     kind, sign, absm, inf = _params(x.dtype)
-    _odd_rows(_bits(x)[0], outer, n, inner, sign, absm, inf, flags)
+    ut = _UINT[x.dtype.itemsize]
+    if x.dtype.itemsize < 4:            # float16: checked widened, copied by NumPy
+        np.copyto(out, x)
+        _copy_odd_rows(_bits(x)[0], np.empty(x.size, np.uint32), outer, n, inner, sign, absm,
+                       inf, flags)
+    else:
+        _copy_odd_rows(x.reshape(-1).view(ut), out.reshape(-1).view(ut), outer, n, inner, sign,
+                       absm, inf, flags)
     return flags.reshape(outer, inner)
+
+
+# ---------------------------------------------------------------- NumPy's sort on threads
+
+_pool = {}
+
+
+def _executor(threads):
+    """A thread pool of this process (a forked child must not reuse its parent's)."""
+    key = (os.getpid(), threads)
+    ex = _pool.get(key)
+    if ex is None:
+        _pool.clear()
+        ex = _pool[key] = ThreadPoolExecutor(threads - 1, thread_name_prefix="mxnb-sort")
+    return ex
+
+
+def _sort_parts(parts, taken, descending):
+    """Sort parts until none is left; `taken` (an itertools.count) hands each out once."""
+    for t in taken:
+        if t >= len(parts):
+            return
+        parts[t].sort(axis=1)
+        if descending:
+            np.copyto(parts[t], parts[t][:, ::-1])      # copyto buffers overlapping arguments
+
+
+def numpy_sort(out, axis, descending):
+    """Sort C-contiguous `out` in place along `axis` with NumPy's SIMD sort (not stable), its
+    rows split across threads when large (NumPy releases the GIL while it sorts). Example::
+
+        a = np.array([[3., 1., 2.]], np.float32)
+        numpy_sort(a, 1, True)       # a is [[3, 2, 1]]
+    """
+    outer, n, inner = split3(out.shape, axis)
+    o3 = out.reshape(outer, n, inner)
+    threads = _nb.get_num_threads() if builder.use_parallel(out.size, 1) else 1
+    lanes = outer if outer > 1 else inner
+    if threads < 2 or lanes < 2:
+        _sort_parts([o3], itertools.count(), descending)
+        return
+    # More parts than threads, taken in turn: a thread the OS holds back (another process on
+    # the cores) delays the call by one part at most, the caller sorting the rest.
+    m = min(lanes, threads * _CHUNKS_PER_THREAD)
+    cuts = [t * lanes // m for t in range(m + 1)]
+    parts = [o3[a:b] if outer > 1 else o3[:, :, a:b] for a, b in zip(cuts, cuts[1:])]
+    taken = itertools.count()
+    helpers = [_executor(threads).submit(_sort_parts, parts, taken, descending)
+               for _ in range(threads - 1)]
+    _sort_parts(parts, taken, descending)
+    for h in helpers:
+        h.result()

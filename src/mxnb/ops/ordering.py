@@ -99,21 +99,21 @@ def _sort_fwd(op, ins, outs, attrs):
     ax, work = _axis(op, x.shape, attrs["axis"])
     xw, out = x.reshape(work), outs[0].reshape(work)
     ascend = bool(attrs["is_ascend"])
-    np.copyto(out, xw)
-    out.sort(axis=ax)                           # NumPy's SIMD sort: not stable
-    if not ascend:
-        np.copyto(out, np.flip(out, ax))        # copyto buffers overlapping arguments
+    odd = None
     if x.dtype.kind == "f" and x.size:
+        odd = _k().copy_odd_rows(xw, out, ax)
+    else:
+        np.copyto(out, xw)
+    _k().numpy_sort(out, ax, not ascend)        # NumPy's SIMD sort: not stable
+    if odd is not None and odd.any():
         # Equal values differ in bits only for -0.0/0.0 and NaNs: redo their rows stably.
-        odd = _k().odd_rows(xw, ax)
-        if odd.any():
-            n = work[ax]
-            x3 = xw.reshape(odd.shape[0], n, odd.shape[1]).transpose(0, 2, 1)
-            o3 = out.reshape(x3.shape[0], n, x3.shape[1]).transpose(0, 2, 1)
-            rows = np.ascontiguousarray(x3[odd])
-            vals = np.empty_like(rows)
-            order(rows, 1, n, ascend, vals=vals)
-            o3[odd] = vals
+        n = work[ax]
+        x3 = xw.reshape(odd.shape[0], n, odd.shape[1]).transpose(0, 2, 1)
+        o3 = out.reshape(x3.shape[0], n, x3.shape[1]).transpose(0, 2, 1)
+        rows = np.ascontiguousarray(x3[odd])
+        vals = np.empty_like(rows)
+        order(rows, 1, n, ascend, vals=vals)
+        o3[odd] = vals
 
 
 def _sort_bwd(op, dys, ins, outs, attrs):
