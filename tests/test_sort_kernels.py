@@ -7,8 +7,9 @@ import pytest
 
 import mxnb as mx
 from mxnb import autograd
-from mxnb.base import settings
-from mxnb.kernels import sort_kernels as S
+from mxnb.kernels import sort_kernels as S, workers
+
+from threadutil import threads_used
 
 FLOATS = (np.float32, np.float64, np.float16)
 
@@ -116,26 +117,36 @@ def test_index_dtypes_cast_like_c():
     assert mx.nd.argsort(x, dtype="float64").dtype is np.float64
 
 
-def test_parallel_kernel_matches_serial():
+def test_threaded_sorts_match_serial(monkeypatch):
+    used = threads_used(monkeypatch)
     x = awkward((16, 300), np.float32, seed=3)      # argsort/topk kernel on threads
     ref = stable_idx(x, 1, False)
-    old = settings.par_min
-    try:
-        settings.par_min = 0
-        for k in (4, 300):
-            got = np.empty((16, k), np.uint32)
-            vals = np.empty((16, k), np.float32)
-            S.sort_rows(x, 1, k, True, vals=vals, idx=got)
-            assert np.array_equal(got, ref[:, :k])
-            assert same_bits(vals, np.take_along_axis(x, ref[:, :k], 1))
-        # sort's NumPy path on threads: rows split along the outer dims, or the inner ones
-        for shape, axis in (((40, 30), 1), ((30, 41), 0), ((3, 20, 5), 1)):
-            y = awkward(shape, np.float32, seed=4)
-            for ascend in (True, False):
-                got = mx.nd.sort(mx.nd.array(y), axis=axis, is_ascend=ascend).asnumpy()
-                assert same_bits(got, np.take_along_axis(y, stable_idx(y, axis, ascend), axis))
-    finally:
-        settings.par_min = old
+    for k in (4, 300):
+        got = np.empty((16, k), np.uint32)
+        vals = np.empty((16, k), np.float32)
+        S.sort_rows(x, 1, k, True, vals=vals, idx=got)
+        assert np.array_equal(got, ref[:, :k])
+        assert same_bits(vals, np.take_along_axis(x, ref[:, :k], 1))
+    # sort's NumPy path on threads: rows split along the outer dims, or the inner ones
+    for shape, axis in (((40, 30), 1), ((30, 41), 0), ((3, 20, 5), 1)):
+        y = awkward(shape, np.float32, seed=4)
+        for ascend in (True, False):
+            got = mx.nd.sort(mx.nd.array(y), axis=axis, is_ascend=ascend).asnumpy()
+            assert same_bits(got, np.take_along_axis(y, stable_idx(y, axis, ascend), axis))
+    assert used and min(used) >= 2 or workers._nb.get_num_threads() < 2
+
+
+def test_run_chunks_runs_each_chunk_once_and_raises():
+    seen = []
+    workers.run_chunks(seen.append, 50, 2)
+    assert sorted(seen) == list(range(50))
+
+    def boom(c):
+        if c == 3:
+            raise ValueError("chunk 3")
+
+    with pytest.raises(ValueError, match="chunk 3"):
+        workers.run_chunks(boom, 20, 2)
 
 
 def test_copy_odd_rows_flags_negative_zero_and_nan():

@@ -6,7 +6,10 @@ import pytest
 
 import mxnb as mx
 from mxnb import autograd
-from mxnb.base import MXNetError, settings
+from mxnb.base import MXNetError
+from mxnb.kernels import workers
+
+from threadutil import threads_used
 
 
 def oracle_rows(raw, n, mode):
@@ -66,7 +69,7 @@ def test_take_raise_mode_checks_then_gathers():
 
 def test_take_gradient_accumulates_in_index_order():
     rng = np.random.RandomState(3)
-    for shape, idx_dtype in (((6,), np.int32), ((6, 3), np.float32), ((6, 5), np.int64)):
+    for shape, idx_dtype in (((6,), np.float32), ((6, 3), np.float32), ((6, 5), np.float32)):
         a = rng.standard_normal(shape)
         raw = raw_indices(idx_dtype, 6, 40, seed=4)
         head = rng.standard_normal((40,) + shape[1:])
@@ -81,22 +84,27 @@ def test_take_gradient_accumulates_in_index_order():
             np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-13, atol=1e-13)
 
 
-def test_parallel_take_matches_serial():
+def test_threaded_take_matches_serial(monkeypatch):
+    used = threads_used(monkeypatch)
     rng = np.random.RandomState(5)
-    # rows of 8-byte units and float32 indices: the signature test_indexing compiles too
+    # chunks of indices (one outer slice), or of outer slices; 8-byte units, float32 indices
     cases = [((300,), 0, 1000, np.float64), ((40, 6), 0, 500, np.float32),
-             ((3, 40, 2), 1, 50, np.float32), ((40, 3), 0, 2, np.float64)]
-    old = settings.par_min
-    try:
-        for shape, axis, m, dtype in cases:
-            a = rng.standard_normal(shape).astype(dtype)
-            raw = raw_indices(np.float32, shape[axis], m, seed=6)
-            x, i = mx.nd.array(a, dtype=a.dtype), mx.nd.array(raw)
-            settings.par_min = 1 << 62
-            ser = mx.nd.take(x, i, axis=axis, mode="wrap").asnumpy()
-            settings.par_min = 0
-            par = mx.nd.take(x, i, axis=axis, mode="wrap").asnumpy()
-            assert np.array_equal(par, ser)
-            assert np.array_equal(ser, np.take(a, oracle_rows(raw, shape[axis], "wrap"), axis))
-    finally:
-        settings.par_min = old
+             ((3, 40, 2), 1, 50, np.float32), ((40, 3), 1, 2, np.float64)]
+    for shape, axis, m, dtype in cases:
+        a = rng.standard_normal(shape).astype(dtype)
+        raw = raw_indices(np.float32, shape[axis], m, seed=6)
+        x, i = mx.nd.array(a, dtype=a.dtype), mx.nd.array(raw)
+        want = np.take(a, oracle_rows(raw, shape[axis], "wrap"), axis)
+        assert np.array_equal(mx.nd.take(x, i, axis=axis, mode="wrap").asnumpy(), want)
+        head = rng.standard_normal(want.shape)
+        xg = mx.nd.array(a, dtype="float64")
+        xg.attach_grad()
+        with autograd.record():
+            y = mx.nd.take(xg, i, axis=axis, mode="wrap")
+        y.backward(mx.nd.array(head, dtype="float64"))
+        g = np.zeros(shape)
+        moved = np.moveaxis(g, axis, 0)
+        np.add.at(moved, oracle_rows(raw, shape[axis], "wrap"), np.moveaxis(
+            head.reshape(shape[:axis] + (m,) + shape[axis + 1:]), axis, 0))
+        assert np.array_equal(xg.grad.asnumpy(), g)        # one summation order on any threads
+    assert used and max(used) >= 2 or workers._nb.get_num_threads() < 2

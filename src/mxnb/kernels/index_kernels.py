@@ -3,25 +3,28 @@
 Imported on first use (it imports numba). Every kernel sees 1-D C-contiguous
 buffers with the shape passed as ints, so one compiled signature serves any
 rank. Gathers only move bits: each dtype is viewed as the unsigned integer of
-its width (`bits`), so at most four signatures exist per gather kernel.
+its width (`bits`), so at most four signatures exist per gather kernel; take
+moves rows in the widest units that tile them (a row of 8 float32 as 4 uint64).
 Scatter-adds accumulate in the gradient's dtype (float16 in float32) and visit
-the sources in one fixed order: the parallel variant splits the *destination*
-into blocks, each summed by one thread in the serial order, so results are the
-same bit for bit on 1 or N threads.
+the sources in one fixed order: large calls split the *destination* into
+blocks, each summed by one thread in the serial order, so results are the same
+bit for bit on 1 or N threads (threads: workers.py).
 
-Indices reach the kernels as int64, already valid (the ops normalise and check
-them in Python); the kernels do no bounds checks.
+take and its scatter-add read the indices as they come (int32, int64 or
+float32; other dtypes go through int64), truncating, clipping or wrapping each
+inside the kernel: converting 1e6 indices in NumPy first cost as much as the
+gather. The other kernels get int64 indices, already valid (the ops normalise
+and check them in Python); the kernels do no bounds checks.
 """
 import numpy as np
 
-from .._jit import njit, numba
-from . import builder
+from .._jit import njit
+from . import workers
 
-_nb = numba()
-prange = _nb.prange
 _OPTS = dict(error_model="numpy", fastmath={"contract"}, nogil=True, boundscheck=False)
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _BLOCK = 256   # destination columns per parallel task in scatter-adds
+_CHUNKS = 16   # chunks per thread in parallel gathers (small: a held-back thread holds one)
 
 
 def bits(a):
@@ -114,22 +117,6 @@ def _take_part(src, raw, out, n, inner, wrap, isfloat, o0, o1, j0, j1):
                     out[d + k] = src[s + k]
 
 
-@njit(parallel=True, **_OPTS)
-def _take_par(src, raw, out, outer, n, inner, wrap, isfloat, chunks):
-    """_take_part over chunks of outer slices (or of indices, when outer is small)."""
-    m = raw.shape[0]
-    by_outer = outer >= chunks
-    for c in prange(chunks):
-        _take_part(src, raw, out, n, inner, wrap, isfloat,
-                   c * outer // chunks if by_outer else 0,
-                   (c + 1) * outer // chunks if by_outer else outer,
-                   0 if by_outer else c * m // chunks, m if by_outer else (c + 1) * m // chunks)
-
-
-def _take_ser(src, raw, out, outer, n, inner, wrap, isfloat, chunks):
-    _take_part(src, raw, out, n, inner, wrap, isfloat, 0, outer, 0, raw.shape[0])
-
-
 def _units(a, inner):
     """a's flat buffer as the widest unsigned ints that tile its rows of `inner` elements,
     and the row length in those units (a row of 8 float32 moves as 4 uint64)."""
@@ -155,24 +142,36 @@ def take(src, raw, out, axis, wrap=False):
     if n == 0:
         raise ValueError("take: no rows to take from (an axis of size 0)")
     s, ui = _units(src, inner)
-    args = (s, raw, _units(out, inner)[0], outer, n, ui, wrap, raw.dtype.kind == "f")
-    chunks = 1
-    if builder.use_parallel(out.size, 1) and outer * raw.size > 1:
-        chunks = min(max(outer, raw.size), 4 * _nb.get_num_threads())
-        builder.run_parallel(_take_par, _take_ser, *args, chunks)
-    else:
-        _take_ser(*args, chunks)
+    args = (s, raw, _units(out, inner)[0], n, ui, wrap, raw.dtype.kind == "f")
+    m = raw.shape[0]
+    threads = workers.threads_for(out.size, 1)
+    # chunks of outer slices, or of the indices when there are few slices
+    by_outer = outer >= _CHUNKS * threads
+    chunks = min(outer if by_outer else m, _CHUNKS * threads) if threads > 1 else 1
+
+    def part(c):
+        if by_outer:
+            _take_part(*args, c * outer // chunks, (c + 1) * outer // chunks, 0, m)
+        else:
+            _take_part(*args, 0, outer, c * m // chunks, (c + 1) * m // chunks)
+
+    workers.run_chunks(part, chunks, threads)
 
 
 _RAW_INDEX = tuple(np.dtype(t) for t in (np.int32, np.int64, np.float32))
 
 
 @njit(**_OPTS)
-def _take_add_part(dy, raw, g, n, inner, wrap, isfloat, o0, o1, k0, k1):
-    """g[o, row(raw[j]), k] += dy[o, j, k] for o in [o0, o1), k in [k0, k1); j in increasing
-    order."""
+def _take_add_part(dy, raw, g, n, inner, wrap, isfloat, block, t0, t1):
+    """g[o, row(raw[j]), k] += dy[o, j, k] over tasks [t0, t1), a task being columns
+    [k0, k0 + block) of one outer slice o, j in increasing order; so each element of g is
+    summed by one task, in the serial order, whatever the thread count."""
     m, un, ui = U(raw.shape[0]), U(n), U(inner)
-    for o in range(U(o0), U(o1)):
+    nb = U((inner + block - 1) // block)
+    for t in range(U(t0), U(t1)):
+        o = t // nb
+        k0 = (t - o * nb) * U(block)
+        k1 = min(k0 + U(block), ui)
         if inner == 1:                  # no inner loop: LLVM versions it at every j otherwise
             for j in range(m):
                 g[o * un + _row(raw[j], n, wrap, isfloat)] += dy[o * m + j]
@@ -180,24 +179,8 @@ def _take_add_part(dy, raw, g, n, inner, wrap, isfloat, o0, o1, k0, k1):
             for j in range(m):
                 s = (o * m + j) * ui
                 d = (o * un + _row(raw[j], n, wrap, isfloat)) * ui
-                for k in range(U(k0), U(k1)):
+                for k in range(k0, k1):
                     g[d + k] += dy[s + k]
-
-
-@njit(parallel=True, **_OPTS)
-def _take_add_par(dy, raw, g, outer, n, inner, wrap, isfloat, block):
-    """As _take_add_part; a task owns columns [k0, k1) of one outer slice, so each element of
-    g is summed by one thread, in the serial order."""
-    nb = (inner + block - 1) // block
-    for t in prange(outer * nb):
-        o = t // nb
-        k0 = (t - o * nb) * block
-        _take_add_part(dy, raw, g, n, inner, wrap, isfloat, o, o + 1, k0,
-                       min(k0 + block, inner))
-
-
-def _take_add_ser(dy, raw, g, outer, n, inner, wrap, isfloat, block):
-    _take_add_part(dy, raw, g, n, inner, wrap, isfloat, 0, outer, 0, inner)
 
 
 def take_add(dy, raw, g, axis, wrap=False):
@@ -211,12 +194,12 @@ def take_add(dy, raw, g, axis, wrap=False):
     raw = _raw_index(raw)
     if dy.size == 0:
         return
-    args = (dy.reshape(-1), raw, g.reshape(-1), outer, n, inner, wrap, raw.dtype.kind == "f",
-            _BLOCK)
-    if builder.use_parallel(dy.size, 1) and outer * ((inner + _BLOCK - 1) // _BLOCK) > 1:
-        builder.run_parallel(_take_add_par, _take_add_ser, *args)
-    else:
-        _take_add_ser(*args)
+    tasks = outer * ((inner + _BLOCK - 1) // _BLOCK)
+    threads = workers.threads_for(dy.size, 1) if tasks > 1 else 1
+    chunks = min(tasks, _CHUNKS * threads) if threads > 1 else 1
+    args = (dy.reshape(-1), raw, g.reshape(-1), n, inner, wrap, raw.dtype.kind == "f", _BLOCK)
+    workers.run_chunks(lambda c: _take_add_part(*args, c * tasks // chunks,
+                                                (c + 1) * tasks // chunks), chunks, threads)
 
 
 def _raw_index(raw):

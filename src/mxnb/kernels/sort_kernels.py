@@ -2,8 +2,9 @@
 
 Imported on first use (it imports numba). A row is the run of `n` elements along
 the sorted axis of an (outer, n, inner) C-contiguous buffer; rows are
-independent, so the parallel variant splits them into chunks (each with its own
-scratch) and the result does not depend on the thread count.
+independent, so large calls split them into chunks, each with its own scratch,
+sorted on a few threads (workers.py), and the result does not depend on the
+thread count.
 
 Each element becomes an unsigned key whose integer order is the order NumPy's
 sort uses: floats map their bit pattern (negatives complemented), every NaN gets
@@ -20,17 +21,11 @@ passes of 8-bit digits (a pass whose digit is the same for the whole row is
 skipped); 64-bit keys move with a separate index array. Small rows, and small k,
 instead insert into a sorted buffer: about one compare per element.
 """
-import itertools
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
-from .._jit import njit, numba
-from . import builder
+from .._jit import njit
+from . import workers
 
-_nb = numba()
-prange = _nb.prange
 _OPTS = dict(error_model="numpy", fastmath={"contract"}, nogil=True, boundscheck=False)
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 U = np.uint64
@@ -41,7 +36,7 @@ _LOW = U(0xFFFFFFFF)
 # moving up to k others; in the worst case, data already in order, every element does).
 SMALL_N = 64
 SELECT_K = 32
-_CHUNKS_PER_THREAD = 4
+_CHUNKS_PER_THREAD = 16         # small chunks: a thread the OS holds back holds one
 _BLOCK = 16                     # elements per vectorised test in _select
 
 KIND_FLOAT, KIND_INT, KIND_UINT = 0, 1, 2
@@ -213,23 +208,6 @@ def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes,
                 mask[base + U(ri[j]) * ui] = one
 
 
-@njit(parallel=True, **_OPTS)
-def _sort_rows_par(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, rows, ka,
-                   ia, kb, ib, hist, vals, idx, mask, one):
-    """_sort_rows over chunks of rows, one chunk (and one row of each scratch) per task."""
-    chunks = ka.shape[0]
-    for c in prange(chunks):
-        _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes,
-                   c * rows // chunks, (c + 1) * rows // chunks, ka[c], ia[c], kb[c], ib[c],
-                   hist[c], vals, idx, mask, one)
-
-
-def _sort_rows_par_ser(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, rows,
-                       ka, ia, kb, ib, hist, vals, idx, mask, one):
-    _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, 0, rows, ka[0],
-               ia[0], kb[0], ib[0], hist[0], vals, idx, mask, one)
-
-
 def _params(dtype):
     """(kind, sign, absm, inf) of a dtype's raw bits: how `_key` orders them."""
     dtype = np.dtype(dtype)
@@ -272,19 +250,19 @@ def sort_rows(x, axis, k, descending, vals=None, idx=None, mask=None):
     passes = max(x.dtype.itemsize, 4)     # packed keys always count four digits
     small = k <= SELECT_K or n <= SMALL_N
     nk = k if small else n
-    par = rows > 1 and builder.use_parallel(rows * n, 4)
-    chunks = min(rows, max(1, _nb.get_num_threads()) * _CHUNKS_PER_THREAD) if par else 1
-    ka = np.empty((chunks, nk), np.uint64)
-    ia = np.empty((chunks, nk), np.uint32)
-    kb = np.empty((chunks, 0 if small else n), np.uint64)
-    ib = np.empty((chunks, 0 if small or packed else n), np.uint32)
-    hist = np.empty((chunks, passes * 256), np.int64)
+    threads = workers.threads_for(rows * n, 4) if rows > 1 else 1
+    chunks = min(rows, threads * _CHUNKS_PER_THREAD) if threads > 1 else 1
     args = (src, n, inner, k, kind, sign, absm, inf, flip, packed, passes)
-    bufs = (ka, ia, kb, ib, hist, v, i, m, one)
-    if par:
-        builder.run_parallel(_sort_rows_par, _sort_rows_par_ser, *args, rows, *bufs)
-    else:
-        _sort_rows(*args, 0, rows, ka[0], ia[0], kb[0], ib[0], hist[0], v, i, m, one)
+
+    def part(c):
+        # scratch of one chunk: sorted items, indices, a second buffer pair, digit counts
+        _sort_rows(*args, c * rows // chunks, (c + 1) * rows // chunks,
+                   np.empty(nk, np.uint64), np.empty(nk, np.uint32),
+                   np.empty(0 if small else n, np.uint64),
+                   np.empty(0 if small or packed else n, np.uint32),
+                   np.empty(passes * 256, np.int64), v, i, m, one)
+
+    workers.run_chunks(part, chunks, threads)
     for out, wide in ((vals, v), (mask, m)):
         if out is not None and out.dtype.itemsize < 4:
             out.reshape(-1).view(_UINT[out.dtype.itemsize])[...] = wide
@@ -358,28 +336,6 @@ def copy_odd_rows(x, out, axis):
 
 # ---------------------------------------------------------------- NumPy's sort on threads
 
-_pool = {}
-
-
-def _executor(threads):
-    """A thread pool of this process (a forked child must not reuse its parent's)."""
-    key = (os.getpid(), threads)
-    ex = _pool.get(key)
-    if ex is None:
-        _pool.clear()
-        ex = _pool[key] = ThreadPoolExecutor(threads - 1, thread_name_prefix="mxnb-sort")
-    return ex
-
-
-def _sort_parts(parts, taken, descending):
-    """Sort parts until none is left; `taken` (an itertools.count) hands each out once."""
-    for t in taken:
-        if t >= len(parts):
-            return
-        parts[t].sort(axis=1)
-        if descending:
-            np.copyto(parts[t], parts[t][:, ::-1])      # copyto buffers overlapping arguments
-
 
 def numpy_sort(out, axis, descending):
     """Sort C-contiguous `out` in place along `axis` with NumPy's SIMD sort (not stable), its
@@ -390,19 +346,15 @@ def numpy_sort(out, axis, descending):
     """
     outer, n, inner = split3(out.shape, axis)
     o3 = out.reshape(outer, n, inner)
-    threads = _nb.get_num_threads() if builder.use_parallel(out.size, 1) else 1
     lanes = outer if outer > 1 else inner
-    if threads < 2 or lanes < 2:
-        _sort_parts([o3], itertools.count(), descending)
-        return
-    # More parts than threads, taken in turn: a thread the OS holds back (another process on
-    # the cores) delays the call by one part at most, the caller sorting the rest.
-    m = min(lanes, threads * _CHUNKS_PER_THREAD)
-    cuts = [t * lanes // m for t in range(m + 1)]
-    parts = [o3[a:b] if outer > 1 else o3[:, :, a:b] for a, b in zip(cuts, cuts[1:])]
-    taken = itertools.count()
-    helpers = [_executor(threads).submit(_sort_parts, parts, taken, descending)
-               for _ in range(threads - 1)]
-    _sort_parts(parts, taken, descending)
-    for h in helpers:
-        h.result()
+    threads = workers.threads_for(out.size, 1) if lanes > 1 else 1
+    chunks = min(lanes, threads * _CHUNKS_PER_THREAD) if threads > 1 else 1
+
+    def part(c):
+        a, b = c * lanes // chunks, (c + 1) * lanes // chunks
+        p = o3[a:b] if outer > 1 else o3[:, :, a:b]
+        p.sort(axis=1)
+        if descending:
+            np.copyto(p, p[:, ::-1])    # copyto buffers overlapping arguments
+
+    workers.run_chunks(part, chunks, threads)
