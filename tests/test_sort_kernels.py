@@ -96,11 +96,18 @@ def test_topk_ties_keep_index_order_on_both_paths():
 
 
 def test_topk_selection_worst_case_and_all_k():
-    # Data in ascending order makes every element enter the selection buffer.
-    x = np.arange(300, dtype=np.float32).reshape(1, 300)
-    assert mx.nd.topk(mx.nd.array(x), k=32).asnumpy()[0].tolist() == list(range(299, 267, -1))
-    assert mx.nd.topk(mx.nd.array(x[:, ::-1].copy()), k=32, is_ascend=True).asnumpy()[0] \
-        .tolist() == list(range(299, 267, -1))
+    # Data in ascending order makes every element enter the selection buffer and move all the
+    # others: the selection gives up and the row is radix-sorted (row 0); in random order the
+    # selection serves k = 40 of 2000 (row 1).
+    x = np.stack([np.arange(2000), np.random.RandomState(0).permutation(2000)]) \
+        .astype(np.float32)
+    for ascend in (False, True):
+        y = x if not ascend else -x
+        ref = stable_idx(y, 1, ascend)[:, :40]
+        got = mx.nd.topk(mx.nd.array(y), k=40, is_ascend=ascend, dtype="int64").asnumpy()
+        assert np.array_equal(got, ref)
+        assert got[0].tolist() == list(range(1999, 1959, -1))
+    assert S._selects(2000, 40) and not S._selects(1000, 64)
     # k <= 0 means every element (sorted); k = n the same
     y = awkward((3, 70), np.float32, seed=2)
     for k in (0, -1, 70):

@@ -21,6 +21,8 @@ passes of 8-bit digits (a pass whose digit is the same for the whole row is
 skipped); 64-bit keys move with a separate index array. Small rows, and small k,
 instead insert into a sorted buffer: about one compare per element.
 """
+import math
+
 import numpy as np
 
 from .._jit import njit
@@ -32,10 +34,8 @@ U = np.uint64
 _LOW = U(0xFFFFFFFF)
 
 # Insertion into a sorted buffer beats the radix sort for rows up to SMALL_N elements, and for
-# k up to SELECT_K (on data in random order about k*log(n/k) elements get inserted, each
-# moving up to k others; in the worst case, data already in order, every element does).
+# small k (`_selects`).
 SMALL_N = 64
-SELECT_K = 32
 _CHUNKS_PER_THREAD = 16         # small chunks: a thread the OS holds back holds one
 _BLOCK = 16                     # elements per vectorised test in _select
 
@@ -59,11 +59,14 @@ def _key(b, kind, sign, absm, inf, flip):
 
 
 @njit(**_OPTS)
-def _select(src, base, ui, n, kk, kind, sign, absm, inf, flip, shift, bk, bi):
+def _select(src, base, ui, n, kk, kind, sign, absm, inf, flip, shift, bk, bi, budget):
     """The kk smallest items of a row into bk/bi in order; items are key << shift | index (or
-    the key alone, shift 0), compared strictly, so equal keys keep index order."""
+    the key alone, shift 0), compared strictly, so equal keys keep index order. Gives up
+    (False) once it has moved more than `budget` items: data in order makes every element
+    enter the buffer and move all the others."""
     c = 0
     j0 = 0
+    moves = 0
     while j0 < n:
         j1 = min(j0 + _BLOCK, n)
         if c == kk:
@@ -90,9 +93,13 @@ def _select(src, base, ui, n, kk, kind, sign, absm, inf, flip, shift, bk, bi):
                 bk[p] = bk[p - 1]
                 bi[p] = bi[p - 1]
                 p -= 1
+                moves += 1
             bk[p] = it
             bi[p] = j
+        if moves > budget:
+            return False
         j0 = j1
+    return True
 
 
 @njit(**_OPTS)
@@ -162,8 +169,22 @@ def _scatter(ka, ia, kb, ib, n, h, sh, hist, packed):
 
 
 @njit(**_OPTS)
-def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, r0, r1, ka, ia,
-               kb, ib, hist, vals, idx, mask, one):
+def _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes, ka, ia, kb,
+               ib, hist):
+    """_radix, then the indices of the kout first sorted elements (in ia or ib)."""
+    cur = _radix(src, base, ui, n, kind, sign, absm, inf, flip, packed, passes, ka, ia, kb, ib,
+                 hist)
+    if packed:
+        res = ka if cur == 0 else kb
+        for j in range(kout):
+            ia[j] = res[j] & _LOW       # the indices are the low halves of the sorted items
+        return ia
+    return ib if cur == 1 else ia
+
+
+@njit(**_OPTS)
+def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, small, r0, r1,
+               ka, ia, kb, ib, hist, vals, idx, mask, one):
     """Rows [r0, r1): the kout first elements of each sorted row.
 
     Writes, each only when its buffer is not empty: `vals` (source bits, (outer, kout, inner)),
@@ -176,26 +197,22 @@ def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes,
     wv = vals.shape[0] > 0
     wi = idx.shape[0] > 0
     wm = mask.shape[0] > 0
-    small = kout <= SELECT_K or n <= SMALL_N
     for r in range(r0, r1):
         o = U(r) // ui
         i = U(r) - o * ui
         base = o * un * ui + i
-        cur = 0
-        if small:
-            _select(src, base, ui, n, kout, kind, sign, absm, inf, flip,
-                    U(32) if packed else U(0), ka, ia)
-        else:
-            cur = _radix(src, base, ui, n, kind, sign, absm, inf, flip, packed, passes, ka, ia,
-                         kb, ib, hist)
-        if packed and not small:
-            # the indices are the low halves of the sorted items
-            res = ka if cur == 0 else kb
-            for j in range(kout):
-                ia[j] = res[j] & _LOW
+        if small and _select(src, base, ui, n, kout, kind, sign, absm, inf, flip,
+                             U(32) if packed else U(0), ka, ia, 5 * n + 4096):
             ri = ia
+        elif small:
+            # the selection gave up (data in order): radix-sort this row, in scratch of its own
+            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes,
+                            np.empty(n, np.uint64), np.empty(n, np.uint32),
+                            np.empty(n, np.uint64), np.empty(0 if packed else n, np.uint32),
+                            np.empty(passes * 256, np.int64))
         else:
-            ri = ib if cur == 1 else ia
+            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes,
+                            ka, ia, kb, ib, hist)
         dst = o * uk * ui + i
         if wi:
             for j in range(uk):
@@ -206,6 +223,16 @@ def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes,
         if wm:
             for j in range(uk):
                 mask[base + U(ri[j]) * ui] = one
+
+
+def _selects(n, k):
+    """Whether the selection (insertion into a sorted buffer of k) should serve rows of n.
+
+    Cost model (ns, fitted on float32 rows of 100 to 4e6 elements in random order): the
+    selection tests each element (2 n) and moves about k * k * log(n / k) / 2 items (2.5
+    each); the radix sort costs about 14 n + 1000.
+    """
+    return n <= SMALL_N or 2 * n + 1.25 * k * k * math.log(n / k) < 14 * n + 1000
 
 
 def _params(dtype):
@@ -248,11 +275,11 @@ def sort_rows(x, axis, k, descending, vals=None, idx=None, mask=None):
     # Keys of up to 32 bits travel packed with their index (n < 2**32 always holds here).
     packed = x.dtype.itemsize <= 4
     passes = max(x.dtype.itemsize, 4)     # packed keys always count four digits
-    small = k <= SELECT_K or n <= SMALL_N
+    small = _selects(n, k)
     nk = k if small else n
     threads = workers.threads_for(rows * n, 4) if rows > 1 else 1
     chunks = min(rows, threads * _CHUNKS_PER_THREAD) if threads > 1 else 1
-    args = (src, n, inner, k, kind, sign, absm, inf, flip, packed, passes)
+    args = (src, n, inner, k, kind, sign, absm, inf, flip, packed, passes, small)
 
     def part(c):
         # scratch of one chunk: sorted items, indices, a second buffer pair, digit counts
