@@ -107,7 +107,8 @@ def test_topk_selection_worst_case_and_all_k():
         got = mx.nd.topk(mx.nd.array(y), k=40, is_ascend=ascend, dtype="int64").asnumpy()
         assert np.array_equal(got, ref)
         assert got[0].tolist() == list(range(1999, 1959, -1))
-    assert S._selects(2000, 40) and not S._selects(1000, 64)
+    assert S._selects(2000, 40) and S._selects(64, 64)
+    assert not S._selects(1000, 64) and not S._selects(1000, 1000) and not S._selects(65, 65)
     # k <= 0 means every element (sorted); k = n the same
     y = awkward((3, 70), np.float32, seed=2)
     for k in (0, -1, 70):

@@ -229,10 +229,12 @@ def _selects(n, k):
     """Whether the selection (insertion into a sorted buffer of k) should serve rows of n.
 
     Cost model (ns, fitted on float32 rows of 100 to 4e6 elements in random order): the
-    selection tests each element (2 n) and moves about k * k * log(n / k) / 2 items (2.5
-    each); the radix sort costs about 14 n + 1000.
+    selection tests each element (2 n) and moves about k * k / 4 items while it fills the
+    buffer, then about k * k * log(n / k) / 2 (2.5 ns each); the radix sort costs about
+    14 n + 1000.
     """
-    return n <= SMALL_N or 2 * n + 1.25 * k * k * math.log(n / k) < 14 * n + 1000
+    moves = k * k * (0.25 + 0.5 * math.log(n / k))
+    return n <= SMALL_N or 2 * n + 2.5 * moves < 14 * n + 1000
 
 
 def _params(dtype):
