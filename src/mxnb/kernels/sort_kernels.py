@@ -18,8 +18,9 @@ one and 20x slower than its SIMD value sort, and neither fast one keeps ties in
 order. The LSD radix sort is stable by construction: keys of up to 32 bits are
 packed with the index into one uint64 (key << 32 | index) and moved in four
 passes of 8-bit digits (a pass whose digit is the same for the whole row is
-skipped); 64-bit keys move with a separate index array. Small rows, and small k,
-instead insert into a sorted buffer: about one compare per element.
+skipped); 64-bit keys sort in two such stages, low halves first (1.6x faster
+than moving 64-bit keys and indices through eight passes). Small rows, and small
+k, instead insert into a sorted buffer: about one compare per element.
 """
 import math
 
@@ -103,37 +104,22 @@ def _select(src, base, ui, n, kk, kind, sign, absm, inf, flip, shift, bk, bi, bu
 
 
 @njit(**_OPTS)
-def _radix(src, base, ui, n, kind, sign, absm, inf, flip, packed, passes, ka, ia, kb, ib,
-           hist):
-    """Sort one row (stable LSD radix, 8-bit digits); 0 if the result is in ka/ia, else 1.
-
-    packed: ka holds key << 32 | index and ia is not used; else ka holds keys and ia indices.
-    """
-    sh0 = U(32) if packed else U(0)
-    for t in range(passes * 256):
+def _radix_items(a, b, n, hist):
+    """Stable LSD radix sort of the n items of `a` by their high 32 bits (four passes of 8-bit
+    digits, `b` the second buffer); 0 if the result is in a, 1 if in b."""
+    for t in range(1024):
         hist[t] = 0
-    if packed:
-        # keys first (this loop vectorises), then the four digit counts
-        for j in range(n):
-            ka[j] = (_key(U(src[base + U(j) * ui]), kind, sign, absm, inf, flip) << U(32)) | U(j)
-        for j in range(n):
-            key = ka[j] >> U(32)
-            hist[key & U(255)] += 1
-            hist[U(256) + ((key >> U(8)) & U(255))] += 1
-            hist[U(512) + ((key >> U(16)) & U(255))] += 1
-            hist[U(768) + ((key >> U(24)) & U(255))] += 1
-    else:
-        for j in range(n):
-            key = _key(U(src[base + U(j) * ui]), kind, sign, absm, inf, flip)
-            ka[j] = key
-            ia[j] = j
-            for p in range(U(passes)):
-                hist[p * U(256) + ((key >> (U(8) * p)) & U(255))] += 1
+    for j in range(n):
+        key = a[j] >> U(32)
+        hist[key & U(255)] += 1
+        hist[U(256) + ((key >> U(8)) & U(255))] += 1
+        hist[U(512) + ((key >> U(16)) & U(255))] += 1
+        hist[U(768) + ((key >> U(24)) & U(255))] += 1
     cur = 0
-    for p in range(U(passes)):
+    for p in range(U(4)):
         h = p * U(256)
-        sh = sh0 + U(8) * p
-        first = ka[0] if cur == 0 else kb[0]
+        sh = U(32) + U(8) * p
+        first = a[0] if cur == 0 else b[0]
         if hist[h + ((first >> sh) & U(255))] == n:
             continue                    # one digit value in the whole row: nothing moves
         tot = 0
@@ -142,49 +128,59 @@ def _radix(src, base, ui, n, kind, sign, absm, inf, flip, packed, passes, ka, ia
             hist[h + d] = tot
             tot += c
         if cur == 0:
-            _scatter(ka, ia, kb, ib, n, h, sh, hist, packed)
+            _scatter(a, b, n, h, sh, hist)
         else:
-            _scatter(kb, ib, ka, ia, n, h, sh, hist, packed)
+            _scatter(b, a, n, h, sh, hist)
         cur = 1 - cur
     return cur
 
 
 @njit(**_OPTS)
-def _scatter(ka, ia, kb, ib, n, h, sh, hist, packed):
-    if packed:
-        for j in range(n):
-            it = ka[j]
-            d = h + ((it >> sh) & U(255))
-            q = hist[d]
-            hist[d] = q + 1
-            kb[q] = it
-    else:
-        for j in range(n):
-            it = ka[j]
-            d = h + ((it >> sh) & U(255))
-            q = hist[d]
-            hist[d] = q + 1
-            kb[q] = it
-            ib[q] = ia[j]
+def _scatter(a, b, n, h, sh, hist):
+    for j in range(n):
+        it = a[j]
+        d = h + ((it >> sh) & U(255))
+        q = hist[d]
+        hist[d] = q + 1
+        b[q] = it
 
 
 @njit(**_OPTS)
-def _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes, ka, ia, kb,
-               ib, hist):
-    """_radix, then the indices of the kout first sorted elements (in ia or ib)."""
-    cur = _radix(src, base, ui, n, kind, sign, absm, inf, flip, packed, passes, ka, ia, kb, ib,
-                 hist)
-    if packed:
-        res = ka if cur == 0 else kb
+def _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, wide, ka, ia, kb, kc, ib,
+               hist):
+    """Radix-sort one row; the indices of its kout first sorted elements (in ia, or ib).
+
+    Keys of up to 32 bits sort packed with their index, key << 32 | index, in ka/kb. 64-bit
+    keys (`wide`, kept in kc) sort twice, being stable: by their low halves, then the ranks
+    so found by their high halves (ia holds the first order, ib the result).
+    """
+    if not wide:
+        for j in range(n):              # keys first: this loop vectorises
+            ka[j] = (_key(U(src[base + U(j) * ui]), kind, sign, absm, inf, flip) << U(32)) | U(j)
+        res = ka if _radix_items(ka, kb, n, hist) == 0 else kb
         for j in range(kout):
             ia[j] = res[j] & _LOW       # the indices are the low halves of the sorted items
         return ia
-    return ib if cur == 1 else ia
+    for j in range(n):
+        key = _key(U(src[base + U(j) * ui]), kind, sign, absm, inf, flip)
+        kc[j] = key
+        ka[j] = (key << U(32)) | U(j)   # the low half of the key, shifted up
+    first = _radix_items(ka, kb, n, hist)
+    res = ka if first == 0 else kb
+    nxt = kb if first == 0 else ka
+    for r in range(n):
+        j = res[r] & _LOW
+        ia[r] = j
+        nxt[r] = ((kc[j] >> U(32)) << U(32)) | U(r)
+    res = nxt if _radix_items(nxt, res, n, hist) == 0 else res
+    for r in range(kout):
+        ib[r] = ia[res[r] & _LOW]
+    return ib
 
 
 @njit(**_OPTS)
-def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes, small, r0, r1,
-               ka, ia, kb, ib, hist, vals, idx, mask, one):
+def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, wide, small, r0, r1, ka, ia,
+               kb, kc, ib, hist, vals, idx, mask, one):
     """Rows [r0, r1): the kout first elements of each sorted row.
 
     Writes, each only when its buffer is not empty: `vals` (source bits, (outer, kout, inner)),
@@ -202,17 +198,17 @@ def _sort_rows(src, n, inner, kout, kind, sign, absm, inf, flip, packed, passes,
         i = U(r) - o * ui
         base = o * un * ui + i
         if small and _select(src, base, ui, n, kout, kind, sign, absm, inf, flip,
-                             U(32) if packed else U(0), ka, ia, 5 * n + 4096):
+                             U(0) if wide else U(32), ka, ia, 5 * n + 4096):
             ri = ia
         elif small:
             # the selection gave up (data in order): radix-sort this row, in scratch of its own
-            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes,
+            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, wide,
                             np.empty(n, np.uint64), np.empty(n, np.uint32),
-                            np.empty(n, np.uint64), np.empty(0 if packed else n, np.uint32),
-                            np.empty(passes * 256, np.int64))
+                            np.empty(n, np.uint64), np.empty(n if wide else 0, np.uint64),
+                            np.empty(kout if wide else 0, np.uint32), np.empty(1024, np.int64))
         else:
-            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, packed, passes,
-                            ka, ia, kb, ib, hist)
+            ri = _radix_idx(src, base, ui, n, kout, kind, sign, absm, inf, flip, wide, ka, ia,
+                            kb, kc, ib, hist)
         dst = o * uk * ui + i
         if wi:
             for j in range(uk):
@@ -274,22 +270,20 @@ def sort_rows(x, axis, k, descending, vals=None, idx=None, mask=None):
     i = idx.reshape(-1) if idx is not None else np.empty(0, np.uint32)
     m = _out_bits(mask, ut)
     one = U(np.ones(1, x.dtype).view(_UINT[x.dtype.itemsize])[0])
-    # Keys of up to 32 bits travel packed with their index (n < 2**32 always holds here).
-    packed = x.dtype.itemsize <= 4
-    passes = max(x.dtype.itemsize, 4)     # packed keys always count four digits
+    wide = x.dtype.itemsize == 8        # 64-bit keys: radix-sorted in two stages
     small = _selects(n, k)
-    nk = k if small else n
     threads = workers.threads_for(rows * n, 4) if rows > 1 else 1
     chunks = min(rows, threads * _CHUNKS_PER_THREAD) if threads > 1 else 1
-    args = (src, n, inner, k, kind, sign, absm, inf, flip, packed, passes, small)
+    args = (src, n, inner, k, kind, sign, absm, inf, flip, wide, small)
+    big = 0 if small else n
 
     def part(c):
-        # scratch of one chunk: sorted items, indices, a second buffer pair, digit counts
+        # scratch of one chunk: items, indices, second items, 64-bit keys, result, digit counts
         _sort_rows(*args, c * rows // chunks, (c + 1) * rows // chunks,
-                   np.empty(nk, np.uint64), np.empty(nk, np.uint32),
-                   np.empty(0 if small else n, np.uint64),
-                   np.empty(0 if small or packed else n, np.uint32),
-                   np.empty(passes * 256, np.int64), v, i, m, one)
+                   np.empty(k if small else n, np.uint64), np.empty(k if small else n, np.uint32),
+                   np.empty(big, np.uint64), np.empty(big if wide else 0, np.uint64),
+                   np.empty(k if wide and not small else 0, np.uint32), np.empty(1024, np.int64),
+                   v, i, m, one)
 
     workers.run_chunks(part, chunks, threads)
     for out, wide in ((vals, v), (mask, m)):
