@@ -43,26 +43,39 @@ def load_cases(substr=None):
     return cases
 
 
+def _worker(python, module, casefile, outfile, env, timeout, start, stop=None):
+    cmd = [python, os.path.join(HERE, "worker.py"), module, casefile, outfile, str(start)]
+    if stop is not None:
+        cmd.append(str(stop))
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+        return p.stderr[-2000:]
+    except subprocess.TimeoutExpired:
+        return "timeout"
+
+
+def _last(outfile):
+    last = -1
+    for line in open(outfile):
+        last = json.loads(line)["i"]
+    return last
+
+
 def run_side(python, module, casefile, outfile, n, env, timeout):
-    """Run the worker, restarting after a crash (segfault, abort) at the next case."""
+    """Run the worker; after a crash (segfault, abort) rerun the case alone in a fresh process
+    (MXNet's crashes may come from an earlier case's corrupted state), then go on."""
     open(outfile, "w").close()
     start = 0
-    crashed = {}
     while start < n:
-        cmd = [python, os.path.join(HERE, "worker.py"), module, casefile, outfile, str(start)]
-        try:
-            p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-            err = p.stderr[-2000:]
-        except subprocess.TimeoutExpired:
-            err = "timeout"
-        done = [json.loads(line) for line in open(outfile)]
-        last = done[-1]["i"] if done else -1
+        _worker(python, module, casefile, outfile, env, timeout, start)
+        last = _last(outfile)
         if last >= n - 1:
             break
         bad = max(last + 1, start)
-        crashed[bad] = err
-        with open(outfile, "a") as f:
-            f.write(json.dumps({"i": bad, "out": "", "exc": "CRASH", "msg": err}) + "\n")
+        err = _worker(python, module, casefile, outfile, env, timeout, bad, bad + 1)
+        if _last(outfile) != bad:
+            with open(outfile, "a") as f:
+                f.write(json.dumps({"i": bad, "out": "", "exc": "CRASH", "msg": err}) + "\n")
         start = bad + 1
     res = {}
     for line in open(outfile):

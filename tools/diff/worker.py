@@ -1,6 +1,6 @@
 """Run diff cases under one framework and write one JSON line per case.
 
-Usage: python worker.py MODULE CASEFILE OUTFILE [START]
+Usage: python worker.py MODULE CASEFILE OUTFILE [START [STOP]]
 MODULE is `mxnet` or `mxnb`; each case's code runs with `mx` bound to it and `np` to NumPy, in a
 fresh namespace; stdout, the exception type (if any) and its message are recorded.
 """
@@ -16,12 +16,13 @@ import warnings
 def main():
     modname, casefile, outfile = sys.argv[1:4]
     start = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    stop = int(sys.argv[5]) if len(sys.argv) > 5 else None
     import numpy as np
     mx = importlib.import_module(modname)
     with open(casefile) as f:
         cases = json.load(f)
     with open(outfile, "a") as out:
-        for i in range(start, len(cases)):
+        for i in range(start, len(cases) if stop is None else stop):
             name, code = cases[i]
             buf = io.StringIO()
             exc = msg = None
@@ -31,6 +32,8 @@ def main():
                 try:
                     with contextlib.redirect_stdout(buf):
                         exec(compile(code, name, "exec"), ns)
+                        # MXNet runs asynchronously: make its errors surface in this case.
+                        mx.nd.waitall()
                 except BaseException as e:  # noqa: B902 - record every failure, SystemExit too
                     exc = type(e).__name__
                     msg = str(e)[:400]
