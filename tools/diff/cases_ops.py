@@ -113,3 +113,7 @@ case("amp_cast", "print(mx.nd.amp_cast(mx.nd.array([1.7]), dtype='float16').dtyp
 case("smooth_l1", "print(mx.nd.smooth_l1(mx.nd.array([-2., -0.5, 0.2, 3.]), scalar=1.0))")
 case("reshape_like_op", "print(mx.nd.reshape_like(mx.nd.arange(6), mx.nd.ones((2,3))))")
 case("fluent_scalar_method", "x = mx.nd.array([1., 2.]); print(x.__add__(1), x.__rsub__(1), x.__rtruediv__(1), x.__rdiv__(1) if hasattr(x, '__rdiv__') else 'none')")
+case("mod_zero_signs", "a = mx.nd.array([-2., 2, -2, 2, 0, -0.0, 3, -3]); b = mx.nd.array([2., -2, -2, 2, -2, 2, 1.5, -1.5])\nprint(a % b, a % 2, a % -2, 4 % b, -4 % b)")
+case("mod_int_signs", "a = mx.nd.array([-7, 7, -7, 7, -6], dtype='int32'); b = mx.nd.array([2, -2, -2, 2, 3], dtype='int32'); print(a % b, a % 3, -7 % b)")
+case("clip_nan", "print(mx.nd.clip(mx.nd.array([-2., 0.5, 3., np.nan]), 1, -1), mx.nd.clip(mx.nd.array([np.nan, 1]), 0, 0.5))")
+case("round_ints", "for t in ['int8', 'int32', 'int64', 'uint8']:\n    x = mx.nd.array([-3, 2, 0, 5], dtype=t) if t != 'uint8' else mx.nd.array([3, 2, 0, 5], dtype=t)\n    print(mx.nd.round(x), mx.nd.rint(x), mx.nd.fix(x), mx.nd.floor(x), mx.nd.ceil(x))")
