@@ -6,6 +6,13 @@ from .base import MXNetError
 __all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
 
 
+class _DefaultCtx:
+    """`Context.default_ctx`: MXNet's deprecated class property for the current context."""
+
+    def __get__(self, obj, cls):
+        return current_context()
+
+
 class Context:
     """A device an array lives on, as in MXNet: `cpu(0)`, `gpu(1)`.
 
@@ -19,6 +26,7 @@ class Context:
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {v: k for k, v in devtype2str.items()}
     _local = threading.local()
+    default_ctx = _DefaultCtx()
 
     def __init__(self, device_type, device_id=0):
         if isinstance(device_type, Context):
@@ -26,7 +34,7 @@ class Context:
             self.device_id = device_type.device_id
         else:
             if device_type not in self.devstr2type:
-                raise ValueError(f"unknown device type {device_type!r}")
+                raise KeyError(device_type)  # MXNet's dict lookup
             self.device_typeid = self.devstr2type[device_type]
             self.device_id = int(device_id)
         self._old_ctx = None

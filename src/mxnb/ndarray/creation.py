@@ -102,15 +102,29 @@ def array(source_array, ctx=None, dtype=None):
         try:
             src = np.array(source_array, dtype=dt) if not isinstance(source_array, np.ndarray) \
                 else source_array
+        except OverflowError:
+            # NumPy 2 refuses out-of-range Python ints (-4 as uint8); MXNet's NumPy wrapped them.
+            src = _wrapped(source_array, dt)
         except (TypeError, ValueError):
             raise TypeError("source_array must be array like object") from None
         if src.dtype.kind in "OUSV":
             raise TypeError("source_array must be array like object")
-    if src.size == 0:
-        raise MXNetError(f"array: zero-size arrays are not supported (shape {src.shape})")
+    # NOTE: zero-size arrays are allowed here, as in MXNet (`mx.nd.array([])` has shape (0,)),
+    # while zeros/ones/full refuse zero-size shapes as MXNet's shape inference does.
     with np.errstate(invalid="ignore", over="ignore"):
         host = np.array(src, dtype=dt, order="C", copy=True)
     return _place(host, _ctx(ctx))
+
+
+def _wrapped(source_array, dt):
+    try:
+        src = np.array(source_array)
+    except (TypeError, ValueError):
+        raise TypeError("source_array must be array like object") from None
+    if src.dtype.kind in "OUSV":
+        raise TypeError("source_array must be array like object")
+    with np.errstate(invalid="ignore", over="ignore"):
+        return src.astype(dt)
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=mx_real_t):

@@ -122,7 +122,7 @@ class NDArray:
 
     def __len__(self):
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d NDArray")
+            raise IndexError("tuple index out of range")  # MXNet's len() is shape[0]
         return self.shape[0]
 
     def __iter__(self):
@@ -148,6 +148,23 @@ class NDArray:
         if not copy and np.dtype(dtype) == self._data.dtype:
             return self
         return _api.cast(self, dtype=dtype)
+
+    def tostype(self, stype):
+        """A copy in storage type `stype`; mxnb stores only 'default' (dense) arrays.
+
+        >>> mx.nd.ones((2,)).tostype('default').stype
+        'default'
+        """
+        if stype != "default":
+            from ..base import MXNetError
+
+            raise MXNetError(f"tostype: storage type {stype!r} is not supported by mxnb "
+                             "(only 'default')")
+        return self.copy()
+
+    def as_nd_ndarray(self):
+        """This array as a legacy NDArray: itself (mxnb has no `mx.np` arrays)."""
+        return self
 
     def copy(self):
         """A new array with the same data on the same context."""
