@@ -1,5 +1,6 @@
 """Elementwise results pinned to MXNet 1.9.1's answers (found by tools/diff)."""
 import numpy as np
+import pytest
 
 import mxnb as mx
 
@@ -49,3 +50,71 @@ def test_clip_tests_a_max_first():
     assert y[:3].tolist() == [1., -1., -1.] and np.isnan(y[3])
     y = mx.nd.clip(mx.nd.array([np.nan, 1.]), 0, 0.5).asnumpy()
     assert np.isnan(y[0]) and y[1] == 0.5
+
+
+def _grad(f, x):
+    x.attach_grad()
+    with mx.autograd.record():
+        y = f(x)
+    y.backward(mx.nd.ones(y.shape) * 5)
+    return y, x.grad.asnumpy().tolist()
+
+
+def test_blockgrad_and_stop_gradient_block_the_gradient():
+    x = mx.nd.array([1., 2.])
+    y, g = _grad(lambda v: mx.nd.BlockGrad(v * 2) * v + mx.nd.stop_gradient(v), x)
+    assert y.asnumpy().tolist() == [3., 10.]
+    assert g == [10., 20.]  # only through the unblocked factor v: 5 * (2v)
+
+
+def test_make_loss_gradient_ignores_the_head_gradient():
+    x = mx.nd.array([1., 2.])
+    y, g = _grad(lambda v: mx.nd.make_loss(v * 2), x)
+    assert y.asnumpy().tolist() == [2., 4.] and g == [2., 2.]
+    x = mx.nd.array([[1., -2], [3, 0.5]])
+    # MXNet 1.9.1: grad_scale=3 -> 6; 'batch' -> 2/2; 'valid' (3 elements > 0.8) -> 2/3
+    assert _grad(lambda v: mx.nd.MakeLoss(v * 2, grad_scale=3), x)[1] == [[6., 6.], [6., 6.]]
+    assert _grad(lambda v: mx.nd.MakeLoss(v * 2, normalization="batch"), x)[1] == [[1., 1.]] * 2
+    g = _grad(lambda v: mx.nd.MakeLoss(v * 2, normalization="valid", valid_thresh=0.8), x)[1]
+    np.testing.assert_allclose(g, [[0.6666667, 0.6666667]] * 2, rtol=1e-6)
+
+
+def test_add_n_and_elementwisesum():
+    x = mx.nd.array([1., 2.])
+    y, g = _grad(lambda v: mx.nd.add_n(v, v * 2, v * v), x)
+    assert y.asnumpy().tolist() == [4., 10.] and g == [25., 35.]
+    assert mx.nd.ElementWiseSum(mx.nd.ones((2,)), mx.nd.ones((2,))).asnumpy().tolist() == [2., 2.]
+    with pytest.raises(mx.MXNetError):
+        mx.nd.add_n(mx.nd.ones((2,)), mx.nd.ones((3,)))
+
+
+def test_logical_not_and_hard_sigmoid():
+    assert mx.nd.logical_not(mx.nd.array([-2.5, 0., 0.3])).asnumpy().tolist() == [0., 1., 0.]
+    y = mx.nd.logical_not(mx.nd.array([0, 1, -2], dtype="int32"))
+    assert y.dtype == np.int32 and y.asnumpy().tolist() == [1, 0, 0]
+    x = mx.nd.array([-3., 0, 1, 3])
+    y, g = _grad(lambda v: mx.nd.hard_sigmoid(v, alpha=0.3, beta=0.4), x)
+    np.testing.assert_array_equal(y.asnumpy(), np.float32([0., 0.4, 0.70000005, 1.]))
+    np.testing.assert_allclose(g, [0., 1.5, 1.5, 0.], rtol=1e-6)
+    np.testing.assert_allclose(mx.nd.hard_sigmoid(mx.nd.array([-1.5, 0.3, 4.])).asnumpy(),
+                               [0.19999999, 0.56, 1.], rtol=1e-6)
+
+
+def test_eye_linspace_concatenate_and_sampler_op_names():
+    assert mx.nd.eye(2, 3, k=-1, dtype="float64").asnumpy().tolist() == [[0, 0, 0], [1, 0, 0]]
+    assert mx.nd.eye(3, k=5).asnumpy().sum() == 0 and mx.nd.eye(3).dtype == np.float32
+    np.testing.assert_array_equal(
+        mx.nd.linspace(0, 1, 7).asnumpy(),
+        np.float32([0.0, 0.1666666716337204, 0.3333333432674408, 0.5, 0.6666666865348816,
+                    0.8333333134651184, 1.0]))
+    assert mx.nd.linspace(0, 1, 7, dtype="int32").asnumpy().tolist() == [0] * 6 + [1]
+    assert mx.nd.linspace(3, -1, 4, endpoint=False, dtype="float64").asnumpy().tolist() == \
+        [3., 2., 1., 0.]
+    a = mx.nd.ones((1, 2))
+    assert mx.nd.concatenate([a, a * 2], axis=1).asnumpy().tolist() == [[1., 1., 2., 2.]]
+    assert mx.nd.concatenate([a], always_copy=False) is a
+    mx.random.seed(3)  # MXNet 1.9.1: [0.58530223 0.42165753 0.44139108], then [0.32752714 ...]
+    np.testing.assert_array_equal(mx.nd.random_uniform(shape=(3,)).asnumpy(),
+                                  np.float32([0.58530223, 0.42165753, 0.44139108]))
+    np.testing.assert_array_equal(mx.nd.uniform(shape=(2,)).asnumpy(),
+                                  np.float32([0.32752714, 0.26400155]))

@@ -4,8 +4,8 @@ from . import operators as _operators  # noqa: F401  (installs +, -, [], ... on 
 from . import interop as _interop  # noqa: F401
 from ._api import *  # noqa: F401,F403
 from ._api import __all__ as _op_names
-from .creation import (arange, array, empty, full, full_like, ones, ones_like, waitall,  # noqa: F401
-                       zeros, zeros_like)
+from .creation import (arange, array, concatenate, empty, eye, full, full_like, linspace,  # noqa: F401
+                       ones, ones_like, waitall, zeros, zeros_like)
 from .interop import (from_cuda_array, from_dlpack, from_numpy, to_dlpack_for_read,  # noqa: F401
                       to_dlpack_for_write)
 from . import _fluent  # noqa: F401  (x.exp(), x.clip(...), ...)
@@ -13,7 +13,18 @@ from .io import load, load_frombuffer, save  # noqa: F401
 from ._api import ones_like, zeros_like  # noqa: F401,F811  (the recorded ops, as in MXNet)
 
 
-__all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",
+__all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenate", "full", "ones",
+           "zeros", "ones_like",
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "from_cuda_array", "save", "load",
            "load_frombuffer"] + list(_op_names)
 from . import random  # noqa: E402,F401  (mx.nd.random)
+# MXNet's sampler ops under their op names (`mx.nd.random_uniform`, `mx.nd.uniform`, and the
+# `sample_*` forms taking NDArray parameters): the same samplers and the same stream.
+from .random import uniform as random_uniform, normal as random_normal  # noqa: E402,F401
+from .random import randint as random_randint, poisson as random_poisson  # noqa: E402,F401
+from .random import exponential as random_exponential, gamma as random_gamma  # noqa: E402,F401
+from .random import uniform as sample_uniform, normal as sample_normal  # noqa: E402,F401
+from .random import poisson as sample_poisson, gamma as sample_gamma  # noqa: E402,F401
+from .random import exponential as sample_exponential  # noqa: E402,F401
+from .random import multinomial as sample_multinomial  # noqa: E402,F401
+from .random import uniform, normal  # noqa: E402,F401

@@ -152,6 +152,55 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     return _place(host, _ctx(ctx))
 
 
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
+    """An N x M (M=0: N x N) array with ones on diagonal `k`, float32 by default.
+
+    >>> mx.nd.eye(2, 3, k=1).asnumpy()
+    array([[0., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    n = int(N)
+    m = n if not M else int(M)
+    host = np.eye(n, m, int(k), dtype=normalize_dtype(dtype))
+    return _place(host, _ctx(ctx))
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=mx_real_t):
+    """`num` evenly spaced values from `start` to `stop` (included when `endpoint`).
+
+    As MXNet, each value is `start + i * step` computed in float64, then cast to `dtype`
+    (so integer dtypes truncate).
+
+    >>> mx.nd.linspace(0, 1, 5).asnumpy()
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
+    num = int(num)
+    if num <= 0:
+        raise MXNetError(f"linspace: num must be positive, got {num}")
+    start, stop = float(start), float(stop)
+    div = num - 1 if endpoint else num
+    step = (stop - start) / div if div > 0 else 0.0
+    vals = start + step * np.arange(num, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        host = np.ascontiguousarray(vals.astype(normalize_dtype(dtype)))
+    return _place(host, _ctx(ctx))
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    """Join a list of arrays along `axis` (MXNet's legacy helper; `concat` is the op).
+
+    >>> mx.nd.concatenate([mx.nd.ones((1, 2)), mx.nd.zeros((1, 2))]).shape
+    (2, 2)
+    """
+    from . import _api
+
+    if not isinstance(arrays, (list, tuple)) or not arrays:
+        raise AssertionError("arrays must be a non-empty list of NDArrays")
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    return _api.concat(*arrays, dim=axis)
+
+
 def _g(v):
     return f"{v:g}" if isinstance(v, float) else str(v)
 
