@@ -18,6 +18,9 @@ __all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenat
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "from_cuda_array", "save", "load",
            "load_frombuffer"] + list(_op_names)
 from . import random  # noqa: E402,F401  (mx.nd.random)
+from .compat import *  # noqa: E402,F401,F403  (moments, SequenceMask, diag, ...)
+from .compat import __all__ as _compat_names  # noqa: E402
+__all__ += list(_compat_names)
 # MXNet's sampler ops under their op names (`mx.nd.random_uniform`, `mx.nd.uniform`, and the
 # `sample_*` forms taking NDArray parameters): the same samplers and the same stream.
 from .random import uniform as random_uniform, normal as random_normal  # noqa: E402,F401
