@@ -21,6 +21,10 @@ from . import random  # noqa: E402,F401  (mx.nd.random)
 from .compat import *  # noqa: E402,F401,F403  (moments, SequenceMask, diag, ...)
 from .compat import __all__ as _compat_names  # noqa: E402
 __all__ += list(_compat_names)
+from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
+from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_syrk,  # noqa: E402,F401
+                     extractdiag as linalg_extractdiag, makediag as linalg_makediag,
+                     sumlogdiag as linalg_sumlogdiag, slogdet as linalg_slogdet)
 # MXNet's sampler ops under their op names (`mx.nd.random_uniform`, `mx.nd.uniform`, and the
 # `sample_*` forms taking NDArray parameters): the same samplers and the same stream.
 from .random import uniform as random_uniform, normal as random_normal  # noqa: E402,F401

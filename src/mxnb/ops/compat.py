@@ -55,7 +55,8 @@ _SKIP = {"skip": "the gradient ignores the head gradient by design (MXNet's loss
                  "tests/test_compat_ops.py pins it"}
 register(Op("make_loss", ("data",), infer=_same, forward=_host(_copy_fwd), backward=_loss_bwd,
             vjp=_loss_vjp, smooth=False, test=_SKIP,
-            doc="Mark `data` as a loss: identity forward, gradient one whatever the head gradient."))
+            doc="Mark `data` as a loss: identity forward, gradient one whatever the head "
+                "gradient."))
 register(Op("MakeLoss", ("data",), attrs=(("grad_scale", 1.0), ("valid_thresh", 0.0),
                                           ("normalization", "null")),
             infer=_same, forward=_host(_copy_fwd), backward=_loss_bwd, vjp=_loss_vjp,
@@ -116,3 +117,64 @@ unary("hard_sigmoid", _hard_sigmoid, _hard_sigmoid_bwd,
       lambda g, x, y, alpha, beta: g * alpha * ((y > 0) * (y < 1)),
       attrs=(("alpha", 0.2), ("beta", 0.5)), smooth=False,
       doc="clip(alpha * x + beta, 0, 1), alpha=0.2 and beta=0.5 by default.")
+
+# ---------------------------------------------------------------- linalg_inverse, linalg_det
+
+
+def _square_infer(reduce):
+    def infer(op, inputs, attrs):
+        a = inputs[0]
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise MXNetError(f"{op.name}: the input must be a (batch of) square matrices, got "
+                             f"shape {fmt_shape(a.shape)}")
+        if np.dtype(a.dtype).kind != "f":
+            raise MXNetError(f"{op.name}: only floating point types are supported, got "
+                             f"{np.dtype(a.dtype).name}")
+        return [((a.shape[:-2] or (1,)) if reduce else a.shape, np.dtype(a.dtype))]
+    return infer
+
+
+def _mT(x):
+    return nd.swapaxes(x, dim1=x.ndim - 1, dim2=x.ndim - 2)
+
+
+def _mm(a, b):
+    """Matrix product over the last two axes (leading axes are the batch)."""
+    if a.ndim == 2:
+        return nd.dot(a, b)
+    y = nd.batch_dot(nd.reshape(a, shape=(-1,) + a.shape[-2:]),
+                     nd.reshape(b, shape=(-1,) + b.shape[-2:]))
+    return nd.reshape(y, shape=a.shape[:-2] + y.shape[-2:])
+
+
+def _inverse_vjp(op, dys, ins, outs, attrs):
+    yt = _mT(outs[0])
+    return [-_mm(_mm(yt, dys[0]), yt)]
+
+
+def _det_vjp(op, dys, ins, outs, attrs):
+    a = ins[0]
+    g = nd.reshape(dys[0] * outs[0], shape=a.shape[:-2] + (1, 1))
+    return [nd.broadcast_mul(g, _mT(nd.linalg_inverse(a)))]
+
+
+def _inv_fwd(op, ins, outs, attrs):
+    outs[0][...] = np.linalg.inv(ins[0])
+
+
+def _det_fwd(op, ins, outs, attrs):
+    outs[0][...] = np.linalg.det(ins[0]).reshape(outs[0].shape)
+
+
+def _spd(rng):
+    a = rng.uniform(-1, 1, (2, 3, 3))
+    return [a + 3 * np.eye(3)]
+
+
+register(Op("linalg_inverse", ("A",), infer=_square_infer(False), forward=_host(_inv_fwd),
+            vjp=_inverse_vjp, doc="Inverse of a (batch of) square matrices.",
+            test={"inputs": _spd}))
+register(Op("linalg_det", ("A",), infer=_square_infer(True), forward=_host(_det_fwd),
+            vjp=_det_vjp, doc="Determinant of a (batch of) square matrices; shape A.shape[:-2] "
+                              "((1,) for one matrix).",
+            test={"inputs": _spd}))
