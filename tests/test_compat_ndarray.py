@@ -44,3 +44,29 @@ def test_context_bad_type_is_key_error_and_default_ctx():
     assert mx.Context.default_ctx == mx.cpu(0)
     with mx.cpu(2):
         assert mx.Context.default_ctx == mx.cpu(2)
+
+
+def test_integer_mean_divides_by_the_count_in_the_dtype():
+    # MXNet 1.9.1 divides the wrapped sum by the count cast (wrapped) to the dtype.
+    assert mx.nd.ones((200,), dtype="int8").mean().asnumpy().tolist() == [1]
+    assert (mx.nd.ones((200,), dtype="int8") * 3).mean().asnumpy().tolist() == [-1]
+    assert mx.nd.ones((2, 200), dtype="int8").mean(axis=1).asnumpy().tolist() == [1, 1]
+    assert mx.nd.ones((200, 2), dtype="int8").mean().asnumpy().tolist() == [1]
+    assert (mx.nd.ones((130,), dtype="int8") * 3).mean().asnumpy().tolist() == [0]
+    assert mx.nd.ones((300,), dtype="uint8").mean().asnumpy().tolist() == [1]
+    c = mx.nd.array([[100, 100, 100], [-100, -100, 27]], dtype="int8")
+    assert c.mean(axis=1).asnumpy().tolist() == [14, 27]
+    a = mx.nd.array([2 ** 30, 2 ** 30, 1], dtype="int32")
+    assert a.mean().asnumpy().tolist() == [-715827882]
+    assert mx.nd.array([7, -7, 4], dtype="int32").mean(axis=0).asnumpy().tolist() == [1]
+
+
+def test_iterating_a_0d_array_yields_nothing():
+    assert [v for v in iter(mx.nd.array(2.0))] == []
+    assert [r.shape for r in mx.nd.ones((2, 3))] == [(3,), (3,)]
+
+
+def test_assert_exception():
+    mx.test_utils.assert_exception(mx.nd.ones((2,)).asscalar, ValueError)
+    with pytest.raises(AssertionError):
+        mx.test_utils.assert_exception(lambda: None, ValueError)

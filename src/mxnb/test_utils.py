@@ -14,7 +14,7 @@ import numpy as np
 from . import autograd
 from .ndarray import NDArray, array
 
-__all__ = ["assert_almost_equal", "almost_equal", "check_grads", "check_numeric_gradient",
+__all__ = ["assert_almost_equal", "assert_exception", "almost_equal", "check_grads", "check_numeric_gradient",
            "with_seed", "default_context", "set_default_context", "rand_ndarray",
            "default_rtols", "default_atols", "get_tolerance", "get_tols", "same"]
 
@@ -121,6 +121,18 @@ def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=
 
 
 # ---------------------------------------------------------------- gradient checks
+
+
+def assert_exception(f, exception_type, *args, **kwargs):
+    """Assert that `f(*args, **kwargs)` raises `exception_type` (MXNet's helper).
+
+    >>> assert_exception(mx.nd.ones((2,)).asscalar, ValueError)
+    """
+    try:
+        f(*args, **kwargs)
+    except exception_type:
+        return
+    raise AssertionError(f"{getattr(f, '__name__', f)} did not raise {exception_type}")
 
 
 def _as_list(x):

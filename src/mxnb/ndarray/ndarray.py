@@ -126,7 +126,8 @@ class NDArray:
         return self.shape[0]
 
     def __iter__(self):
-        for i in range(len(self)):
+        # A 0-d array yields nothing, as MXNet's (which iterates by indexing until IndexError).
+        for i in range(self.shape[0] if self.ndim else 0):
             yield self[i]
 
     def __hash__(self):
