@@ -118,3 +118,45 @@ def test_eye_linspace_concatenate_and_sampler_op_names():
                                   np.float32([0.58530223, 0.42165753, 0.44139108]))
     np.testing.assert_array_equal(mx.nd.uniform(shape=(2,)).asnumpy(),
                                   np.float32([0.32752714, 0.26400155]))
+
+
+def test_regression_outputs_match_mxnet():
+    x = mx.nd.array([[1., 2, 3], [-1, 0, 5]])
+    lab = mx.nd.array([[0., 1, 1], [1, 0, 2]])
+    want = {  # MXNet 1.9.1, grad_scale=2, head gradient 5 (ignored)
+        "LinearRegressionOutput": [[0.6666667, 0.6666667, 1.3333334], [-1.3333334, 0., 2.]],
+        "LogisticRegressionOutput": [[0.4873724, -0.07946865, -0.03161725],
+                                     [-0.4873724, 0.33333334, -0.6711286]],
+        "MAERegressionOutput": [[0.6666667, 0.6666667, 0.6666667],
+                                [-0.6666667, -0.6666667, 0.6666667]],
+    }
+    for name, g in want.items():
+        x.attach_grad()
+        lab.attach_grad()
+        with mx.autograd.record():
+            y = getattr(mx.nd, name)(x, lab, grad_scale=2.0)
+        y.backward(mx.nd.ones((2, 3)) * 5)
+        np.testing.assert_allclose(x.grad.asnumpy(), g, rtol=1e-6)
+        assert lab.grad.asnumpy().tolist() == [[0.] * 3] * 2
+    np.testing.assert_allclose(
+        mx.nd.LogisticRegressionOutput(x, lab).asnumpy()[0], [0.7310586, 0.8807971, 0.95257413],
+        rtol=1e-6)
+    # the scale is divided by the outputs per sample: (2, 3, 2) -> 6, 1-D -> 1
+    x3 = mx.nd.arange(12).reshape((2, 3, 2))
+    x3.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.LinearRegressionOutput(x3, mx.nd.zeros((2, 3, 2)))
+    y.backward()
+    np.testing.assert_allclose(x3.grad.asnumpy().ravel(), np.arange(12) / 6, rtol=1e-6)
+    x1 = mx.nd.array([1., 2, 3])
+    x1.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.LinearRegressionOutput(x1, mx.nd.array([0., 1, 1]))
+    y.backward()
+    assert x1.grad.asnumpy().tolist() == [1., 1., 2.]
+
+
+def test_amp_cast_casts_floats_only():
+    assert mx.nd.amp_cast(mx.nd.array([1, 2], dtype="int32"), dtype="float16").dtype == np.int32
+    y = mx.nd.amp_cast(mx.nd.array([1.5, 2]), dtype="float16")
+    assert y.dtype == np.float16 and y.asnumpy().tolist() == [1.5, 2.0]

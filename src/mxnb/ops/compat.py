@@ -6,7 +6,7 @@ backward ignores the head gradient (the gradient of a loss is one, times `grad_s
 """
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, normalize_dtype
 from . import _nd as nd
 from ._math import T
 from .basic import _host, _same
@@ -178,3 +178,76 @@ register(Op("linalg_det", ("A",), infer=_square_infer(True), forward=_host(_det_
             vjp=_det_vjp, doc="Determinant of a (batch of) square matrices; shape A.shape[:-2] "
                               "((1,) for one matrix).",
             test={"inputs": _spd}))
+
+# ---------------------------------------------------------------- regression outputs
+
+
+def _reg_infer(op, inputs, attrs):
+    data, label = inputs
+    if label.size != data.size:
+        raise MXNetError(f"{op.name}: label shape {fmt_shape(label.shape)} does not match data "
+                         f"shape {fmt_shape(data.shape)}")
+    return [(data.shape, np.dtype(data.dtype))]
+
+
+def _sigmoid_np(x):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+
+
+def _reg_fwd(op, ins, outs, attrs):
+    x = ins[0]
+    outs[0][...] = _sigmoid_np(x) if op.name == "LogisticRegressionOutput" else x
+
+
+def _reg_scale(ins, attrs):
+    label = ins[1]
+    per_sample = label.size // label.shape[0] if label.ndim else 1
+    return float(attrs.get("grad_scale", 1.0)) / max(per_sample, 1)
+
+
+def _reg_bwd(op, dys, ins, outs, attrs):
+    diff = outs[0] - ins[1].reshape(outs[0].shape)
+    if op.name == "MAERegressionOutput":
+        diff = np.where(diff > 0, 1, -1).astype(outs[0].dtype)  # MXNet: 0 counts as -1
+    return [(diff * _reg_scale(ins, attrs)).astype(outs[0].dtype), None]
+
+
+def _reg_vjp(op, dys, ins, outs, attrs):
+    diff = outs[0] - nd.reshape(ins[1], shape=outs[0].shape)
+    if op.name == "MAERegressionOutput":
+        diff = (diff > 0) * 2 - 1
+    return [diff * _reg_scale(ins, attrs), None]
+
+
+_REG_SKIP = {"skip": "the gradient is (output - label), ignoring the head gradient, as MXNet's "
+                     "loss layers; tests/test_compat_ops.py pins it"}
+for _name, _doc in (("LinearRegressionOutput", "identity; gradient (out - label)"),
+                    ("LogisticRegressionOutput", "sigmoid; gradient (out - label)"),
+                    ("MAERegressionOutput", "identity; gradient sign(out - label)")):
+    register(Op(_name, ("data", "label"), attrs=(("grad_scale", 1.0),), infer=_reg_infer,
+                forward=_host(_reg_fwd), backward=_reg_bwd, vjp=_reg_vjp, nondiff_inputs=(1,),
+                smooth=False, test=_REG_SKIP,
+                doc=f"MXNet's regression loss layer: {_doc}, times grad_scale divided by the "
+                    "number of outputs per sample; the head gradient is ignored."))
+
+# ---------------------------------------------------------------- amp_cast
+
+
+def _amp_infer(op, inputs, attrs):
+    x = inputs[0]
+    dt = np.dtype(x.dtype)
+    return [(x.shape, normalize_dtype(attrs["dtype"]) if dt.kind == "f" else dt)]
+
+
+def _amp_fwd(op, ins, outs, attrs):
+    np.copyto(outs[0], ins[0], casting="unsafe")
+
+
+register(Op("amp_cast", ("data",), attrs=(("dtype", None),), infer=_amp_infer,
+            forward=_host(_amp_fwd),
+            backward=lambda op, dys, ins, outs, attrs: [dys[0].astype(ins[0].dtype)],
+            vjp=lambda op, dys, ins, outs, attrs: [nd.cast(dys[0], dtype=ins[0].dtype)],
+            doc="Cast floating point data to `dtype` (other dtypes pass unchanged), as MXNet's "
+                "AMP cast.",
+            test={"shapes": [(2, 3)], "attrs": {"dtype": "float64"}}))
