@@ -143,3 +143,11 @@ def test_composed_gradients(f):
 def nd_reshape(x):
     return x.reshape((2, 3, 2))
 
+
+
+def test_methods_mxnet_has():
+    x = mx.nd.arange(16).reshape((1, 4, 2, 2))
+    assert x.depth_to_space(2)[0, 0, 0].asnumpy().tolist() == [0., 4., 1., 5.]
+    assert x.depth_to_space(2).space_to_depth(2).asnumpy().tolist() == x.asnumpy().tolist()
+    assert x.reshape((4, 4)).diag(k=1).asnumpy().tolist() == [1., 6., 11.]
+    assert [p.shape for p in mx.nd.arange(6).split_v2(3)] == [(2,), (2,), (2,)]
