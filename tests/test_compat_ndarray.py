@@ -70,3 +70,36 @@ def test_assert_exception():
     mx.test_utils.assert_exception(mx.nd.ones((2,)).asscalar, ValueError)
     with pytest.raises(AssertionError):
         mx.test_utils.assert_exception(lambda: None, ValueError)
+
+
+def test_bool_arrays_as_mxnet_legacy_mode():
+    x = mx.nd.ones((2,), dtype="bool")
+    assert x.dtype == np.bool_ and repr(x) == "\n[ True  True]\n<NDArray 2 @cpu(0)>"
+    assert mx.nd.zeros((2,), dtype=np.bool_).asnumpy().tolist() == [False, False]
+    assert mx.nd.full((2,), 7.9, dtype="bool").asnumpy().tolist() == [True, True]
+    assert mx.nd.array([1.5, 0, -2]).astype("bool").asnumpy().tolist() == [True, False, True]
+    assert x.astype("int32").asnumpy().tolist() == [1, 1]
+    y = mx.nd.array([1, 0, 1, 1], dtype="bool")
+    assert y[1:3].asnumpy().tolist() == [False, True]
+    assert y.reshape((2, 2)).shape == (2, 2) and y.copy().dtype == np.bool_
+    y[1] = 1
+    assert y.asnumpy().tolist() == [True] * 4
+    # operators refuse bool, as MXNet's do (ops on bool report MXNetError there too)
+    for f in (lambda: x + x, lambda: mx.nd.exp(x), lambda: x == x, lambda: mx.nd.sum(x),
+              lambda: mx.nd.concat(x, x, dim=0)):
+        with pytest.raises(mx.MXNetError):
+            f()
+    for f in (lambda: mx.nd.arange(3, dtype="bool"), lambda: mx.nd.eye(2, dtype="bool")):
+        with pytest.raises(mx.MXNetError):
+            f()
+
+
+def test_bool_save_load_bytes(tmp_path):
+    fn = str(tmp_path / "b.nd")
+    mx.nd.save(fn, [mx.nd.array([1, 0], dtype="bool")])
+    # MXNet 1.9.1 writes type flag 7 and one byte per element
+    assert open(fn, "rb").read().hex() == (
+        "120100000000000000000000000000000100000000000000c9fa93f900000000010000000200000000"
+        "00000001000000000000000700000001000000000000000000")
+    r = mx.nd.load(fn)[0]
+    assert r.dtype == np.bool_ and r.asnumpy().tolist() == [True, False]

@@ -148,3 +148,8 @@ case("mxneterror_base", "print(issubclass(mx.base.MXNetError, RuntimeError), mx.
 case("create_linspace_more", "print(mx.nd.linspace(0, 1, 7), mx.nd.linspace(0, 1, 7, dtype='int32'), mx.nd.linspace(3, -1, 4, endpoint=False, dtype='float64'), mx.nd.linspace(2, 5, 1))")
 case("create_eye_more", "print(mx.nd.eye(2, 3, k=-1, dtype='float64'), mx.nd.eye(3, k=5), mx.nd.eye(2, ctx=mx.cpu(1)))")
 case("create_concatenate_more", "a = mx.nd.ones((1, 2)); print(mx.nd.concatenate([a, a * 2], axis=1), mx.nd.concatenate([a], always_copy=False) is a)")
+case("bool_ops_refused", "x = mx.nd.ones((2,), dtype='bool')\nfor f in [lambda: x + 1, lambda: x + x, lambda: mx.nd.exp(x), lambda: x == x, lambda: mx.nd.concat(x, x, dim=0), lambda: mx.nd.where(x, mx.nd.ones((2,)), mx.nd.zeros((2,)))]:\n    try:\n        f(); mx.nd.waitall(); print('ok')\n    except mx.base.MXNetError:\n        print('MXNetError')")
+case("bool_views", "x = mx.nd.array([1, 0, 1, 1], dtype='bool'); print(x[1], x[1:3], x.reshape((2, 2)), x.copy(), x.asnumpy(), x.astype('float32'), x.astype('int8'))")
+case("bool_setitem", "x = mx.nd.zeros((3,), dtype='bool'); x[1] = 1; print(x); x[:] = mx.nd.array([1., 0, 2]); print(x)")
+case("bool_save_load", "import tempfile, os\nd = tempfile.mkdtemp(); fn = os.path.join(d, 'b.nd'); mx.nd.save(fn, [mx.nd.array([1, 0], dtype='bool')]); print(open(fn, 'rb').read().hex()); r = mx.nd.load(fn)[0]; print(r, r.dtype)")
+case("bool_cmp_then_astype", "x = mx.nd.array([1., 2, 3]); print((x > 1.5).astype('bool'), (x > 1.5).astype('bool').astype('float32'))")

@@ -65,13 +65,13 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     (2, 3)
     """
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype), 0, ctx)
+    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype, storage=True), 0, ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
     """An array of ones, float32 by default."""
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "ones"), normalize_dtype(dtype), 1, ctx)
+    return _filled(_shape(shape, "ones"), normalize_dtype(dtype, storage=True), 1, ctx)
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -80,7 +80,7 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
         out[:] = val
         return out
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "full"), normalize_dtype(dtype), val, ctx)
+    return _filled(_shape(shape, "full"), normalize_dtype(dtype, storage=True), val, ctx)
 
 
 def array(source_array, ctx=None, dtype=None):
@@ -95,10 +95,10 @@ def array(source_array, ctx=None, dtype=None):
     <NDArray 3 @cpu(0)>
     """
     if isinstance(source_array, NDArray):
-        dt = normalize_dtype(dtype if dtype is not None else source_array.dtype)
+        dt = normalize_dtype(dtype if dtype is not None else source_array.dtype, storage=True)
         src = source_array.asnumpy()
     else:
-        dt = normalize_dtype(dtype)
+        dt = normalize_dtype(dtype, storage=True)
         try:
             src = np.array(source_array, dtype=dt) if not isinstance(source_array, np.ndarray) \
                 else source_array
