@@ -119,6 +119,7 @@ def main():
     ap.add_argument("--mxnb", default=os.environ.get("MXNB_PY", sys.executable))
     ap.add_argument("-k", default=None, help="comma-separated name substrings")
     ap.add_argument("-v", action="store_true", help="show outputs of close cases too")
+    ap.add_argument("--all", action="store_true", help="show known differences in full too")
     ap.add_argument("--timeout", type=int, default=1200)
     ap.add_argument("--json", default=None, help="write per-case verdicts here")
     args = ap.parse_args()
@@ -138,11 +139,18 @@ def main():
         fb = ex.submit(run_side, args.mxnb, "mxnb", casefile, os.path.join(tmp, "nb.jsonl"),
                        len(cases), env_nb, args.timeout)
         ra, rb = fa.result(), fb.result()
-    counts = {"same": 0, "close": 0, "DIFF": 0}
+    sys.path.insert(0, HERE)
+    from known import reason
+
+    counts = {"same": 0, "close": 0, "DIFF": 0, "known": 0}
     verdicts = {}
+    known = []
     for i, (name, code) in enumerate(cases):
         a, b = ra[i], rb[i]
         v = verdict(name, a, b)
+        if v == "DIFF" and reason(name) and not args.all:
+            known.append((name, reason(name)))
+            v = "known"
         counts[v] += 1
         verdicts[name] = v
         if v == "DIFF" or (v == "close" and args.v):
@@ -152,6 +160,10 @@ def main():
             print(a["out"].rstrip())
             print("--- mxnb:  %s %s" % (b["exc"] or "", (b["msg"] or "")[:1500]))
             print(b["out"].rstrip())
+    if known:
+        print("\nknown differences (tools/diff/known.py):")
+        for name, why in known:
+            print("  %-32s %s" % (name, why))
     print("\n%d cases: %s" % (len(cases), counts))
     if args.json:
         with open(args.json, "w") as f:
