@@ -152,3 +152,13 @@ UNARY.update({
     "hard_sigmoid": lambda x: np.clip(0.2 * x + 0.5, 0, 1),
 })
 UNARY_GRAD["hard_sigmoid"] = lambda x: np.where((0.2 * x + 0.5 > 0) & (0.2 * x + 0.5 < 1), 0.2, 0.0)
+UNARY.update({
+    "gamma": special.gamma, "gammaln": special.gammaln, "erfinv": special.erfinv,
+    "_polygamma": special.digamma,  # default n=0
+})
+UNARY_GRAD.update({
+    "gamma": lambda x: special.gamma(x) * special.digamma(x),
+    "gammaln": special.digamma,
+    "erfinv": lambda x: math.sqrt(math.pi) / 2 * np.exp(special.erfinv(x) ** 2),
+    "_polygamma": lambda x: special.polygamma(1, x),
+})

@@ -160,3 +160,46 @@ def test_amp_cast_casts_floats_only():
     assert mx.nd.amp_cast(mx.nd.array([1, 2], dtype="int32"), dtype="float16").dtype == np.int32
     y = mx.nd.amp_cast(mx.nd.array([1.5, 2]), dtype="float16")
     assert y.dtype == np.float16 and y.asnumpy().tolist() == [1.5, 2.0]
+
+
+def test_gamma_gammaln_erfinv_match_mxnet():
+    x = mx.nd.array([0.5, 1.5, 2.5, -0.5])
+    y, g = _grad(lambda v: mx.nd.gamma(v), x)
+    np.testing.assert_allclose(y.asnumpy(), [1.7724538, 0.88622695, 1.3293406, -3.544908],
+                               rtol=1e-6)
+    np.testing.assert_allclose(np.array(g) / 5, [-3.480232, 0.03233835, 0.9347348, -0.12935339],
+                               rtol=1e-5)
+    y, g = _grad(lambda v: mx.nd.gammaln(v), x)
+    np.testing.assert_allclose(y.asnumpy(), [0.5723649, -0.12078223, 0.28468287, 1.2655121],
+                               rtol=1e-6)
+    np.testing.assert_allclose(np.array(g) / 5, [-1.9635108, 0.03648992, 0.70315677, 0.03648992],
+                               rtol=1e-5)
+    x = mx.nd.array([0.3, -0.7, 0.999, 0.0])
+    y, g = _grad(lambda v: mx.nd.erfinv(v), x)
+    np.testing.assert_allclose(y.asnumpy(), [0.27246273, -0.7328691, 2.3267562, 0.],
+                               rtol=1e-6)
+    np.testing.assert_allclose(np.array(g) / 5, [0.9545204, 1.5163633, 198.9418, 0.88622695],
+                               rtol=1e-5)
+    e = mx.nd.erfinv(mx.nd.array([1., -1., 2.])).asnumpy()
+    assert e[0] == np.inf and e[1] == -np.inf and np.isnan(e[2])
+    # integer inputs compute in float64 and truncate; poles give INT_MIN, as in MXNet
+    xi = mx.nd.array([-3, -1, 0, 1, 2, 5], dtype="int32")
+    assert mx.nd.gamma(xi).asnumpy().tolist() == [-2147483648] * 3 + [1, 1, 24]
+    assert mx.nd.gammaln(xi).asnumpy().tolist() == [-2147483648] * 3 + [0, 0, 3]
+
+
+def test_polygamma_against_scipy_and_gamma_second_derivative():
+    from scipy import special
+
+    x = np.array([0.3, 0.5, 1.5, 7.0, 12.0, -0.5, -2.5])
+    for n in range(4):
+        got = mx.nd._polygamma(mx.nd.array(x, dtype="float64"), n=n).asnumpy()
+        np.testing.assert_allclose(got, special.polygamma(n, x), rtol=1e-12)
+    # MXNet stops at the first derivative of gamma; mxnb goes on
+    v = mx.nd.array([1.5], dtype="float64")
+    v.attach_grad()
+    with mx.autograd.record():
+        d1 = mx.autograd.grad(mx.nd.gamma(v), [v], create_graph=True)[0]
+    d1.backward()
+    want = special.gamma(1.5) * (special.digamma(1.5) ** 2 + special.polygamma(1, 1.5))
+    np.testing.assert_allclose(v.grad.asnumpy(), [want], rtol=1e-12)
