@@ -24,6 +24,15 @@ KNOWN = {
     "log_softmax": "FIX: MXNet's float32 log_softmax is less accurate (1.4e-6 abs)",
     "deconv_adj": "FIX: MXNet's oneDNN refuses adj with pad; mxnb computes it",
     "io_bytes_0d": "FIX: MXNet cannot load its own 0-d file",
+    "f16_sum_mean": "ENV+FIX: NumPy 2 prints float16 49952 as 4.995e+04; MXNet's float16 norm "
+                    "accumulates in float16 (1728 for 1824.4)",
+    "ag_prod_grad_zero": "FIX: MXNet's prod gradient divides by x (NaN at 0)",
+    "ag_sort_argsort_grad": "FIX: MXNet's sort backward fails to parse its own axis attr",
+    "pool_grad_max": "FIX: MXNet 1.9.1 (oneDNN) sends max-pool gradients to non-max positions",
+    "pool3d_*": "TODO nn_pool.py: 3-D pooling missing",
+    "bn_f16_params_f32": "FREE: float16 BatchNorm rounding (1 ulp)",
+    "fc_f64_int_hidden_str": "FREE: attribute values given as strings ('4') are refused",
+    "f16_dot": "FREE: float16 batch_dot works on the CPU in mxnb",
     # ---- FREE: mxnb extras and leniency
     "create_array_nested_nd": "FREE: mxnb accepts a list of NDArrays",
     "create_full_like": "FREE: mxnb has nd.full_like",
