@@ -82,12 +82,11 @@ KNOWN = {
     "exact_init_apply_15": "FREE: Bilinear on 2-D raises ValueError (MXNet: IndexError)",
     "exact_init_str_15": "FREE: as exact_init_apply_15",
     "mx_attrs": "TODO: mx.sym/mod/gluon/... are not part of mxnb yet",
-    "prop_dir_methods": "TODO: softmin, as_np_ndarray, slice_assign* missing",
+    "prop_dir_methods": "TODO: as_np_ndarray, slice_assign, slice_assign_scalar missing",
     # ---- TODO: owned elsewhere or not done
     "iop5_*": "TODO operators.py: MXNet has no __ipow__ (a **= b rebinds a)",
     "maximum_scalars": "TODO _api.py: nd.maximum/add/... of two Python scalars return a scalar",
     "add_fn_two_scalars": "TODO _api.py: as maximum_scalars",
-    "softmin": "TODO nn_softmax.py: mx.nd.softmin missing",
     "pool_nhwc": "TODO nn_pool.py: Pooling ignores layout='NHWC'",
     "pool_lp": "TODO nn_pool.py: pool_type='lp' missing",
     "conv_3d": "TODO nn_conv.py: 3-D convolution missing",

@@ -18,9 +18,12 @@ __all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenat
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "from_cuda_array", "save", "load",
            "load_frombuffer"] + list(_op_names)
 from . import random  # noqa: E402,F401  (mx.nd.random)
-from .compat import *  # noqa: E402,F401,F403  (moments, SequenceMask, diag, ...)
-from .compat import __all__ as _compat_names  # noqa: E402
-__all__ += list(_compat_names)
+from . import compat as _compat  # noqa: E402  (moments, SequenceMask, diag, ...)
+for _n in _compat.__all__:  # an op of the table with the same name wins
+    if _n not in globals():
+        globals()[_n] = getattr(_compat, _n)
+        __all__.append(_n)
+del _n
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_syrk,  # noqa: E402,F401
                      extractdiag as linalg_extractdiag, makediag as linalg_makediag,

@@ -25,7 +25,7 @@ from .ndarray import NDArray
 __all__ = ["moments", "L2Normalization", "InstanceNorm", "GroupNorm", "LRN", "UpSampling",
            "SoftmaxActivation", "SequenceMask", "SequenceLast", "SequenceReverse", "diag",
            "gather_nd", "scatter_nd", "depth_to_space", "space_to_depth", "split_v2",
-           "khatri_rao"]
+           "khatri_rao", "softmin"]
 
 
 def _check(name, *arrays):
@@ -169,6 +169,16 @@ def SoftmaxActivation(data=None, mode="instance", out=None, name=None):
     axis 1 ('channel')."""
     _check("SoftmaxActivation", ("data", data))
     return _finish(nd.softmax(data, axis=1 if mode == "channel" else -1), out)
+
+
+def softmin(data=None, length=None, axis=-1, temperature=None, dtype=None, use_length=False,
+            out=None, name=None):
+    """softmax(-data): the smallest entries get the largest weights."""
+    _check("softmin", ("data", data))
+    kw = {"axis": axis, "temperature": temperature, "dtype": dtype, "use_length": use_length}
+    if length is not None:
+        kw["length"] = length
+    return _finish(nd.softmax(nd.negative(data), **kw), out)
 
 
 # ---------------------------------------------------------------- sequences
