@@ -36,12 +36,22 @@ def dev(fn, **env):
     return d
 
 
+def _min2(a, b):
+    return a if a <= b else b
+
+
+def _max2(a, b):
+    return a if a >= b else b
+
+
 def kernel(template, tag, **bindings):
     """The kernel built from `template` with `bindings` as globals, once per (template, tag).
 
     `tag` names the specialisation (kind, dtype): it is part of the kernel's
     qualname, with a hash of the template's source, so on-disk caches never mix
-    two specialisations or two versions.
+    two specialisations or two versions. `min` and `max` of two values are bound
+    to device functions: numba 0.68's built-in CUDA target fails to compile the
+    builtins on integers (the simulator accepts them).
     """
     key = (template, tag)
     k = _kernels.get(key)
@@ -50,7 +60,7 @@ def kernel(template, tag, **bindings):
 
         import math
 
-        b = {"math": math, "np": np}
+        b = {"math": math, "np": np, "min": dev(_min2), "max": dev(_max2)}
         b.update(bindings)
         name = f"{template.__name__}_{tag}_{_source_hash(template)}"
         k = _kernels[key] = cuda_build._make(template, name, b)

@@ -52,8 +52,9 @@ def _put(C, bias, idx, gn, v, accumulate, has_bias):
 def gemm_source(TM, TN):
     """Python source of the gemm kernel with a TM x TN register tile (names bound later)."""
     L = ["def gemm(A, B, C, bias, batch, M, N, K, ta, tb, accumulate, has_bias):",
-         "    As = cuda.shared.array((BK, BM + 1), DT)",
-         "    Bs = cuda.shared.array((BK, BN + 1), DT)",
+         "    As = cuda.shared.array((BK, BMP), DT)",
+         "    Bs = cuda.shared.array((BK, BNP), DT)",
+         "    cl = cuda.local.array(TMN, DT)",
          "    tid = cuda.threadIdx.x",
          "    tx = tid % TX",
          "    ty = tid // TX",
@@ -108,16 +109,19 @@ def gemm_source(TM, TN):
     L += [f"                a_{i} = As[kk, ty + {i} * TY]" for i in range(TM)]
     L += [f"                b_{j} = Bs[kk, tx + {j} * TX]" for j in range(TN)]
     L += [f"                c_{i}_{j} += a_{i} * b_{j}" for i in range(TM) for j in range(TN)]
-    L += ["            cuda.syncthreads()",
-          "        cb = bt * M * N"]
-    for i in range(TM):
-        L += [f"        gm = m0 + ty + {i} * TY",
-              "        if gm < M:",
-              "            row = cb + gm * N"]
-        for j in range(TN):
-            L += [f"            gn = n0 + tx + {j} * TX",
-                  "            if gn < N:",
-                  f"                PUT(C, bias, row + gn, gn, c_{i}_{j}, accumulate, has_bias)"]
+    # The epilogue loops over a local copy: 64 unrolled guarded stores made numba's SSA
+    # pass take seconds (every block sees every accumulator live).
+    L += ["            cuda.syncthreads()"]
+    L += [f"        cl[{i * TN + j}] = c_{i}_{j}" for i in range(TM) for j in range(TN)]
+    L += ["        cb = bt * M * N",
+          "        for i in range(TM):",
+          "            gm = m0 + ty + i * TY",
+          "            if gm < M:",
+          "                for j in range(TN):",
+          "                    gn = n0 + tx + j * TX",
+          "                    if gn < N:",
+          "                        PUT(C, bias, cb + gm * N + gn, gn, cl[i * TN + j], accumulate,",
+          "                            has_bias)"]
     return "\n".join(L) + "\n"
 
 
@@ -133,7 +137,8 @@ def gemm_kernel(dtype):
     if k is None:
         TX, TY, TM, TN, BK = shape
         g = {"cuda": cuda, "DT": dtype.type, "TX": TX, "TY": TY, "BK": BK, "BM": TY * TM,
-             "BN": TX * TN, "NT": TX * TY, "PUT": dev(_put)}
+             "BN": TX * TN, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": TY * TM + 1, "BNP": TX * TN + 1, "NT": TX * TY,
+             "PUT": dev(_put)}
         name = f"gemm_{dtype.name}_{TX}x{TY}_{TM}x{TN}_{BK}"
         # NOTE: built from generated source, so numba cannot cache it on disk (no file to
         # locate); it compiles once per process (about a second on a GPU).
@@ -259,3 +264,18 @@ def _fc_bwd(op, dys, ins, outs, attrs):
 
 FORWARD = {"dot": _dot_fwd, "batch_dot": _bdot_fwd, "FullyConnected": _fc_fwd}
 BACKWARD = {"dot": _dot_bwd, "batch_dot": _bdot_bwd, "FullyConnected": _fc_bwd}
+
+
+def ptx_jobs(dtypes):
+    """(name, kernel factory, argument types, float32-only) of each kernel, for `cuda_ptx`."""
+    from numba import from_dtype, types
+
+    jobs = []
+    for d in dtypes:
+        dt = np.dtype(d)
+        if dt not in (_F32, np.dtype(np.float64)):
+            continue
+        a = types.Array(from_dtype(dt), 1, "C")
+        jobs.append((f"gemm/{d}", lambda dt=dt: gemm_kernel(dt)[0], (a,) * 4 + (types.int64,) * 8,
+                     dt == _F32))
+    return jobs

@@ -533,3 +533,26 @@ FORWARD = {"softmax": _sm_fwd, "log_softmax": _sm_fwd, "Pooling": _pool_fwd,
 BACKWARD = {"softmax": _sm_bwd, "log_softmax": _sm_bwd, "Pooling": _pool_bwd,
             "_pooling_backward": _pgrad_bwd, "_pooling_gather": _gather_bwd,
             "Convolution": _conv_bwd, "Deconvolution": _deconv_bwd, "_conv_wgrad": _wgrad_bwd}
+
+
+def ptx_jobs(dtypes):
+    """(name, kernel factory, argument types, float32-only) of each kernel, for `cuda_ptx`."""
+    from numba import from_dtype, types
+
+    i, b = types.int64, types.boolean
+    jobs = []
+    for d in dtypes:
+        dt = np.dtype(d)
+        if dt not in (_F32, _F64):
+            continue
+        a = types.Array(from_dtype(dt), 1, "C")
+        s = from_dtype(dt)
+        sigs = {softmax_apply: (a,) * 4 + (i, i, s, b), softmax_grad: (a,) * 4 + (i, i, s, b),
+                pool_fwd: (a, a) + (i,) * 11 + (b,), pool_bwd: (a,) * 3 + (i,) * 11 + (b,),
+                pool_gather: (a,) * 3 + (i,) * 10, im2col: (a, a) + (i,) * 15,
+                col2im: (a,) * 3 + (i,) * 15 + (b,), pack: (a, a) + (i,) * 4,
+                unpack: (a,) * 3 + (i,) * 4 + (b,)}
+        for tmpl, sig in sigs.items():
+            jobs.append((f"{tmpl.__name__}/{d}", lambda tmpl=tmpl, dt=dt: _k(tmpl, dt), sig,
+                         dt == _F32))
+    return jobs

@@ -29,6 +29,8 @@ DTYPES = ("float32", "float64", "float16", "int32", "int64", "int8", "uint8")
 # own load/store and compute-type path; the templates and math names are shared).
 SAMPLE_OPS = ("exp", "round", "clip", "broadcast_mod", "_rdiv_scalar")
 SAMPLE_PLAIN = ("fill", "sum_to", "where", "where_bwd", "cast")
+# --dtypes sample: the reduction, linalg and nn kernels in these (their compute types)
+FAMILY_SAMPLE = ("float32", "float64", "int32")
 _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f64)"
                   r"[a-z]+(?:\.[a-z0-9]+)*\.f64\b.*$", re.M)
 # libdevice's sinf/cosf/tanf reduce huge arguments with an int64 -> double product by
@@ -70,9 +72,20 @@ def _no_device(cc):
 def jobs(dtypes):
     """(name, kernel factory, argument types, compute-is-float32) for every kernel to check."""
     if dtypes == "sample":
-        rest = [j for j in jobs(tuple(d for d in DTYPES if d != "float32"))
+        rest = [j for j in _elementwise_jobs(tuple(d for d in DTYPES if d != "float32"))
                 if j[0].split("/")[0] in SAMPLE_OPS + SAMPLE_PLAIN]
-        return jobs(("float32",)) + rest
+        return _elementwise_jobs(("float32",)) + rest + family_jobs(FAMILY_SAMPLE)
+    return _elementwise_jobs(dtypes) + family_jobs(dtypes)
+
+
+def family_jobs(dtypes):
+    """The jobs of the reduction, linalg and nn kernels (`ptx_jobs` of each module)."""
+    from . import cuda_linalg, cuda_nn, cuda_reduce
+
+    return [j for m in (cuda_reduce, cuda_linalg, cuda_nn) for j in m.ptx_jobs(dtypes)]
+
+
+def _elementwise_jobs(dtypes):
     from numba import from_dtype, types
 
     from ..ops import OPS

@@ -511,3 +511,40 @@ _NAMES = ("sum", "mean", "prod", "nansum", "nanprod", "max", "min")
 FORWARD = dict({n: _fwd for n in _NAMES}, norm=_norm_fwd, argmax=_arg_fwd, argmin=_arg_fwd,
                argmax_channel=_arg_fwd)
 BACKWARD = dict({n: _bwd for n in _NAMES}, norm=_norm_bwd)
+
+
+# ---------------------------------------------------------------- PTX checks
+
+
+def ptx_jobs(dtypes):
+    """(name, kernel factory, argument types, float32-only) of each kernel, for `cuda_ptx`."""
+    from numba import from_dtype, types
+
+    def arr(d):
+        return types.Array(from_dtype(np.dtype(d)), 1, "C")
+
+    i64, f64 = types.int64, types.float64
+    tup = types.UniTuple(types.int64, 4)
+    jobs = []
+    for d in dtypes:
+        dt = np.dtype(d)
+        a = arr(dt)
+        c = from_dtype(dt) if dt.kind == "f" else f64
+        kinds = list(_KINDS) if dt.kind == "f" else ["sum", "prod", "max", "min", "asum"]
+        for kind in kinds:
+            outs = {acc_dtype(kind, dt), dt} if kind == "sum" else {acc_dtype(kind, dt)}
+            for o in sorted(outs, key=str):
+                # float32 kinds accumulate in float64 by design: no float64 check here
+                jobs.append((f"reduce_pass/{kind}/{d}->{o.name}",
+                             lambda kind=kind, dt=dt: pass_kernel(kind, dt),
+                             (a, a, a, arr(o)) + (i64,) * 6 + (c, f64, i64), False))
+        for kind in ("argmax", "argmin"):
+            jobs.append((f"arg_pass/{kind}/{d}", lambda kind=kind, dt=dt: arg_kernel(kind, dt),
+                         (a, arr(_I64), a, arr(_I64)) + (i64,) * 7, dt == _F32))
+        if dt.kind == "f":
+            for rule in _GRADS:
+                jobs.append((f"reduce_bwd/{rule}/{d}", lambda rule=rule, dt=dt: bwd_kernel(rule, dt),
+                             (a,) * 6 + (from_dtype(dt), tup, tup), dt == _F32))
+        else:
+            jobs.append((f"int_mean/{d}", lambda dt=dt: kernel(int_mean, dt.name), (a, i64), False))
+    return jobs
