@@ -16,7 +16,7 @@ own type. Gradients are matrix products too; FullyConnected's bias gradient is
 a column sum (`cuda_reduce`).
 
 Tile shapes: MXNB_CUDA_GEMM="TX,TY,TM,TN,BK" (default 16,16,8,8,8 for float32,
-16,16,4,4,8 for float64; 2,2,2,2,2 under the simulator, so tiny matrices span
+16,16,4,4,8 for float64; 2,2,2,2,4 under the simulator, so tiny matrices span
 several tiles).
 """
 import os
@@ -37,7 +37,7 @@ def tile_shape(dtype):
     if raw:
         return tuple(int(v) for v in raw.split(","))
     if SIMULATOR:
-        return (2, 2, 2, 2, 2)
+        return (2, 2, 2, 2, 4)
     return (16, 16, 8, 8, 8) if np.dtype(dtype) == _F32 else (16, 16, 4, 4, 8)
 
 

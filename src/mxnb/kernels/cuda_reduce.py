@@ -350,6 +350,13 @@ def reduce(kind, x, axes, out, div=1.0, post=0):
         reduce(kind, as_dtype(x, _F32), axes, tmp, div, post)
         cuda_launch.cast_into(tmp, flat(out))
         return
+    if np.dtype(out.dtype).kind in "iu" and acc_dtype(kind, dt) != np.dtype(out.dtype):
+        # int64 sums wrap into the narrower type through the cast kernel (the simulator
+        # refuses an out-of-range store that a GPU would truncate)
+        tmp = cuda_launch.empty((out.size,), _I64)
+        reduce(kind, x, axes, tmp, div, post)
+        cuda_launch.cast_into(tmp, flat(out))
+        return
     passes = plan(tuple(x.shape), tuple(axes))
     cur, k = flat(x), kind
     for pi, (outer, n, inner) in enumerate(passes):
