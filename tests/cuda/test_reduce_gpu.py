@@ -187,3 +187,16 @@ def test_second_order_gradient_on_the_device(monkeypatch):
         z = mx.nd.sum(g * g)
     z.backward()
     np.testing.assert_allclose(x.grad.asnumpy(), xc.grad.asnumpy(), rtol=1e-5)
+
+
+def test_subpass_plan_converges_with_bounded_work(monkeypatch):
+    for rows in (2, 3, 128):
+        monkeypatch.setattr(cuda_reduce, "ROWS", rows)
+        for n in list(range(1, 300)) + [4096, 123457, 10 ** 8]:
+            for inner in (1, 2, 5, 32, 100):
+                steps = cuda_reduce.subpasses(n, inner)
+                assert steps[0][0] == n and steps[-1][1] == 1 and steps[-1][3] == 1
+                assert steps[-1][0] <= rows
+                for a, b in zip(steps, steps[1:]):
+                    assert b[0] == a[1] * a[3] < a[0]
+                assert all(r <= rows for _, _, r, _ in steps)

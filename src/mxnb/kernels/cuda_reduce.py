@@ -302,12 +302,14 @@ def bwd_kernel(rule, dtype):
 def subpasses(n, inner):
     """[(n, lanes, rows, chunks), ...]: the launches that reduce n rows down to one.
 
-    Fixed by the shape alone (never by the launch configuration). Each launch
-    leaves chunks * lanes < n rows, and the last has one lane and one chunk.
+    Fixed by the shape alone (never by the launch configuration). Rows shorter
+    than ROWS take one launch; longer ones get up to LANES lanes (at least 2 rows
+    each), so a warp reads neighbouring elements even when inner is 1. Each
+    launch leaves chunks * lanes < n rows; the last has one lane and one chunk.
     """
     out = []
     while n > ROWS:
-        lanes = 1 if inner >= LANES else max(1, min(LANES // inner, n // (2 * ROWS)))
+        lanes = 1 if inner >= LANES else max(1, min(LANES // inner, n // 2))
         nch = -(-(-(-n // lanes)) // ROWS)
         out.append((n, lanes, ROWS, nch))
         n = nch * lanes
