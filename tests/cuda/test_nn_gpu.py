@@ -1,4 +1,4 @@
-"""softmax, log_softmax, Pooling, Convolution and Deconvolution on mx.gpu() through their CUDA
+"""softmax, log_softmax, LayerNorm, Pooling, Convolution and Deconvolution on mx.gpu() through their CUDA
 kernels: forward against float64 NumPy and the CPU, fused backward against the CPU, second
 order through the VJPs (which run the gradient ops' kernels), and no host round trip for them.
 """
@@ -9,7 +9,7 @@ import mxnb as mx
 from mxnb.kernels import cuda_launch, cuda_reduce
 
 GPU, CPU = mx.gpu(0), mx.cpu(0)
-GUARDED = {"softmax", "log_softmax", "Pooling", "_pooling_backward", "_pooling_gather",
+GUARDED = {"softmax", "log_softmax", "LayerNorm", "Pooling", "_pooling_backward", "_pooling_gather",
            "Convolution", "Deconvolution", "_conv_wgrad", "sum", "_sum_to"}
 
 
@@ -93,6 +93,32 @@ def test_softmax_long_axis_over_several_passes_and_dtypes(monkeypatch):
              lambda a: _softmax_ref(a, -1))
     _compare(lambda a: mx.nd.softmax(a), [x[:2, :7].astype(np.float64)],
              lambda a: _softmax_ref(a, -1), rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------- LayerNorm
+
+
+def _ln_ref(x, gamma, beta, axis, eps):
+    mu = x.mean(axis=axis, keepdims=True)
+    sd = np.sqrt(((x - mu) ** 2).mean(axis=axis, keepdims=True) + eps)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    return (x - mu) / sd * gamma.reshape(shape) + beta.reshape(shape), mu, sd
+
+
+@pytest.mark.parametrize("axis,shape", [(-1, (4, 6)), (1, (2, 5, 3)), (0, (45, 2))])
+def test_layer_norm(monkeypatch, axis, shape):
+    monkeypatch.setattr(cuda_reduce, "ROWS", 16)  # the 45-long axis takes two launches
+    rng = np.random.RandomState(len(shape) + axis)
+    n = shape[axis]
+    hs = [rng.uniform(-2, 2, shape), rng.uniform(0.5, 1.5, n), rng.uniform(-1, 1, n)]
+    hs = [h.astype(np.float32) for h in hs]
+    _compare(lambda *a: mx.nd.LayerNorm(*a, axis=axis, eps=1e-4), hs,
+             lambda x, g, b: _ln_ref(x, g, b, axis, 1e-4)[0], rtol=1e-5, atol=1e-5)
+    outs = mx.nd.LayerNorm(*[mx.nd.array(h, ctx=GPU) for h in hs], axis=axis, eps=1e-4,
+                           output_mean_var=True)
+    for got, want in zip(outs, _ln_ref(*[h.astype(np.float64) for h in hs], axis, 1e-4)):
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------- pooling

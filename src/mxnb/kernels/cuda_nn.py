@@ -1,10 +1,16 @@
-"""softmax, log_softmax, Pooling, Convolution and Deconvolution on mx.gpu().
+"""softmax, log_softmax, LayerNorm, Pooling, Convolution and Deconvolution on mx.gpu().
 
 softmax is three launches over the (outer, n, inner) view of its axis: the
 max and the sum of exp((x - max) / t) are reductions (`cuda_reduce`, so a long
 axis is shared among threads, in a fixed order), then one elementwise kernel
 writes the result; its gradient is a reduction (sum(dy * y), or sum(dy)) and
 one elementwise kernel.
+
+LayerNorm is the same pattern: the mean, the squared deviations from it and, in
+the backward, sum(dy gamma) and sum(dy gamma (x - mean)) are reductions over the
+axis; the normalisation and the gradient are elementwise kernels; gamma's and
+beta's gradients are reductions over the other axes. (BatchNorm still runs on
+the host: its moving statistics are updated in place by the backward.)
 
 Pooling runs one thread per output element (forward) or per input element
 (backward: it gathers from the windows that contain it, in the order the CPU
@@ -57,6 +63,37 @@ def softmax_grad(dy, y, s, dx, n, inner, c, logmode):
             dx[i] = (dy[i] - math.exp(y[i]) * s[j]) * c
         else:
             dx[i] = y[i] * (dy[i] - s[j]) * c
+
+
+def ln_std(var, std, eps):
+    """std = sqrt(var + eps), in the compute type (as the CPU)."""
+    for i in range(cuda.grid(1), var.shape[0], cuda.gridsize(1)):
+        std[i] = math.sqrt(var[i] + eps)
+
+
+def ln_apply(x, mean, std, gamma, beta, out, n, inner):
+    """out = (x - mean) / std * gamma + beta along the normalised axis."""
+    for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+        q = i // inner
+        jj = q % n
+        j = (q // n) * inner + i % inner
+        out[i] = (x[i] - mean[j]) * (T(1) / std[j]) * gamma[jj] + beta[jj]
+
+
+def ln_scale(dy, gamma, gg, n, inner):
+    """gg = dy * gamma along the normalised axis."""
+    for i in range(cuda.grid(1), dy.shape[0], cuda.gridsize(1)):
+        gg[i] = dy[i] * gamma[(i // inner) % n]
+
+
+def ln_grad(gg, x, mean, std, s1, s2, dy, dx, gx, n, inner):
+    """dx = inv (gg - s1/n - xhat s2 inv/n); gx = dy xhat (for gamma's gradient)."""
+    for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+        j = (i // (n * inner)) * inner + i % inner
+        inv = T(1) / std[j]
+        xh = (x[i] - mean[j]) * inv
+        dx[i] = inv * (gg[i] - s1[j] / T(n) - xh * (s2[j] * inv / T(n)))
+        gx[i] = dy[i] * xh
 
 
 def _window_argmax(x, base, W, hs, he, ws, we):
@@ -277,6 +314,66 @@ def _sm_bwd(op, dys, ins, outs, attrs):
         launch(_k(softmax_grad, cdt), x.size, dyc, yc, s, flat(dx), n, inner, cdt.type(invt),
                logmode)
     return [as_dtype(dx, x.dtype)]
+
+
+# ---------------------------------------------------------------- LayerNorm
+
+
+def _ln_geometry(op, x, attrs):
+    from ..ops import nn_norm as N
+    from ..ops.nn_softmax import geometry
+
+    ax = N._ln_axis(op, attrs, x)
+    return ax, geometry(tuple(x.shape), ax)
+
+
+def _out_into(tmp, out):
+    if tmp is not out:
+        cuda_launch.cast_into(flat(tmp), flat(out))
+
+
+def _ln_fwd(op, ins, outs, attrs):
+    x, gamma, beta = ins
+    if x.size == 0:
+        return op.forward(op, ins, outs, attrs)
+    _, (outer, n, inner) = _ln_geometry(op, x, attrs)
+    cdt = _cdt(x.dtype)
+    xc = flat(as_dtype(x, cdt))
+    same = np.dtype(outs[0].dtype) == cdt
+    y, mean, std = (o if same else cuda_launch.empty(tuple(o.shape), cdt) for o in outs)
+    run_pass("sum", xc, flat(mean), outer, n, inner, n, 1)
+    var = cuda_launch.empty((outer * inner,), cdt)
+    run_pass("sqdev", xc, var, outer, n, inner, n, 1, shift=flat(mean))
+    launch(_k(ln_std, cdt), var.size, var, flat(std), cdt.type(float(attrs["eps"])))
+    launch(_k(ln_apply, cdt), x.size, xc, flat(mean), flat(std), flat(as_dtype(gamma, cdt)),
+           flat(as_dtype(beta, cdt)), flat(y), n, inner)
+    for t, o in zip((y, mean, std), outs):
+        _out_into(t, o)
+
+
+def _ln_bwd(op, dys, ins, outs, attrs):
+    x, gamma, beta = ins
+    if x.size == 0:
+        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
+    ax, (outer, n, inner) = _ln_geometry(op, x, attrs)
+    cdt = _cdt(x.dtype)
+    xc, dyc = flat(as_dtype(x, cdt)), flat(as_dtype(dys[0], cdt))
+    mean, std = flat(as_dtype(outs[1], cdt)), flat(as_dtype(outs[2], cdt))
+    gg = cuda_launch.empty((x.size,), cdt)
+    launch(_k(ln_scale, cdt), x.size, dyc, flat(as_dtype(gamma, cdt)), gg, n, inner)
+    s1 = cuda_launch.empty((outer * inner,), cdt)
+    s2 = cuda_launch.empty((outer * inner,), cdt)
+    run_pass("sum", gg, s1, outer, n, inner)
+    run_pass("muldev", xc, s2, outer, n, inner, x2=gg, shift=mean)
+    dx = cuda_launch.empty(tuple(x.shape), cdt)
+    gx = cuda_launch.empty(tuple(x.shape), cdt)
+    launch(_k(ln_grad, cdt), x.size, gg, xc, mean, std, s1, s2, dyc, flat(dx), flat(gx), n, inner)
+    others = tuple(d for d in range(len(x.shape)) if d != ax)
+    dgamma = cuda_launch.empty((n,), gamma.dtype)
+    dbeta = cuda_launch.empty((n,), gamma.dtype)
+    reduce("sum", gx, others, dgamma)
+    reduce("sum", dyc.reshape(tuple(x.shape)), others, dbeta)
+    return [as_dtype(dx, x.dtype), dgamma, dbeta]
 
 
 # ---------------------------------------------------------------- pooling
@@ -527,10 +624,12 @@ def _wgrad_bwd(op, dys, ins, outs, attrs):
     return [dx, ddy]
 
 
-FORWARD = {"softmax": _sm_fwd, "log_softmax": _sm_fwd, "Pooling": _pool_fwd,
+FORWARD = {"softmax": _sm_fwd, "log_softmax": _sm_fwd, "LayerNorm": _ln_fwd,
+           "Pooling": _pool_fwd,
            "_pooling_backward": _pgrad_fwd, "_pooling_gather": _gather_fwd,
            "Convolution": _conv_fwd, "Deconvolution": _deconv_fwd, "_conv_wgrad": _wgrad_fwd}
-BACKWARD = {"softmax": _sm_bwd, "log_softmax": _sm_bwd, "Pooling": _pool_bwd,
+BACKWARD = {"softmax": _sm_bwd, "log_softmax": _sm_bwd, "LayerNorm": _ln_bwd,
+            "Pooling": _pool_bwd,
             "_pooling_backward": _pgrad_bwd, "_pooling_gather": _gather_bwd,
             "Convolution": _conv_bwd, "Deconvolution": _deconv_bwd, "_conv_wgrad": _wgrad_bwd}
 
@@ -548,6 +647,8 @@ def ptx_jobs(dtypes):
         a = types.Array(from_dtype(dt), 1, "C")
         s = from_dtype(dt)
         sigs = {softmax_apply: (a,) * 4 + (i, i, s, b), softmax_grad: (a,) * 4 + (i, i, s, b),
+                ln_std: (a, a, s), ln_apply: (a,) * 6 + (i, i), ln_scale: (a,) * 3 + (i, i),
+                ln_grad: (a,) * 9 + (i, i),
                 pool_fwd: (a, a) + (i,) * 11 + (b,), pool_bwd: (a,) * 3 + (i,) * 11 + (b,),
                 pool_gather: (a,) * 3 + (i,) * 10, im2col: (a, a) + (i,) * 15,
                 col2im: (a,) * 3 + (i,) * 15 + (b,), pack: (a, a) + (i,) * 4,

@@ -75,6 +75,15 @@ def _ld_mul2(x, x2, j, s, c):
     return ACC(x[j]) * ACC(x2[j])
 
 
+def _ld_sqdev(x, x2, j, s, c):
+    d = ACC(x[j]) - ACC(s)
+    return d * d
+
+
+def _ld_muldev(x, x2, j, s, c):
+    return ACC(x2[j]) * (ACC(x[j]) - ACC(s))
+
+
 def _ld_zero(x, x2, j, s, c):
     return ACC(1) if x[j] == 0 else ACC(0)
 
@@ -133,6 +142,7 @@ _KINDS = {
     "prod": (_ld_plain, _mul, "prod"), "nanprod": (_ld_nan1, _mul, "prod"),
     "max": (_ld_plain, _max, "max"), "min": (_ld_plain, _min, "min"),
     "sumexp": (_ld_exp, _add, "sum"), "sumprod": (_ld_mul2, _add, "sum"),
+    "sqdev": (_ld_sqdev, _add, "sum"), "muldev": (_ld_muldev, _add, "sum"),
     "zeros": (_ld_zero, _add, "sum"), "prodnz": (_ld_nonzero, _mul, "prod"),
     "nanprodnz": (_ld_nonzero_nan, _mul, "prod"),
 }
