@@ -62,7 +62,8 @@ def kernel(template, tag, **bindings):
 
         b = {"math": math, "np": np, "min": dev(_min2), "max": dev(_max2)}
         b.update(bindings)
-        name = f"{template.__name__}_{tag}_{_source_hash(template)}"
+        # the hash covers the template's file and this one (the bound min/max live here)
+        name = f"{template.__name__}_{tag}_{_source_hash(template, _min2)}"
         k = _kernels[key] = cuda_build._make(template, name, b)
     return k
 
