@@ -71,7 +71,8 @@ def test_dot_every_transpose(ta, tb):
 
 def test_dot_nd_and_vectors_and_float64():
     rng = np.random.RandomState(1)
-    _compare(mx.nd.dot, [rng.randn(2, 3, 5).astype(np.float32), rng.randn(5, 2).astype(np.float32)], {})
+    f32 = np.float32
+    _compare(mx.nd.dot, [rng.randn(2, 3, 5).astype(f32), rng.randn(5, 2).astype(f32)], {})
     _compare(mx.nd.dot, [rng.randn(5, 2, 3).astype(np.float32), rng.randn(5, 3).astype(np.float32)],
              {"transpose_a": True})
     _compare(mx.nd.dot, [rng.randn(9).astype(np.float32), rng.randn(9).astype(np.float32)], {})
@@ -124,8 +125,10 @@ def test_fully_connected(flatten, bias, shape):
 
 def test_float16_computes_in_float32():
     rng = np.random.RandomState(4)
-    a, b = rng.uniform(-1, 1, (6, 5)).astype(np.float16), rng.uniform(-1, 1, (5, 7)).astype(np.float16)
-    g = mx.nd.dot(mx.nd.array(a, ctx=GPU, dtype="float16"), mx.nd.array(b, ctx=GPU, dtype="float16"))
+    a = rng.uniform(-1, 1, (6, 5)).astype(np.float16)
+    b = rng.uniform(-1, 1, (5, 7)).astype(np.float16)
+    g = mx.nd.dot(mx.nd.array(a, ctx=GPU, dtype="float16"),
+                  mx.nd.array(b, ctx=GPU, dtype="float16"))
     assert g.dtype == np.float16
     want = (a.astype(np.float32) @ b.astype(np.float32)).astype(np.float16)
     np.testing.assert_allclose(g.asnumpy().astype(np.float32), want.astype(np.float32), rtol=1e-3,

@@ -1,6 +1,6 @@
-"""softmax, log_softmax, LayerNorm, Pooling, Convolution and Deconvolution on mx.gpu() through their CUDA
-kernels: forward against float64 NumPy and the CPU, fused backward against the CPU, second
-order through the VJPs (which run the gradient ops' kernels), and no host round trip for them.
+"""softmax, log_softmax, LayerNorm, Pooling, Convolution and Deconvolution on mx.gpu() through
+their CUDA kernels: forward against float64 NumPy and the CPU, fused backward against the CPU,
+second order through the VJPs (which run the gradient ops' kernels), and no host round trip.
 """
 import numpy as np
 import pytest

@@ -67,7 +67,8 @@ def test_reduction_forward_and_backward_match_cpu(name, attrs, shape):
     assert y_gpu.shape == y_cpu.shape and y_gpu.dtype == np.float32
     np.testing.assert_allclose(y_gpu, y_cpu, rtol=2e-6, atol=1e-7)
     np.testing.assert_allclose(g_gpu, g_cpu, rtol=2e-6, atol=1e-7)
-    ref = _ref(name, x, attrs.get("axis"), attrs.get("keepdims", False), attrs.get("exclude", False))
+    ref = _ref(name, x, attrs.get("axis"), attrs.get("keepdims", False),
+               attrs.get("exclude", False))
     np.testing.assert_allclose(y_gpu, ref.reshape(y_gpu.shape), rtol=2e-6, atol=1e-6)
 
 

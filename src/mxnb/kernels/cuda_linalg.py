@@ -137,7 +137,8 @@ def gemm_kernel(dtype):
     if k is None:
         TX, TY, TM, TN, BK = shape
         g = {"cuda": cuda, "DT": dtype.type, "TX": TX, "TY": TY, "BK": BK, "BM": TY * TM,
-             "BN": TX * TN, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": TY * TM + 1, "BNP": TX * TN + 1, "NT": TX * TY,
+             "BN": TX * TN, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": TY * TM + 1,
+             "BNP": TX * TN + 1, "NT": TX * TY,
              "PUT": dev(_put)}
         name = f"gemm_{dtype.name}_{TX}x{TY}_{TM}x{TN}_{BK}"
         # NOTE: built from generated source, so numba cannot cache it on disk (no file to

@@ -197,7 +197,7 @@ def arg_pass(x, xi, ov, oi, outer, n, inner, lanes, rows, nch, first):
 
 
 def reduce_bwd(dy, x, y, p, z, dx, scale, dims, so):
-    """dx[i] = GRAD(dy[j], x[i], y[j], p[j], z[j], scale), j = i's output (kept-shape strides so)."""
+    """dx[i] = GRAD(dy[j], x[i], y[j], p[j], z[j], scale); j: i's output (kept-shape strides so)"""
     d1 = dims[1]
     d2 = dims[2]
     d3 = dims[3]
@@ -564,7 +564,8 @@ def ptx_jobs(dtypes):
                          (a, arr(_I64), a, arr(_I64)) + (i64,) * 7, dt == _F32))
         if dt.kind == "f":
             for rule in _GRADS:
-                jobs.append((f"reduce_bwd/{rule}/{d}", lambda rule=rule, dt=dt: bwd_kernel(rule, dt),
+                jobs.append((f"reduce_bwd/{rule}/{d}",
+                             lambda rule=rule, dt=dt: bwd_kernel(rule, dt),
                              (a,) * 6 + (from_dtype(dt), tup, tup), dt == _F32))
         else:
             jobs.append((f"int_mean/{d}", lambda dt=dt: kernel(int_mean, dt.name), (a, i64), False))
