@@ -39,7 +39,7 @@ def invoke(op, inputs, attrs, out=None):
     """
     ctx = inputs[0]._ctx
     for x in inputs:
-        if x._ctx != ctx:
+        if x._ctx is not ctx and x._ctx != ctx:
             raise MXNetError(
                 f"{op.name}: all inputs must be on the same context, got {ctx} and {x._ctx}; "
                 "move them with as_in_context()")
