@@ -103,3 +103,10 @@ def test_bool_save_load_bytes(tmp_path):
         "00000001000000000000000700000001000000000000000000")
     r = mx.nd.load(fn)[0]
     assert r.dtype == np.bool_ and r.asnumpy().tolist() == [True, False]
+
+
+def test_waitall_with_the_cuda_module_imported_but_no_gpu():
+    from mxnb.kernels import cuda_launch  # noqa: F401  (as tests/cuda modules do at collection)
+
+    if mx.context.num_gpus() == 0:
+        assert mx.nd.waitall() is None and mx.nd.ones((2,)).wait_to_read() is None

@@ -81,3 +81,23 @@ case("init_mx_init_is_initializer", "print(mx.init is mx.initializer)")
 case("init_call_ndarray_name", "a = mx.nd.zeros((2, 2)); mx.init.One()('w_weight', a); print(a)")
 case("init_call_bad_name", "mx.init.One()(3, mx.nd.zeros((2,)))")
 case("exact_init_global_init", "mx.random.seed(2); d = mx.init.InitDesc('foo', {'__init__': '[\"uniform\", {\"scale\": 1.0}]'}); a = mx.nd.zeros((3,)); mx.init.Zero()(d, a); print(a)")
+for dt in ["float64", "float16"]:
+    for ini in ["mx.init.Uniform(0.5)", "mx.init.Normal(2.0)", "mx.init.Xavier()", "mx.init.MSRAPrelu()", "mx.init.Orthogonal()", "mx.init.One()", "mx.init.Constant(3.5)"]:
+        case(f"exact_init_dtype_{dt}_{ini[8:ini.index('(')]}", f"mx.random.seed(3); a = mx.nd.zeros((3, 4), dtype='{dt}'); {ini}(mx.init.InitDesc('fc_weight'), a); print(a.dtype, a)")
+for shp in ["(64, 3, 3, 3)", "(10,)", "(5, 7)", "(2, 3, 4, 5, 6)"]:
+    for ini in ["mx.init.Xavier(rnd_type='gaussian', factor_type='out', magnitude=2)", "mx.init.MSRAPrelu('in', 0.1)", "mx.init.Uniform()"]:
+        nm = ini[8:ini.index('(')]
+        case(f"exact_init_shape_{nm}_{shp.count(',')}d_{len(shp)}", f"mx.random.seed(9); a = mx.nd.zeros({shp}); {ini}(mx.init.InitDesc('c_weight'), a); print(a.asnumpy().ravel()[::max(1, a.size // 9)], a.asnumpy().sum(dtype='float64'))")
+case("exact_init_sequence", "mx.random.seed(1); a = mx.nd.zeros((3,)); b = mx.nd.zeros((70,)); i = mx.init.Uniform(1.0)\ni(mx.init.InitDesc('a_weight'), a); i(mx.init.InitDesc('b_weight'), b); c = mx.nd.random.uniform(shape=(2,)); print(a, b[:5], b[-3:], c)")
+case("exact_init_int_arr", "mx.random.seed(1); a = mx.nd.zeros((3,), dtype='int32'); mx.init.Uniform(5.0)(mx.init.InitDesc('a_weight'), a); print(a)")
+case("exact_init_verbose", "import logging\nmx.random.seed(1); a = mx.nd.zeros((2, 2)); i = mx.init.Uniform().set_verbosity(True); i(mx.init.InitDesc('a_weight'), a); print(a)")
+case("exact_init_gamma_beta", "mx.random.seed(1)\nfor n in ['bn_gamma', 'bn_beta', 'bn_moving_mean', 'bn_moving_var', 'fc_bias', 'x_weight']:\n    a = mx.nd.ones((3,)) * 5; mx.init.Xavier()(n, a) if n != 'x_weight' else mx.init.Normal()(n, a); print(n, a)")
+case("exact_random_chunks", "mx.random.seed(13)\nfor n in [1, 63, 64, 65, 127, 1000, 65537]:\n    a = mx.nd.random.uniform(shape=(n,)).asnumpy(); print(n, a[:2], a[-2:], a.sum(dtype='float64'))")
+case("exact_normal_chunks", "mx.random.seed(13)\nfor n in [1, 63, 65, 1000, 4097]:\n    a = mx.nd.random.normal(shape=(n,)).asnumpy(); print(n, a[:2], a[-2:])")
+case("exact_randint_chunks", "mx.random.seed(13)\nfor n in [1, 65, 1000]:\n    a = mx.nd.random.randint(-100, 100, shape=(n,)).asnumpy(); print(n, a[:3], a[-3:], a.sum())")
+case("exact_uniform_f64_chunks", "mx.random.seed(13)\nfor n in [1, 65, 1000]:\n    a = mx.nd.random.uniform(shape=(n,), dtype='float64').asnumpy(); print(n, a[:2], a[-2:])")
+case("exact_multinomial_more", "mx.random.seed(2); p = mx.nd.array([0.2, 0.3, 0.5]); print(mx.nd.random.multinomial(p), mx.nd.random.multinomial(p, shape=(3, 2)), mx.nd.random.multinomial(mx.nd.array([[0.5, 0.5], [0.9, 0.1]]), get_prob=True))")
+case("exact_shuffle_2d", "mx.random.seed(2); print(mx.nd.random.shuffle(mx.nd.arange(12).reshape((4, 3))))")
+case("exact_poisson_big", "mx.random.seed(2); print(mx.nd.random.poisson(lam=mx.nd.array([1., 50.]), shape=(4,)))")
+case("exact_gamma_small_alpha", "mx.random.seed(2); print(mx.nd.random.gamma(alpha=0.5, beta=2., shape=(6,)))")
+case("exact_exponential_nd", "mx.random.seed(2); print(mx.nd.random.exponential(scale=mx.nd.array([1., 10.]), shape=(3,)))")
