@@ -24,6 +24,9 @@ for _n in _compat.__all__:  # an op of the table with the same name wins
         globals()[_n] = getattr(_compat, _n)
         __all__.append(_n)
 del _n
+from .optimizer_ops import *  # noqa: E402,F401,F403  (sgd_update, adam_update, ...)
+from .optimizer_ops import __all__ as _opt_names  # noqa: E402
+__all__ += list(_opt_names)
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_syrk,  # noqa: E402,F401
                      extractdiag as linalg_extractdiag, makediag as linalg_makediag,
