@@ -162,3 +162,52 @@ def test_softmin():
                                [0.6037489, 0.36619222, 0.03005889], rtol=1e-6)
     np.testing.assert_allclose(x.softmin(axis=0).asnumpy()[0], [0.11920292, 0.11920292, 0.880797],
                                rtol=1e-6)
+
+
+def test_legacy_helpers_match_mxnet():
+    x = mx.nd.arange(24).reshape((2, 3, 4))
+    assert mx.nd.moveaxis(x, 0, 2).shape == (3, 4, 2)
+    assert mx.nd.moveaxis(x, -1, 0).shape == (4, 2, 3)
+    r = mx.nd.true_divide(mx.nd.array([1, 2], dtype="int32"), 2)
+    assert r.dtype == np.int32 and r.asnumpy().tolist() == [0, 1]
+    o = mx.nd.zeros((3, 4))
+    assert mx.nd.onehot_encode(mx.nd.array([1, 3, 0]), o) is o
+    assert o.asnumpy().argmax(axis=1).tolist() == [1, 3, 0] and o.asnumpy().sum() == 3
+    assert mx.nd.ravel_multi_index(mx.nd.array([[0, 1, 2], [1, 0, 3]]), shape=(3, 4)) \
+        .asnumpy().tolist() == [1., 4., 11.]
+    assert mx.nd.unravel_index(mx.nd.array([5, 3, 11]), shape=(3, 4)).asnumpy().tolist() == \
+        [[1., 0., 2.], [1., 3., 3.]]
+    a = mx.nd.arange(6).reshape((2, 3))
+    assert mx.nd.batch_take(a, mx.nd.array([2, 0], dtype="int32")).asnumpy().tolist() == [2., 3.]
+    assert mx.nd.choose_element_0index(a, mx.nd.array([2, 0])).asnumpy().tolist() == [2., 3.]
+    assert mx.nd.fill_element_0index(a, mx.nd.array([9., 8]), mx.nd.array([2, 0])) \
+        .asnumpy().tolist() == [[0., 1., 9.], [8., 4., 5.]]
+    assert mx.nd.cast_storage(a, stype="default").asnumpy().tolist() == a.asnumpy().tolist()
+
+
+def test_cumsum_matches_mxnet():
+    x = mx.nd.arange(24).reshape((2, 3, 4))
+    assert mx.nd.cumsum(x, axis=1)[0].asnumpy().tolist() == \
+        [[0., 1., 2., 3.], [4., 6., 8., 10.], [12., 15., 18., 21.]]
+    r = mx.nd.cumsum(mx.nd.array([1, 2, 3], dtype="int32"))
+    assert r.dtype == np.int32 and r.asnumpy().tolist() == [1, 3, 6]
+    assert mx.nd.cumsum(x).shape == (24,)
+    assert mx.nd.cumsum(mx.nd.array([1.5, 2]), dtype="int32").asnumpy().tolist() == [1, 3]
+    v = mx.nd.array([1., 2, 3])
+    v.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.cumsum(v)
+    y.backward(mx.nd.array([1., 10, 100]))
+    assert v.grad.asnumpy().tolist() == [111., 110., 100.]
+
+
+def test_histogram_matches_mxnet():
+    a = mx.nd.array([0.1, 0.5, 0.7, 2.0, 3.5])
+    counts, edges = mx.nd.histogram(a, bins=3)
+    assert counts.asnumpy().tolist() == [3., 1., 1.]
+    np.testing.assert_allclose(edges.asnumpy(), [0.1, 1.2333333, 2.3666666, 3.5], rtol=1e-6)
+    counts, edges = mx.nd.histogram(a, bins=mx.nd.array([0., 1, 4]))
+    assert counts.asnumpy().tolist() == [3, 2] and edges.asnumpy().tolist() == [0., 1., 4.]
+    counts, edges = mx.nd.histogram(a, bins=4, range=(0, 2))
+    assert counts.asnumpy().tolist() == [1, 2, 0, 1]
+    assert edges.asnumpy().tolist() == [0., 0.5, 1., 1.5, 2.]

@@ -25,7 +25,9 @@ from .ndarray import NDArray
 __all__ = ["moments", "L2Normalization", "InstanceNorm", "GroupNorm", "LRN", "UpSampling",
            "SoftmaxActivation", "SequenceMask", "SequenceLast", "SequenceReverse", "diag",
            "gather_nd", "scatter_nd", "depth_to_space", "space_to_depth", "split_v2",
-           "khatri_rao", "softmin"]
+           "khatri_rao", "softmin", "moveaxis", "true_divide", "onehot_encode",
+           "ravel_multi_index", "unravel_index", "batch_take", "choose_element_0index",
+           "fill_element_0index", "histogram", "cast_storage"]
 
 
 def _check(name, *arrays):
@@ -381,3 +383,91 @@ def khatri_rao(*args, out=None, name=None):
         y = nd.broadcast_mul(nd.reshape(y, shape=(-1, 1, r)), nd.reshape(b, shape=(1, -1, r)))
         y = nd.reshape(y, shape=(-1, r))
     return _finish(y if len(args) > 1 else nd.identity(y), out)
+
+
+# ---------------------------------------------------------------- legacy helpers
+
+
+def moveaxis(tensor, source, destination):
+    """Move axis `source` to position `destination` (a transpose)."""
+    _check("moveaxis", ("tensor", tensor))
+    order = [a for a in range(tensor.ndim) if a != source % tensor.ndim]
+    order.insert(destination % tensor.ndim, source % tensor.ndim)
+    return nd.transpose(tensor, axes=tuple(order))
+
+
+def true_divide(lhs, rhs):
+    """lhs / rhs (MXNet's legacy true_divide is plain division: integers stay integers)."""
+    return lhs / rhs if isinstance(lhs, NDArray) else nd.divide(lhs, rhs)
+
+
+def onehot_encode(indices, out):
+    """Write the one-hot rows of `indices` into `out` (deprecated in MXNet; use one_hot)."""
+    _check("onehot_encode", ("indices", indices), ("out", out))
+    out[:] = nd.one_hot(indices, depth=out.shape[1], dtype=out.dtype)
+    return out
+
+
+def _host_ints(a):
+    return np.asarray(a.asnumpy(), dtype=np.float64).astype(np.int64)
+
+
+def ravel_multi_index(data=None, shape=None, out=None, name=None):
+    """Flat indices (float32) of the index columns of `data` (shape (ndim, n)) in `shape`."""
+    _check("ravel_multi_index", ("data", data))
+    idx = _host_ints(data)
+    strides = np.cumprod((tuple(shape)[1:] + (1,))[::-1])[::-1]
+    flat = (idx * strides.reshape((-1,) + (1,) * (idx.ndim - 1))).sum(axis=0)
+    return _finish(_array(flat, ctx=data.context, dtype=data.dtype), out)
+
+
+def unravel_index(data=None, shape=None, out=None, name=None):
+    """The (ndim, n) index columns of the flat indices `data` in `shape`."""
+    _check("unravel_index", ("data", data))
+    flat = _host_ints(data)
+    res = np.stack(np.unravel_index(flat % math.prod(shape), tuple(shape)))
+    return _finish(_array(res, ctx=data.context, dtype=data.dtype), out)
+
+
+def batch_take(a=None, indices=None, out=None, name=None):
+    """a[i, indices[i]] for each row i (deprecated in MXNet; use pick)."""
+    _check("batch_take", ("a", a), ("indices", indices))
+    return _finish(nd.pick(a, indices, axis=1), out)
+
+
+def choose_element_0index(data=None, index=None, axis=-1, keepdims=False, mode="clip",
+                          out=None, name=None):
+    """pick under its old name."""
+    return _finish(nd.pick(data, index, axis=axis, keepdims=keepdims, mode=mode), out)
+
+
+def fill_element_0index(lhs=None, mhs=None, rhs=None, out=None, name=None):
+    """A copy of `lhs` with lhs[i, rhs[i]] = mhs[i]."""
+    _check("fill_element_0index", ("lhs", lhs), ("mhs", mhs), ("rhs", rhs))
+    mask = nd.one_hot(rhs, depth=lhs.shape[1], dtype=lhs.dtype)
+    y = lhs * (1 - mask) + mask * nd.reshape(mhs, shape=(-1, 1))
+    return _finish(y, out)
+
+
+def histogram(a, bins=10, range=None):  # noqa: A002 - MXNet's argument name
+    """(counts, bin_edges) as NumPy's histogram. With int `bins` and no `range` the counts are
+    float32 and a tuple comes back (MXNet defers to NumPy there); otherwise int64 counts in a
+    list."""
+    _check("histogram", ("a", a))
+    data = a.asnumpy()
+    if isinstance(bins, NDArray):
+        counts, edges = np.histogram(data, bins=bins.asnumpy())
+        return [_array(counts, ctx=a.context, dtype=np.int64),
+                _array(edges, ctx=a.context, dtype=a.dtype)]
+    if range is None:
+        counts, edges = np.histogram(data, bins=int(bins))
+        return (_array(counts, ctx=a.context), _array(edges, ctx=a.context))
+    counts, edges = np.histogram(data, bins=int(bins), range=tuple(range))
+    return [_array(counts, ctx=a.context, dtype=np.int64),
+            _array(edges, ctx=a.context, dtype=a.dtype)]
+
+
+def cast_storage(data=None, stype=None, out=None, name=None):
+    """A copy in storage type `stype` ('default' only in mxnb)."""
+    _check("cast_storage", ("data", data))
+    return _finish(data.tostype(stype), out)

@@ -251,3 +251,49 @@ register(Op("amp_cast", ("data",), attrs=(("dtype", None),), infer=_amp_infer,
             doc="Cast floating point data to `dtype` (other dtypes pass unchanged), as MXNet's "
                 "AMP cast.",
             test={"shapes": [(2, 3)], "attrs": {"dtype": "float64"}}))
+
+# ---------------------------------------------------------------- cumsum
+
+
+def _cumsum_axis(attrs, ndim):
+    axis = attrs.get("axis")
+    if axis is None or axis == "None":
+        return None
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise MXNetError(f"cumsum: axis {axis} is out of bounds for {ndim} dimensions")
+    return axis % ndim
+
+
+def _cumsum_infer(op, inputs, attrs):
+    a = inputs[0]
+    axis = _cumsum_axis(attrs, a.ndim)
+    d = attrs.get("dtype")
+    dt = np.dtype(a.dtype) if d is None or d == "None" else normalize_dtype(d)
+    return [((a.size,) if axis is None else a.shape, dt)]
+
+
+def _cumsum_fwd(op, ins, outs, attrs):
+    a, out = ins[0], outs[0]
+    axis = _cumsum_axis(attrs, a.ndim)
+    with np.errstate(over="ignore", invalid="ignore"):
+        src = a.astype(out.dtype) if a.dtype != out.dtype else a  # MXNet casts, then sums
+        np.cumsum(src.reshape(-1) if axis is None else src, axis=0 if axis is None else axis,
+                  out=out)
+
+
+def _cumsum_vjp(op, dys, ins, outs, attrs):
+    a = ins[0]
+    axis = _cumsum_axis(attrs, a.ndim)
+    g = dys[0]
+    ax = 0 if axis is None else axis
+    r = nd.flip(nd.cumsum(nd.flip(g, axis=ax), axis=ax), axis=ax)
+    r = nd.reshape(r, shape=a.shape) if axis is None else r
+    return [r if r.dtype == a.dtype else nd.cast(r, dtype=a.dtype)]
+
+
+register(Op("cumsum", ("a",), attrs=(("axis", "None"), ("dtype", "None")), infer=_cumsum_infer,
+            forward=_host(_cumsum_fwd), vjp=_cumsum_vjp,
+            doc="Cumulative sum along `axis` (None: of the flattened array), in `dtype` if given.",
+            test={"shapes": [(2, 3)], "cases": [{"attrs": {"axis": 1}}, {"attrs": {"axis": 0}},
+                                                 {"attrs": {}}]}))
