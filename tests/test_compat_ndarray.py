@@ -110,3 +110,28 @@ def test_waitall_with_the_cuda_module_imported_but_no_gpu():
 
     if mx.context.num_gpus() == 0:
         assert mx.nd.waitall() is None and mx.nd.ones((2,)).wait_to_read() is None
+
+
+def test_test_utils_and_base_helpers():
+    tu = mx.test_utils
+    tu.assert_allclose(np.ones(2), np.ones(2))
+    with pytest.raises(AssertionError):
+        tu.assert_allclose(np.ones(2), np.ones(2) + 1e-6)
+    assert tu.get_atol() == 1e-20 and tu.get_rtol(dtype=np.float32) == 1e-4 and tu.get_etol() == 0
+    assert tu.effective_dtype(mx.nd.ones((1,))) == np.float32
+    np.random.seed(0)
+    assert all(1 <= d <= 10 for d in tu.rand_shape_2d() + tu.rand_shape_3d())
+    assert len(tu.rand_shape_nd(4, dim=3)) == 4
+    a, b = tu.random_arrays((2, 3), (4,))
+    assert a.shape == (2, 3) and b.dtype == np.float32
+    x = np.arange(24.).reshape((2, 3, 4))
+    np.testing.assert_array_equal(tu.np_reduce(x, (0, 2), True, np.sum), x.sum((0, 2), keepdims=True))
+    with tu.environment("MXNB_TEST_ENV_X", "1"):
+        import os
+
+        assert os.environ["MXNB_TEST_ENV_X"] == "1"
+    assert "MXNB_TEST_ENV_X" not in os.environ
+    assert mx.base.py_str(b"abc") == "abc"
+    if mx.context.num_gpus() == 0:
+        with pytest.raises(mx.MXNetError):
+            mx.context.gpu_memory_info(0)

@@ -18,6 +18,13 @@ class MXNetError(RuntimeError):
 
 
 mx_real_t = np.float32
+
+
+def py_str(x):
+    """bytes -> str (UTF-8), as MXNet's helper."""
+    return x.decode("utf-8")
+
+
 numeric_types = (float, int, np.generic)
 integer_types = (int, np.integer)
 string_types = (str,)

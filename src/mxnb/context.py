@@ -3,7 +3,8 @@ import threading
 
 from .base import MXNetError
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus",
+           "gpu_memory_info"]
 
 
 class _DefaultCtx:
@@ -106,6 +107,16 @@ def num_gpus():
     if not _gpu_count:
         _gpu_count.append(_count_gpus())
     return _gpu_count[0]
+
+
+def gpu_memory_info(device_id=0):
+    """(free, total) bytes of GPU `device_id`'s memory; MXNetError without that GPU."""
+    check_gpu(gpu(device_id))
+    from numba import cuda
+
+    with cuda.gpus[device_id]:
+        free, total = cuda.current_context().get_memory_info()
+    return int(free), int(total)
 
 
 def _count_gpus():

@@ -84,6 +84,10 @@ KNOWN = {
     "exact_init_str_15": "FREE: as exact_init_apply_15",
     "mx_attrs": "TODO: mx.sym/mod/gluon/... are not part of mxnb yet",
     "prop_dir_methods": "TODO: as_np_ndarray, slice_assign, slice_assign_scalar missing",
+    "surface_mx": "FREE: mx.num_gpus exists in mxnb",
+    "surface_mx_nd": "TODO: mx.nd.contrib/sparse/image/Custom/CTCLoss/RNN/ROIPooling/... missing",
+    "surface_mx_nd_NDArray": "FREE: NDArray.wait_to_write and __dlpack__ exist in mxnb",
+    "surface_mx_test_utils": "TODO: symbolic test helpers (check_symbolic_*, ...) missing",
     # ---- TODO: owned elsewhere or not done
     "iop5_*": "TODO operators.py: MXNet has no __ipow__ (a **= b rebinds a)",
     "maximum_scalars": "TODO _api.py: nd.maximum/add/... of two Python scalars return a scalar",
