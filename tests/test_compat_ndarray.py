@@ -135,3 +135,18 @@ def test_test_utils_and_base_helpers():
     if mx.context.num_gpus() == 0:
         with pytest.raises(mx.MXNetError):
             mx.context.gpu_memory_info(0)
+
+
+def test_repr_keeps_numpy_1_layout_for_large_float16_and_float32():
+    # MXNet 1.9.1 (NumPy 1.23) prints these in fixed notation; NumPy 2 would use e+03.
+    assert repr(mx.nd.array([49952.], dtype="float16")) == "\n[49952.]\n<NDArray 1 @cpu(0)>"
+    assert str(mx.nd.array([1000.5, 2048, 3], dtype="float16")).split("\n")[1] == \
+        "[1000.5 2048.     3. ]"
+    assert str(mx.nd.array([16777217.])).split("\n")[1] == "[16777216.]"
+    assert str(mx.nd.array([[1e4, 2e4]], dtype="float16")).split("\n")[1] == "[[10000. 20000.]]"
+    old = np.get_printoptions()
+    try:
+        np.set_printoptions(precision=3)  # the user's options still apply
+        assert str(mx.nd.array([1 / 3.])).split("\n")[1] == "[0.333]"
+    finally:
+        np.set_printoptions(**old)

@@ -153,3 +153,9 @@ case("bool_views", "x = mx.nd.array([1, 0, 1, 1], dtype='bool'); print(x[1], x[1
 case("bool_setitem", "x = mx.nd.zeros((3,), dtype='bool'); x[1] = 1; print(x); x[:] = mx.nd.array([1., 0, 2]); print(x)")
 case("bool_save_load", "import tempfile, os\nd = tempfile.mkdtemp(); fn = os.path.join(d, 'b.nd'); mx.nd.save(fn, [mx.nd.array([1, 0], dtype='bool')]); print(open(fn, 'rb').read().hex()); r = mx.nd.load(fn)[0]; print(r, r.dtype)")
 case("bool_cmp_then_astype", "x = mx.nd.array([1., 2, 3]); print((x > 1.5).astype('bool'), (x > 1.5).astype('bool').astype('float32'))")
+for i, (vals, dt) in enumerate([("[49952.]", "float16"), ("[1000.5, 2048, 3]", "float16"), ("[65504.]", "float16"),
+                                ("[16777217.]", "float32"), ("[1.5e4, 2.5e4]", "float16"), ("[[1e4, 2e4]]", "float16"),
+                                ("[1e16]", "float64"), ("[123456789., 1.]", "float32"), ("[4097.]", "float16")]):
+    case(f"repr_numpy2_{i}", f"print(mx.nd.array({vals}, dtype='{dt}'))")
+case("repr_user_printoptions", "np.set_printoptions(precision=3, threshold=5)\nprint(mx.nd.array([1/3., 2/3.]), mx.nd.arange(10))\nnp.set_printoptions(precision=8, threshold=1000)")
+case("repr_f16_arange_big", "print(mx.nd.arange(3000, dtype='float16')[-5:])")

@@ -24,7 +24,7 @@ KNOWN = {
     "log_softmax": "FIX: MXNet's float32 log_softmax is less accurate (1.4e-6 abs)",
     "deconv_adj": "FIX: MXNet's oneDNN refuses adj with pad; mxnb computes it",
     "io_bytes_0d": "FIX: MXNet cannot load its own 0-d file",
-    "f16_sum_mean": "ENV+FIX: NumPy 2 prints float16 49952 as 4.995e+04; MXNet's float16 norm "
+    "f16_sum_mean": "FIX: MXNet's float16 norm "
                     "accumulates in float16 (1728 for 1824.4)",
     "ag_prod_grad_zero": "FIX: MXNet's prod gradient divides by x (NaN at 0)",
     "ag_sort_argsort_grad": "FIX: MXNet's sort backward fails to parse its own axis attr",

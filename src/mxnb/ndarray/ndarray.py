@@ -77,7 +77,7 @@ class NDArray:
     # ------------------------------------------------------------ printing
     def __repr__(self):
         shape = "x".join(str(d) for d in self.shape)
-        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape} @{self._ctx}>"
+        return f"\n{_body(self.asnumpy())}\n<{type(self).__name__} {shape} @{self._ctx}>"
 
     __str__ = __repr__
 
@@ -353,6 +353,25 @@ class NDArray:
 
 _CPU0 = Context("cpu", 0)
 _AG = []
+
+
+def _legacy_print():
+    """NumPy print options under which NumPy 2 prints arrays as NumPy 1.2x (MXNet 1.9.1's)."""
+    major = int(np.__version__.split(".")[0])
+    return {"legacy": "1.25"} if major >= 2 else {}
+
+
+_LEGACY = _legacy_print()
+
+
+def _body(a):
+    # NumPy 2 prints float16 from 2048 and float32 from 2**24 in scientific notation
+    # ([2.048e+03] where MXNet shows [2048.]); its legacy='1.25' mode keeps the old layout.
+    # Only `legacy` is set: the user's other print options (precision, threshold) apply.
+    if _LEGACY and np.get_printoptions().get("legacy") is False:
+        with np.printoptions(**_LEGACY):
+            return str(a)
+    return str(a)
 
 
 def _autograd():
