@@ -304,9 +304,16 @@ def _ln_bwd(op, dys, ins, outs, attrs):
 
 
 def _pool_geo(op, attrs, x):
+    """The kernels' flat geometry (planes, H, W, OH, OW, KH, KW, sh, sw, ph, pw, mode, cip),
+    or None where the device kernels do not apply (integer data, lp pooling, channels-last
+    layouts, 3-D pooling's two passes, 'same' windows): those run through the host."""
     from ..ops.nn_pool import pool_geo
 
-    return pool_geo(op, attrs, tuple(x.shape))
+    geo = pool_geo(op, attrs, tuple(x.shape))  # validates, raising MXNet's errors
+    if (_is_int(x) or geo.p or geo.last or len(geo.passes) != 1
+            or attrs.get("pooling_convention") == "same"):
+        return None
+    return geo.passes[0]
 
 
 def _pool_cdt(dtype):
@@ -348,34 +355,41 @@ def _is_int(*arrs):
     return any(np.dtype(a.dtype).kind != "f" for a in arrs)
 
 
+def _host(op, ins, outs, attrs):
+    return cuda_launch.host_fallback(op.forward, op, ins, outs, attrs)
+
+
 def _pool_fwd(op, ins, outs, attrs):
     x = ins[0]
-    if _is_int(x):
-        return op.forward(op, ins, outs, attrs)
-    pool_dev(x, _pool_geo(op, attrs, x), outs[0])
+    geo = _pool_geo(op, attrs, x)
+    if geo is None:
+        return _host(op, ins, outs, attrs)
+    pool_dev(x, geo, outs[0])
 
 
 def _pool_bwd(op, dys, ins, outs, attrs):
     x = ins[0]
-    if _is_int(x):
+    geo = _pool_geo(op, attrs, x)
+    if geo is None:
         return cuda_launch.host_backward(op, dys, ins, outs, attrs)
     dx = cuda_launch.empty(tuple(x.shape), x.dtype)
-    pool_grad_dev(dys[0], x, _pool_geo(op, attrs, x), dx)
+    pool_grad_dev(dys[0], x, geo, dx)
     return [dx]
 
 
 def _pgrad_fwd(op, ins, outs, attrs):
     g, x = ins
-    if _is_int(x):
-        return op.forward(op, ins, outs, attrs)
-    pool_grad_dev(g, x, _pool_geo(op, attrs, x), outs[0])
+    geo = _pool_geo(op, attrs, x)
+    if geo is None:
+        return _host(op, ins, outs, attrs)
+    pool_grad_dev(g, x, geo, outs[0])
 
 
 def _pgrad_bwd(op, dys, ins, outs, attrs):
     g, x = ins
-    if _is_int(x):
-        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
     geo = _pool_geo(op, attrs, x)
+    if geo is None:
+        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
     r = cuda_launch.empty(tuple(g.shape), g.dtype)
     if geo[11] == 0:
         pool_gather_dev(dys[0], x, geo, r)
@@ -386,17 +400,19 @@ def _pgrad_bwd(op, dys, ins, outs, attrs):
 
 def _gather_fwd(op, ins, outs, attrs):
     g, x = ins
-    if _is_int(x):
-        return op.forward(op, ins, outs, attrs)
-    pool_gather_dev(g, x, _pool_geo(op, attrs, x), outs[0])
+    geo = _pool_geo(op, attrs, x)
+    if geo is None:
+        return _host(op, ins, outs, attrs)
+    pool_gather_dev(g, x, geo, outs[0])
 
 
 def _gather_bwd(op, dys, ins, outs, attrs):
     g, x = ins
-    if _is_int(x):
+    geo = _pool_geo(op, attrs, x)
+    if geo is None:
         return cuda_launch.host_backward(op, dys, ins, outs, attrs)
     dg = cuda_launch.empty(tuple(x.shape), x.dtype)
-    pool_grad_dev(dys[0], x, _pool_geo(op, attrs, x), dg)
+    pool_grad_dev(dys[0], x, geo, dg)
     return [dg, None]
 
 
