@@ -297,3 +297,14 @@ register(Op("cumsum", ("a",), attrs=(("axis", "None"), ("dtype", "None")), infer
             doc="Cumulative sum along `axis` (None: of the flattened array), in `dtype` if given.",
             test={"shapes": [(2, 3)], "cases": [{"attrs": {"axis": 1}}, {"attrs": {"axis": 0}},
                                                  {"attrs": {}}]}))
+
+# ---------------------------------------------------------------- gradientmultiplier
+
+register(Op("_gradientmultiplier", ("data",), attrs=(("scalar", 1.0),), infer=_same,
+            forward=_host(_copy_fwd),
+            backward=lambda op, dys, ins, outs, attrs: [
+                (dys[0] * float(attrs["scalar"])).astype(dys[0].dtype)],
+            vjp=lambda op, dys, ins, outs, attrs: [dys[0] * float(attrs["scalar"])],
+            smooth=False, test={"skip": "identity forward, scaled gradient (not a derivative); "
+                                        "tests/test_compat_composed.py pins it"},
+            doc="mx.nd.contrib.gradientmultiplier: identity, gradient times `scalar`."))
