@@ -1,7 +1,8 @@
 """MXNet 1.x operators written as compositions of mxnb ops (so autograd, GPU arrays and
 `create_graph` come for free): moments, L2Normalization, InstanceNorm, GroupNorm, LRN,
-UpSampling (nearest), SoftmaxActivation, Sequence{Mask,Last,Reverse}, diag, gather_nd,
-scatter_nd, depth_to_space, space_to_depth, split_v2, khatri_rao.
+UpSampling (nearest), SoftmaxActivation, softmin, Sequence{Mask,Last,Reverse}, diag, gather_nd,
+scatter_nd, depth_to_space, space_to_depth, split_v2, khatri_rao; and MXNet's legacy helpers
+(moveaxis, true_divide, onehot_encode, ravel/unravel_index, batch_take, histogram, ...).
 
 Index bookkeeping (which element goes where) is computed with NumPy from shapes and from
 index arrays, which carry no gradient; the data always flows through recorded ops
