@@ -18,6 +18,7 @@ __all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenat
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "from_cuda_array", "save", "load",
            "load_frombuffer"] + list(_op_names)
 from . import random  # noqa: E402,F401  (mx.nd.random)
+from . import random_like as _random_like  # noqa: E402
 from . import compat as _compat  # noqa: E402  (moments, SequenceMask, diag, ...)
 for _n in _compat.__all__:  # an op of the table with the same name wins
     if _n not in globals():
@@ -42,3 +43,6 @@ from .random import poisson as sample_poisson, gamma as sample_gamma  # noqa: E4
 from .random import exponential as sample_exponential  # noqa: E402,F401
 from .random import multinomial as sample_multinomial  # noqa: E402,F401
 from .random import uniform, normal  # noqa: E402,F401
+
+for _n in _random_like.__all__:  # mx.nd.random.uniform_like, ...
+    setattr(random, _n, getattr(_random_like, _n))
