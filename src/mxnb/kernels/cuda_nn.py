@@ -355,65 +355,57 @@ def _is_int(*arrs):
     return any(np.dtype(a.dtype).kind != "f" for a in arrs)
 
 
-def _host(op, ins, outs, attrs):
-    return cuda_launch.host_fallback(op.forward, op, ins, outs, attrs)
+def _device_fwd(run):
+    """A pooling op's forward: `run(geo, ins, out)` on the device, else through the host.
+    The data is the last input of each (Pooling's only one; the gradient ops' second)."""
+    def impl(op, ins, outs, attrs):
+        geo = _pool_geo(op, attrs, ins[-1])
+        if geo is None:
+            return cuda_launch.host_fallback(op.forward, op, ins, outs, attrs)
+        run(geo, ins, outs[0])
+    return impl
 
 
-def _pool_fwd(op, ins, outs, attrs):
-    x = ins[0]
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return _host(op, ins, outs, attrs)
-    pool_dev(x, geo, outs[0])
+def _device_bwd(run):
+    """A pooling op's fused backward: `run(geo, dy, ins)` on the device, else the host's."""
+    def impl(op, dys, ins, outs, attrs):
+        geo = _pool_geo(op, attrs, ins[-1])
+        if geo is None:
+            return cuda_launch.host_backward(op, dys, ins, outs, attrs)
+        return run(geo, dys[0], ins)
+    return impl
 
 
-def _pool_bwd(op, dys, ins, outs, attrs):
-    x = ins[0]
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
-    dx = cuda_launch.empty(tuple(x.shape), x.dtype)
-    pool_grad_dev(dys[0], x, geo, dx)
+def _like(a):
+    return cuda_launch.empty(tuple(a.shape), a.dtype)
+
+
+def _pool_dx(geo, dy, ins):
+    dx = _like(ins[0])
+    pool_grad_dev(dy, ins[0], geo, dx)
     return [dx]
 
 
-def _pgrad_fwd(op, ins, outs, attrs):
+def _pgrad_dg(geo, dy, ins):
     g, x = ins
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return _host(op, ins, outs, attrs)
-    pool_grad_dev(g, x, geo, outs[0])
-
-
-def _pgrad_bwd(op, dys, ins, outs, attrs):
-    g, x = ins
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
-    r = cuda_launch.empty(tuple(g.shape), g.dtype)
+    r = _like(g)
     if geo[11] == 0:
-        pool_gather_dev(dys[0], x, geo, r)
+        pool_gather_dev(dy, x, geo, r)
     else:
-        pool_dev(dys[0], geo, r)
+        pool_dev(dy, geo, r)
     return [r, None]
 
 
-def _gather_fwd(op, ins, outs, attrs):
-    g, x = ins
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return _host(op, ins, outs, attrs)
-    pool_gather_dev(g, x, geo, outs[0])
-
-
-def _gather_bwd(op, dys, ins, outs, attrs):
-    g, x = ins
-    geo = _pool_geo(op, attrs, x)
-    if geo is None:
-        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
-    dg = cuda_launch.empty(tuple(x.shape), x.dtype)
-    pool_grad_dev(dys[0], x, geo, dg)
+def _gather_dg(geo, dy, ins):
+    dg = _like(ins[1])
+    pool_grad_dev(dy, ins[1], geo, dg)
     return [dg, None]
+
+
+_pool_fwd = _device_fwd(lambda geo, ins, out: pool_dev(ins[0], geo, out))
+_pgrad_fwd = _device_fwd(lambda geo, ins, out: pool_grad_dev(ins[0], ins[1], geo, out))
+_gather_fwd = _device_fwd(lambda geo, ins, out: pool_gather_dev(ins[0], ins[1], geo, out))
+_pool_bwd, _pgrad_bwd, _gather_bwd = map(_device_bwd, (_pool_dx, _pgrad_dg, _gather_dg))
 
 
 FORWARD = {"softmax": _sm_fwd, "log_softmax": _sm_fwd, "LayerNorm": _ln_fwd,
