@@ -5,11 +5,14 @@ MXNet's argument names), its attributes, `out=` and `name=` (ignored), and
 calls `invoke`. NumPy arrays are refused as in MXNet (`AssertionError`); the
 `+`/`*` operators and NumPy's own functions accept them (see interop).
 """
+import math
+import operator
+
 import numpy as np
 
 from .. import autograd
 from ..autograd.engine import _state, record as _record
-from ..base import MXNetError, settings
+from ..base import MXNetError, numeric_types, settings
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
 from ..ops.views import (check_size, getitem_shape, infer_reshape, normalize_key,
@@ -219,8 +222,29 @@ def _ufunc(lhs, rhs, array_op, lscalar_op, rscalar_op=None):
                     f"{type(rhs)}")
 
 
+def _b(f):
+    return lambda x, y: 1 if f(x, y) else 0
+
+
+# Two Python numbers: MXNet returns the Python result (comparisons and logic as 1/0).
+_SCALAR_FN = {
+    "add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
+    "divide": operator.truediv, "modulo": operator.mod, "power": operator.pow,
+    "maximum": lambda x, y: x if x > y else y, "minimum": lambda x, y: x if x < y else y,
+    "hypot": math.hypot, "equal": _b(operator.eq), "not_equal": _b(operator.ne),
+    "greater": _b(operator.gt), "greater_equal": _b(operator.ge), "lesser": _b(operator.lt),
+    "lesser_equal": _b(operator.le), "logical_and": _b(lambda x, y: x and y),
+    "logical_or": _b(lambda x, y: x or y), "logical_xor": _b(lambda x, y: bool(x) != bool(y)),
+}
+
+
 def _helper(name, array_op, lscalar, rscalar=None, doc=""):
+    scalar_fn = _SCALAR_FN[name]
+
     def fn(lhs, rhs):
+        if isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types) \
+                and not isinstance(lhs, np.ndarray) and not isinstance(rhs, np.ndarray):
+            return scalar_fn(lhs, rhs)
         return _ufunc(lhs, rhs, array_op, lscalar, rscalar)
 
     fn.__name__ = fn.__qualname__ = name

@@ -87,7 +87,8 @@ def _install():
         f, r, i = _binop(*ops)
         setattr(NDArray, f"__{name}__", f)
         setattr(NDArray, f"__r{name}__", r)
-        setattr(NDArray, f"__i{name}__", i)
+        if name != "pow":  # MXNet has no __ipow__: `a **= 2` rebinds a to a new array
+            setattr(NDArray, f"__i{name}__", i)
     NDArray.__div__, NDArray.__rdiv__, NDArray.__idiv__ = (
         NDArray.__truediv__, NDArray.__rtruediv__, NDArray.__itruediv__)
     for name, aop, sop in (("eq", "broadcast_equal", "_equal_scalar"),

@@ -5,7 +5,9 @@ conv(x, w) = Convolution; its input gradient is a transposed convolution,
 which is exactly `Deconvolution(dy, w)` with the same geometry; its weight
 gradient is `_conv_wgrad(x, dy)`. Each one's VJP is written with the other
 two. The kernels (`kernels/nn_conv_kernels.py`) run im2col on a chunk of
-images at a time, multiplied by one BLAS `np.dot` per chunk and group.
+images at a time, multiplied by one BLAS `np.dot` per chunk and group;
+stride-1, dilation-1 3x3 convolutions take Winograd F(2x2, 3x3) instead
+(`nn_winograd.py`), for all three.
 
 Geometry is kept as a `Geo`: the convolution that maps an input of C
 channels and H x W pixels to F channels and OH x OW (for a Deconvolution, the
@@ -18,6 +20,7 @@ import numpy as np
 from .._alloc import empty as _empty
 from ..base import MXNetError
 from . import _nd as nd
+from . import nn_winograd as wino
 from .basic import _host
 from .nn import check_inputs, shape_attr
 from .registry import Op, fmt_shape, register
@@ -201,6 +204,8 @@ def conv_forward_raw(x, w, b, geo, ws_mb=_WS_MB, out=None):
     Written into `out` when its dtype is the compute dtype.
     """
     cdt = _cdt(x.dtype, w.dtype)
+    if wino.applies(geo):
+        return wino.forward(x, w, b, geo, cdt, out)
     r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
     w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
@@ -219,6 +224,8 @@ def conv_forward_raw(x, w, b, geo, ws_mb=_WS_MB, out=None):
 def conv_dgrad_raw(dy, w, geo, ws_mb=_WS_MB, out=None):
     """The transposed convolution: dx (geo.xshape(), flat) from dy (geo.yshape()) and w."""
     cdt = _cdt(dy.dtype, w.dtype)
+    if wino.applies(geo):
+        return wino.dgrad(dy, w, geo, cdt, out)
     r = _Run(geo, cdt)
     dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)
     w3 = np.ascontiguousarray(w, dtype=cdt).reshape(r.G, r.Fg, r.CgK)
@@ -240,6 +247,8 @@ def conv_wgrad_raw(x, dy, geo, ws_mb=_WS_MB, w=None):
     patch matrix and the packed dy of each chunk: returns (dw, dx).
     """
     cdt = _cdt(x.dtype, dy.dtype)
+    if wino.applies(geo):
+        return wino.wgrad(x, dy, geo, cdt, w)
     r = _Run(geo, cdt)
     xf = np.ascontiguousarray(x, dtype=cdt).reshape(-1)
     dyf = np.ascontiguousarray(dy, dtype=cdt).reshape(-1)
