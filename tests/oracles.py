@@ -147,3 +147,18 @@ UNARY_GRAD.update({
 })
 BINARY["_prelu"] = lambda a, b: np.where(a > 0, a, b * a)
 BINARY_GRAD["_prelu"] = (lambda a, b: np.where(a > 0, 1.0, b), lambda a, b: np.where(a > 0, 0.0, a))
+UNARY.update({
+    "logical_not": lambda x: (x == 0).astype(np.float64),
+    "hard_sigmoid": lambda x: np.clip(0.2 * x + 0.5, 0, 1),
+})
+UNARY_GRAD["hard_sigmoid"] = lambda x: np.where((0.2 * x + 0.5 > 0) & (0.2 * x + 0.5 < 1), 0.2, 0.0)
+UNARY.update({
+    "gamma": special.gamma, "gammaln": special.gammaln, "erfinv": special.erfinv,
+    "_polygamma": special.digamma,  # default n=0
+})
+UNARY_GRAD.update({
+    "gamma": lambda x: special.gamma(x) * special.digamma(x),
+    "gammaln": special.digamma,
+    "erfinv": lambda x: math.sqrt(math.pi) / 2 * np.exp(special.erfinv(x) ** 2),
+    "_polygamma": lambda x: special.polygamma(1, x),
+})

@@ -113,6 +113,8 @@ def test_getitem_errors():
             x[key]
     with pytest.raises(ERR, match="empty index array"):
         x[[]]
+    with pytest.raises(ValueError, match=r"^shape1=\(2,\) is not broadcastable to shape2=\(3,\)$"):
+        mx.nd.zeros((1, 1))[[0, 0], [0, 0, 0]]  # MXNet 1.9.1's type and message
 
 
 @HS
@@ -136,7 +138,12 @@ def test_random_basic_and_advanced_keys_match_numpy(shape, data):
         else:
             key.append(slice(None))
     key = tuple(key)
-    want = _np_result(a, key)
+    try:
+        want = _np_result(a, key)
+    except IndexError:  # index arrays of lengths that do not broadcast: MXNet's ValueError
+        with pytest.raises(ValueError, match="is not broadcastable to"):
+            x[key]
+        return
     if want.size == 0:
         return
     np.testing.assert_array_equal(x[key].asnumpy(), want)

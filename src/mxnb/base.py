@@ -18,6 +18,13 @@ class MXNetError(RuntimeError):
 
 
 mx_real_t = np.float32
+
+
+def py_str(x):
+    """bytes -> str (UTF-8), as MXNet's helper."""
+    return x.decode("utf-8")
+
+
 numeric_types = (float, int, np.generic)
 integer_types = (int, np.integer)
 string_types = (str,)
@@ -27,17 +34,23 @@ SUPPORTED_DTYPES = tuple(
     np.dtype(t) for t in (np.float32, np.float64, np.float16, np.uint8, np.int8, np.int32, np.int64)
 )
 _SUPPORTED = frozenset(SUPPORTED_DTYPES)
+# bool arrays can be created, cast, copied, indexed, printed, saved and loaded, as in MXNet
+# 1.9.1's legacy mode, where almost every operator refuses them (ops/invoke.py checks).
+BOOL = np.dtype(np.bool_)
 
 # MXNet's numeric type flags (mshadow TypeFlag), used by Symbol attrs and the file format.
 DTYPE_TO_FLAG = {
     np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.float16): 2,
     np.dtype(np.uint8): 3, np.dtype(np.int32): 4, np.dtype(np.int8): 5, np.dtype(np.int64): 6,
+    BOOL: 7,
 }
 FLAG_TO_DTYPE = {v: k for k, v in DTYPE_TO_FLAG.items()}
 
 
-def normalize_dtype(dtype, default=mx_real_t):
+def normalize_dtype(dtype, default=mx_real_t, storage=False):
     """Return a supported `np.dtype` for a name, type or dtype; None gives `default`.
+
+    `storage=True` (creation routines, cast) also accepts bool.
 
     >>> normalize_dtype('float16')
     dtype('float16')
@@ -48,7 +61,7 @@ def normalize_dtype(dtype, default=mx_real_t):
         dt = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"unsupported dtype {dtype!r}") from exc
-    if dt not in _SUPPORTED:
+    if dt not in _SUPPORTED and not (storage and dt == BOOL):
         raise MXNetError(
             f"dtype {dt.name} is not supported by mxnb (supported: "
             + ", ".join(d.name for d in SUPPORTED_DTYPES) + ")"

@@ -3,7 +3,15 @@ import threading
 
 from .base import MXNetError
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus",
+           "gpu_memory_info"]
+
+
+class _DefaultCtx:
+    """`Context.default_ctx`: MXNet's deprecated class property for the current context."""
+
+    def __get__(self, obj, cls):
+        return current_context()
 
 
 class Context:
@@ -19,6 +27,7 @@ class Context:
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {v: k for k, v in devtype2str.items()}
     _local = threading.local()
+    default_ctx = _DefaultCtx()
 
     def __init__(self, device_type, device_id=0):
         if isinstance(device_type, Context):
@@ -26,7 +35,7 @@ class Context:
             self.device_id = device_type.device_id
         else:
             if device_type not in self.devstr2type:
-                raise ValueError(f"unknown device type {device_type!r}")
+                raise KeyError(device_type)  # MXNet's dict lookup
             self.device_typeid = self.devstr2type[device_type]
             self.device_id = int(device_id)
         self._old_ctx = None
@@ -98,6 +107,16 @@ def num_gpus():
     if not _gpu_count:
         _gpu_count.append(_count_gpus())
     return _gpu_count[0]
+
+
+def gpu_memory_info(device_id=0):
+    """(free, total) bytes of GPU `device_id`'s memory; MXNetError without that GPU."""
+    check_gpu(gpu(device_id))
+    from numba import cuda
+
+    with cuda.gpus[device_id]:
+        free, total = cuda.current_context().get_memory_info()
+    return int(free), int(total)
 
 
 def _count_gpus():

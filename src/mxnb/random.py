@@ -8,11 +8,12 @@ import numpy as np
 
 from .context import Context
 from .ndarray import random as _ndrandom
-from .ndarray.random import (exponential, gamma, multinomial, normal, poisson,  # noqa: F401
-                             randint, randn, shuffle, uniform)
+from .ndarray.random import (exponential, gamma, generalized_negative_binomial,  # noqa: F401
+                             multinomial, negative_binomial, normal, poisson, randint, randn,
+                             shuffle, uniform)
 
 __all__ = ["seed", "uniform", "normal", "randn", "randint", "exponential", "gamma", "poisson",
-           "multinomial", "shuffle"]
+           "negative_binomial", "generalized_negative_binomial", "multinomial", "shuffle"]
 
 # MXNet's integer_types: Python ints (bool included) and NumPy int32/int64 only.
 _SEED_TYPES = (int, np.int32, np.int64)

@@ -4,6 +4,7 @@
 ...     return mx.nd.exp(x) * x
 >>> mx.test_utils.check_grads(f, [mx.nd.array([0.5, 1.5], dtype='float64')], order=2)
 """
+import contextlib
 import functools
 import os
 import random as _pyrandom
@@ -14,9 +15,11 @@ import numpy as np
 from . import autograd
 from .ndarray import NDArray, array
 
-__all__ = ["assert_almost_equal", "almost_equal", "check_grads", "check_numeric_gradient",
+__all__ = ["assert_almost_equal", "assert_exception", "almost_equal", "check_grads", "check_numeric_gradient",
            "with_seed", "default_context", "set_default_context", "rand_ndarray",
-           "default_rtols", "default_atols", "get_tolerance", "get_tols", "same"]
+           "default_rtols", "default_atols", "get_tolerance", "get_tols", "same",
+           "assert_allclose", "get_atol", "get_rtol", "get_etol", "effective_dtype", "rand_shape_2d",
+           "rand_shape_3d", "rand_shape_nd", "random_arrays", "np_reduce", "environment"]
 
 _DEFAULT_CTX = []
 
@@ -121,6 +124,107 @@ def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=
 
 
 # ---------------------------------------------------------------- gradient checks
+
+
+def assert_exception(f, exception_type, *args, **kwargs):
+    """Assert that `f(*args, **kwargs)` raises `exception_type` (MXNet's helper).
+
+    >>> assert_exception(mx.nd.ones((2,)).asscalar, ValueError)
+    """
+    try:
+        f(*args, **kwargs)
+    except exception_type:
+        return
+    raise AssertionError(f"{getattr(f, '__name__', f)} did not raise {exception_type}")
+
+
+def assert_allclose(a, b, rtol=1e-07, atol=0, equal_nan=True):
+    """assert_almost_equal with NumPy's default tolerances."""
+    assert_almost_equal(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def get_atol(atol=None, dtype=np.dtype(np.float64)):
+    """`atol`, or the default absolute tolerance of `dtype`."""
+    return default_atols()[np.dtype(dtype)] if atol is None else atol
+
+
+def get_rtol(rtol=None, dtype=np.dtype(np.float64)):
+    """`rtol`, or the default relative tolerance of `dtype`."""
+    return default_rtols()[np.dtype(dtype)] if rtol is None else rtol
+
+
+def get_etol(etol=None):
+    """`etol`, or 0 (the fraction of elements allowed to miss the tolerance)."""
+    return 0 if etol is None else etol
+
+
+def effective_dtype(dat):
+    """The dtype whose tolerances apply to `dat` (its own: mxnb has no TF32 GEMMs)."""
+    return np.dtype(dat.dtype)
+
+
+def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):
+    """A random 2-D shape with dims in [1, dim] (NumPy's global RNG, as MXNet)."""
+    low = 0 if allow_zero_size else 1
+    return np.random.randint(low, dim0 + 1), np.random.randint(low, dim1 + 1)
+
+
+def rand_shape_3d(dim0=10, dim1=10, dim2=10, allow_zero_size=False):
+    """A random 3-D shape with dims in [1, dim]."""
+    low = 0 if allow_zero_size else 1
+    return (np.random.randint(low, dim0 + 1), np.random.randint(low, dim1 + 1),
+            np.random.randint(low, dim2 + 1))
+
+
+def rand_shape_nd(num_dim, dim=10, allow_zero_size=False):
+    """A random shape of `num_dim` dims in [1, dim]."""
+    low = 0 if allow_zero_size else 1
+    return tuple(np.random.randint(low, dim + 1, size=num_dim))
+
+
+def random_arrays(*shapes):
+    """Standard-normal float32 NumPy arrays of the given shapes (one array for one shape)."""
+    arrays = [np.array(np.random.randn(), dtype=np.float32) if len(s) == 0
+              else np.random.randn(*s).astype(np.float32) for s in shapes]
+    return arrays[0] if len(arrays) == 1 else arrays
+
+
+def np_reduce(dat, axis, keepdims, numpy_reduce_func):
+    """Reduce `dat` over `axis` (int, list or None) one axis at a time with a NumPy function."""
+    axis = [axis] if isinstance(axis, int) else (
+        list(axis) if axis is not None else range(len(dat.shape)))
+    ret = dat
+    for i in reversed(sorted(axis)):
+        ret = numpy_reduce_func(ret, axis=i)
+    if keepdims:
+        shape = list(dat.shape)
+        for i in axis:
+            shape[i] = 1
+        ret = ret.reshape(tuple(shape))
+    return ret
+
+
+@contextlib.contextmanager
+def environment(*args):
+    """Set environment variables for a `with` block, restoring them afterwards.
+
+    `environment('NAME', 'value')` or `environment({'A': '1', 'B': None})` (None unsets).
+    """
+    env = {args[0]: args[1]} if len(args) == 2 else dict(args[0])
+    saved = {k: os.environ.get(k) for k in env}
+    try:
+        for k, v in env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = str(v)
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _as_list(x):

@@ -53,6 +53,9 @@ def _make_strict():
         raise TypeError("real CUDA device arrays do not support arithmetic operators")
 
     fake.__getattr__ = strict_getattr
+    # A real device array's shape is a plain tuple (shape[-1] works); the simulator's
+    # FakeShape refuses negative indices, which only kernels' shapes do.
+    fake.shape = property(lambda self: tuple(self._ary.shape))
     for op in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
         setattr(fake, f"__{op}__", no_arithmetic)
     for op in ("eq", "ne", "lt", "le", "gt", "ge"):

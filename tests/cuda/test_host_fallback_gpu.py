@@ -3,6 +3,10 @@
 `cuda_launch.forward/backward` copy the device buffers to the host, run the
 op's NumPy/Numba CPU code and copy the results (and any input the op changed
 in place, like BatchNorm's moving statistics) back to the device.
+
+The net mixes them with ops that have CUDA kernels (Convolution, Pooling,
+log_softmax), whose float32 sums run in another order than the CPU's; BatchNorm's
+gradient amplifies that, so the net runs in float64 to keep a tight comparison.
 """
 import numpy as np
 
@@ -11,11 +15,12 @@ import mxnb as mx
 
 def _net(ctx):
     rng = np.random.RandomState(0)
-    x = mx.nd.array(rng.rand(2, 3, 5, 5), ctx=ctx)
-    w = mx.nd.array(rng.rand(4, 3, 3, 3) - 0.5, ctx=ctx)
-    b = mx.nd.zeros((4,), ctx=ctx)
-    gamma, beta = mx.nd.ones((4,), ctx=ctx), mx.nd.zeros((4,), ctx=ctx)
-    mm, mv = mx.nd.zeros((4,), ctx=ctx), mx.nd.ones((4,), ctx=ctx)
+    f64 = "float64"
+    x = mx.nd.array(rng.rand(2, 3, 5, 5), ctx=ctx, dtype=f64)
+    w = mx.nd.array(rng.rand(4, 3, 3, 3) - 0.5, ctx=ctx, dtype=f64)
+    b = mx.nd.zeros((4,), ctx=ctx, dtype=f64)
+    gamma, beta = mx.nd.ones((4,), ctx=ctx, dtype=f64), mx.nd.zeros((4,), ctx=ctx, dtype=f64)
+    mm, mv = mx.nd.zeros((4,), ctx=ctx, dtype=f64), mx.nd.ones((4,), ctx=ctx, dtype=f64)
     for t in (x, w, gamma):
         t.attach_grad()
     with mx.autograd.record():
@@ -23,7 +28,7 @@ def _net(ctx):
         n = mx.nd.BatchNorm(c, gamma, beta, mm, mv)
         p = mx.nd.Pooling(mx.nd.Activation(n, act_type="relu"), kernel=(2, 2), pool_type="max")
         y = mx.nd.log_softmax(p.reshape((2, -1)))
-    y.backward(mx.nd.array(rng.rand(*y.shape), ctx=ctx))
+    y.backward(mx.nd.array(rng.rand(*y.shape), ctx=ctx, dtype=f64))
     for t in (y, x.grad, w.grad, gamma.grad, mm, mv):
         assert t.context == ctx
     return [t.asnumpy() for t in (y, x.grad, w.grad, gamma.grad, mm, mv)]

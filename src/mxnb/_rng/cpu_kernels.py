@@ -27,8 +27,8 @@ import numpy as np
 
 from mxnb._jit import njit
 from mxnb._rng import mt_core as _c
-from mxnb._rng.cpu_samplers import (_exponential_chunk, _gamma_chunk, _poisson_chunk,
-                                    _randint_chunk)
+from mxnb._rng.cpu_samplers import (_exponential_chunk, _gamma_chunk, _gnegbin_chunk,
+                                    _negbin_chunk, _poisson_chunk, _randint_chunk)
 
 prange = _c._nb.prange
 _U = np.uint32
@@ -389,6 +389,24 @@ def _poisson(mt, pos, out, nthread, step, lam, nb):
             pos[t] = _poisson_chunk(mt, t, pos[t], out, s, e, lam, _U64(nb))
 
 
+def _negative_binomial(mt, pos, out, nthread, step, k, pr, nb):
+    n = _U64(out.shape[0])
+    for t in prange(nthread):
+        s = _U64(t) * _U64(step)
+        e = min(s + _U64(step), n)
+        if s < e:
+            pos[t] = _negbin_chunk(mt, t, pos[t], out, s, e, k, pr, _U64(nb))
+
+
+def _generalized_negative_binomial(mt, pos, out, nthread, step, mu, alpha, nb, p32):
+    n = _U64(out.shape[0])
+    for t in prange(nthread):
+        s = _U64(t) * _U64(step)
+        e = min(s + _U64(step), n)
+        if s < e:
+            pos[t] = _gnegbin_chunk(mt, t, pos[t], out, s, e, mu, alpha, _U64(nb), p32)
+
+
 def _clone(fn, suffix):
     new = _pytypes.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix,
                                 fn.__defaults__, fn.__closure__)
@@ -412,6 +430,8 @@ DRIVERS = {
         ("normal_f32", _normal_f32), ("normal_f64", _normal_f64),
         ("randint", _randint), ("exponential", _exponential),
         ("gamma", _gamma), ("poisson", _poisson),
+        ("negative_binomial", _negative_binomial),
+        ("generalized_negative_binomial", _generalized_negative_binomial),
     )
 }
 

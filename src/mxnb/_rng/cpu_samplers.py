@@ -1,4 +1,5 @@
-"""Chunk routines of the scalar samplers: randint, exponential, gamma, poisson.
+"""Chunk routines of the scalar samplers: randint, exponential, gamma, poisson and the
+negative binomials.
 
 Each fills out[i:end) from generator t at position p and returns the new
 position; `cpu_kernels.py` runs them over MXNet's chunks. They draw one value
@@ -151,7 +152,13 @@ def _poisson_one(mt, g, p, lam):
         return np.float64(x), p
     pi = _F32(3.1415926)
     sq = _F32(math.sqrt(2.0 * np.float64(lam)))
-    loglam = _F32(math.log(np.float64(lam)))
+    # MXNet's log(lambda) takes a float, so C++ calls logf: glibc's (transcribed in
+    # mt_core), not the correctly rounded log; they differ for a few lambdas, which then
+    # flips an acceptance now and then (a negative binomial draw showed it).
+    if lam < np.inf:
+        loglam = _c.logf(lam)
+    else:
+        loglam = _F32(math.log(np.float64(lam)))
     gg = _F32(lam * loglam) - _F32(math.lgamma(_F32(1.0 + np.float64(lam))))
     while True:
         while True:
@@ -165,7 +172,16 @@ def _poisson_one(mt, g, p, lam):
         t = _F32(0.9 * (1.0 + np.float64(y * y)) * np.float64(_F32(math.exp(arg))))
         u, p = _c.draw_f32(mt, g, p)
         if not u > t:
-            return np.float64(em), p
+            return _int_cast(em), p
+
+
+@njit(nogil=True)
+def _int_cast(v):
+    # MXNet returns static_cast<int>(em): on x86 a NaN or out-of-range float gives
+    # INT_MIN (cvttss2si's "integer indefinite"), e.g. for lam = inf or 3e9.
+    if v != v or v >= 2147483648.0 or v < -2147483648.0:
+        return -2147483648.0
+    return np.float64(v)
 
 
 @njit(nogil=True, error_model="numpy")
@@ -179,5 +195,58 @@ def _poisson_chunk(mt, t, p, out, i, end, lam, nb):
         i += _U64(1)
         if i == seg:
             k += _U64(1)
+            seg = min(end, seg + nb)
+    return p
+
+
+# MXNet's negative binomials are gamma-Poisson mixtures on the float generator, whatever the
+# output dtype (`SampleNegativeBinomialKernel` and `SampleGeneralizedNegativeBinomialKernel`
+# in src/operator/random/sampler.h): lambda = SampleGamma<IType, float>(a, b), then
+# SamplePoisson(lambda). `_gamma_f32` and `_poisson_one` are those two steps.
+
+
+@njit(nogil=True, error_model="numpy")
+def _negbin_chunk(mt, t, p, out, i, end, k, pr, nb):
+    # float alpha = k; float prob = p; float beta = (1.0 - prob) / prob (in double)
+    g = _U64(t)
+    kk = i // nb
+    seg = min(end, (kk + _U64(1)) * nb)
+    while i < end:
+        a = _F32(k[kk])
+        q = _F32(pr[kk])
+        b = _F32((1.0 - np.float64(q)) / np.float64(q))
+        lam, p = _gamma_f32(mt, g, p, np.float64(a), np.float64(b))
+        v, p = _poisson_one(mt, g, p, lam)
+        out[i] = v
+        i += _U64(1)
+        if i == seg:
+            kk += _U64(1)
+            seg = min(end, seg + nb)
+    return p
+
+
+@njit(nogil=True, error_model="numpy")
+def _gnegbin_chunk(mt, t, p, out, i, end, mu, alpha, nb, p32):
+    # lambda = alpha == 0 ? float(mu) : SampleGamma(IType(1) / alpha, alpha * mu), the two
+    # parameters computed in IType: float for scalars and float32 arrays (p32), else double.
+    g = _U64(t)
+    kk = i // nb
+    seg = min(end, (kk + _U64(1)) * nb)
+    while i < end:
+        m = mu[kk]
+        al = alpha[kk]
+        if al == 0:
+            lam = _F32(m)
+        elif p32:
+            a32 = _F32(al)
+            lam, p = _gamma_f32(mt, g, p, np.float64(_F32(1) / a32),
+                                np.float64(a32 * _F32(m)))
+        else:
+            lam, p = _gamma_f32(mt, g, p, 1.0 / al, al * m)
+        v, p = _poisson_one(mt, g, p, lam)
+        out[i] = v
+        i += _U64(1)
+        if i == seg:
+            kk += _U64(1)
             seg = min(end, seg + nb)
     return p

@@ -4,9 +4,9 @@ MXNet's CPU samplers draw from two resources, both reproduced here:
 
 * the *parallel* pool: 1024 MT19937 generators; `seed(s, dev)` seeds
   generator t with (s*127 + dev + t) mod 2**32. Every `mx.nd.random.*`
-  sampler (uniform, normal, randint, exponential, gamma, poisson and their
-  per-parameter `_sample_*` forms) draws from it; see `cpu_kernels.py` for
-  how a draw is cut into chunks.
+  sampler (uniform, normal, randint, exponential, gamma, poisson, the
+  negative binomials and their per-parameter `_sample_*` forms) draws from
+  it; see `cpu_kernels.py` for how a draw is cut into chunks.
 * the *single* generator (MXNet's `kRandom` resource), one MT19937 seeded with
   s*127 + dev. `multinomial` and `shuffle` draw from it, so they do not move
   the pool, and the pool does not move them.
@@ -108,7 +108,8 @@ def _arr(v):
 
 
 _F64 = np.dtype(np.float64)
-_WIDE = {"exponential": _F64, "gamma": _F64, "poisson": _F64, "randint": np.dtype(np.int64)}
+_WIDE = {"exponential": _F64, "gamma": _F64, "poisson": _F64, "randint": np.dtype(np.int64),
+         "negative_binomial": _F64, "generalized_negative_binomial": _F64}
 _FLOATS = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))
 _INTS = frozenset(map(np.dtype, (np.int32, np.int64)))
 _F32_64 = frozenset(map(np.dtype, (np.float32, np.float64)))
@@ -346,6 +347,40 @@ class GeneratorPool:
                              f"non-negative (lam={lam})")
         self._poi(out, flat, _arr(lam))
 
+    def negative_binomial(self, out, k=1, p=1.0):
+        """Fill `out` (float16/32/64) with negative binomial counts: failures before the
+        k-th success, success probability p, as `mx.nd.random.negative_binomial`.
+
+        MXNet's gamma-Poisson mixture, Poisson(Gamma(k, (1 - p) / p)), drawn from the
+        float generator for every output dtype (so float16/32/64 give the same counts).
+        """
+        flat = self._prep("negative_binomial", out, _FLOATS)
+        k, p = _scalar(k, "negative_binomial", "k"), _scalar(p, "negative_binomial", "p")
+        if not k >= 0:
+            raise ValueError(f"k parameter in negative binomial distribution has to be "
+                             f"non-negative (k={k})")
+        if not p >= 0:
+            raise ValueError(f"p parameter in negative binomial distribution has to be "
+                             f"non-negative (p={p})")
+        if not np.isfinite(k):
+            raise ValueError(f"negative_binomial: k must be finite (k={k})")
+        self._fill(out, flat, "negative_binomial", _arr(k), _arr(p), max(flat.shape[0], 1))
+
+    def generalized_negative_binomial(self, out, mu=1.0, alpha=1.0):
+        """Fill `out` with generalized negative binomial counts (mean mu, dispersion alpha):
+        Poisson(Gamma(1 / alpha, alpha * mu)), or Poisson(mu) where alpha == 0.
+        """
+        flat = self._prep("generalized_negative_binomial", out, _FLOATS)
+        name = "generalized_negative_binomial"
+        mu, alpha = _scalar(mu, name, "mu"), _scalar(alpha, name, "alpha")
+        if not mu >= 0:
+            raise ValueError(f"mu parameter in generalized negative binomial distribution has "
+                             f"to be non-negative (mu={mu})")
+        if not alpha >= 0:
+            raise ValueError(f"alpha parameter in generalized negative binomial distribution "
+                             f"has to be non-negative (alpha={alpha})")
+        self._fill(out, flat, name, _arr(mu), _arr(alpha), max(flat.shape[0], 1), True)
+
     # -- the parallel pool: one batch per parameter element (`_sample_*`) ------
     def uniform_params(self, out, low, high):
         """`_sample_uniform`: out.size // low.size samples per parameter pair.
@@ -385,6 +420,28 @@ class GeneratorPool:
         flat = self._prep("poisson_params", out, _FLOATS)
         (lam,), nb, _ = self._params("poisson_params", flat, ("lam", lam))
         self._poi(out, flat, lam, nb)
+
+    def negative_binomial_params(self, out, k, p):
+        """`_sample_negative_binomial`: out.size // k.size samples per (k, p).
+
+        Raises ValueError for k < 0, inf or NaN, where MXNet loops forever.
+        """
+        flat = self._prep("negative_binomial_params", out, _FLOATS)
+        (k, p), nb, _ = self._params("negative_binomial_params", flat, ("k", k), ("p", p))
+        if k.size and not (np.all(k >= 0) and np.all(np.isfinite(k))):
+            raise ValueError("negative_binomial_params: k must be finite and >= 0")
+        self._fill(out, flat, "negative_binomial", k, p, nb)
+
+    def generalized_negative_binomial_params(self, out, mu, alpha):
+        """`_sample_generalized_negative_binomial`: out.size // mu.size samples per
+        (mu, alpha). Raises ValueError for alpha < 0 or NaN, where MXNet loops forever.
+        """
+        name = "generalized_negative_binomial_params"
+        flat = self._prep(name, out, _FLOATS)
+        (mu, alpha), nb, p32 = self._params(name, flat, ("mu", mu), ("alpha", alpha))
+        if alpha.size and not np.all(alpha >= 0):
+            raise ValueError(f"{name}: alpha must be >= 0")
+        self._fill(out, flat, "generalized_negative_binomial", mu, alpha, nb, p32)
 
     def _exp(self, out, flat, lam, nb=None):
         nb = nb or max(flat.shape[0], 1)

@@ -70,18 +70,25 @@ class _RecordingStateScope:
         self._prev_is_record = None
         self._prev_train_mode = None
 
+    # set_recording/set_training inlined: a scope is entered once per training step.
     def __enter__(self):
-        if self._enter_is_record is not None:
-            self._prev_is_record = set_recording(self._enter_is_record)
-        if self._enter_train_mode is not None:
-            self._prev_train_mode = set_training(self._enter_train_mode)
+        st = _state
+        rec, train = self._enter_is_record, self._enter_train_mode
+        if rec is not None:
+            self._prev_is_record = st.recording
+            st.recording = bool(rec)
+        if train is not None:
+            self._prev_train_mode = st.training
+            st.training = bool(train)
         return self
 
     def __exit__(self, exc_type, exc_value, tb):
-        if self._enter_is_record is not None and self._prev_is_record != self._enter_is_record:
-            set_recording(self._prev_is_record)
-        if self._enter_train_mode is not None and self._prev_train_mode != self._enter_train_mode:
-            set_training(self._prev_train_mode)
+        st = _state
+        rec, train = self._enter_is_record, self._enter_train_mode
+        if rec is not None and self._prev_is_record != rec:
+            st.recording = bool(self._prev_is_record)
+        if train is not None and self._prev_train_mode != train:
+            st.training = bool(self._prev_train_mode)
         return False
 
 

@@ -389,6 +389,8 @@ def _vjp_grads(node, dys, create_graph):
             d = NDArray(np.zeros_like(y._data) if isinstance(y._data, np.ndarray)
                         else _device_zeros(y._data), ctx)
         elif not isinstance(d, NDArray):
+            if d.__class__ is np.ndarray and not d.flags.c_contiguous:
+                d = np.ascontiguousarray(d)  # NDArray storage is C-contiguous (see fast_table)
             d = NDArray(d, ctx)
         nd_dys.append(d)
     res = op.vjp(op, nd_dys, ins, outs, node.attrs)

@@ -150,7 +150,7 @@ class _FunctionOp:
         nd_dys = []
         for d in dys:
             if d.__class__ is np.ndarray:
-                d = d.view()
+                d = np.ascontiguousarray(d).view()  # NDArray storage is C-contiguous
                 d.flags.writeable = False  # MXNet hands backward read-only gradients
             nd_dys.append(NDArray(d, self.ctx))
         return [r._data for r in self._call_backward(nd_dys)]

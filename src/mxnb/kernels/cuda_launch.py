@@ -278,7 +278,7 @@ def forward(ctx, op, ins, outs, attrs):
     with device(ctx):
         if op.kind in _ELEMENTWISE:
             return op.forward(op, ins, outs, attrs)
-        impl = _FORWARD.get(op.name)
+        impl = _FORWARD.get(op.name) or _family(_FORWARD, op.name)
         if impl is not None:
             return impl(op, ins, outs, attrs)
         return host_fallback(op.forward, op, ins, outs, attrs)
@@ -291,7 +291,7 @@ def backward(ctx, op, dys, ins, outs, attrs):
             dys = [zeros(o.shape, o.dtype) if d is None else d for d, o in zip(dys, outs)]
         if op.kind in _ELEMENTWISE or op.name in _SELF_BACKWARD:
             return op.backward(op, dys, ins, outs, attrs)
-        impl = _BACKWARD.get(op.name)
+        impl = _BACKWARD.get(op.name) or _family(_BACKWARD, op.name)
         if impl is not None:
             return impl(op, dys, ins, outs, attrs)
         return host_backward(op, dys, ins, outs, attrs)
@@ -363,6 +363,21 @@ _BACKWARD = {
     "transpose": _transpose_bwd,
     "_sum_to": lambda op, dys, ins, outs, attrs: [broadcast_to(dys[0], ins[0].shape)],
 }
+_FAMILIES = []
+
+
+def _family(table, name):
+    """table[name] once the reduction, linalg and nn kernels are registered (on first use)."""
+    if not _FAMILIES:
+        from . import cuda_linalg, cuda_nn, cuda_reduce
+
+        for m in (cuda_reduce, cuda_linalg, cuda_nn):
+            _FORWARD.update(m.FORWARD)
+            _BACKWARD.update(m.BACKWARD)
+        _FAMILIES.append(True)
+    return table.get(name)
+
+
 # Ops whose own backward only passes dy on or reshapes it, which device arrays support.
 _SELF_BACKWARD = frozenset(("_copy", "broadcast_to", "broadcast_like", "reshape"))
 

@@ -29,6 +29,10 @@ DTYPES = ("float32", "float64", "float16", "int32", "int64", "int8", "uint8")
 # own load/store and compute-type path; the templates and math names are shared).
 SAMPLE_OPS = ("exp", "round", "clip", "broadcast_mod", "_rdiv_scalar")
 SAMPLE_PLAIN = ("fill", "sum_to", "where", "where_bwd", "cast")
+# --dtypes sample: every reduction, linalg and nn kernel in float32, and these in float64 and
+# int32 (the same templates; their accumulator and load/store types differ)
+FAMILY_SAMPLE = ("reduce_pass/sum/", "reduce_pass/max/", "arg_pass/argmax/", "reduce_bwd/mean/",
+                 "int_mean/", "gemm/", "softmax_apply/", "ln_grad/", "pool_bwd/", "col2im/")
 _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f64)"
                   r"[a-z]+(?:\.[a-z0-9]+)*\.f64\b.*$", re.M)
 # libdevice's sinf/cosf/tanf reduce huge arguments with an int64 -> double product by
@@ -70,9 +74,21 @@ def _no_device(cc):
 def jobs(dtypes):
     """(name, kernel factory, argument types, compute-is-float32) for every kernel to check."""
     if dtypes == "sample":
-        rest = [j for j in jobs(tuple(d for d in DTYPES if d != "float32"))
+        rest = [j for j in _elementwise_jobs(tuple(d for d in DTYPES if d != "float32"))
                 if j[0].split("/")[0] in SAMPLE_OPS + SAMPLE_PLAIN]
-        return jobs(("float32",)) + rest
+        fam = [j for j in family_jobs(("float64", "int32")) if j[0].startswith(FAMILY_SAMPLE)]
+        return _elementwise_jobs(("float32",)) + rest + family_jobs(("float32",)) + fam
+    return _elementwise_jobs(dtypes) + family_jobs(dtypes)
+
+
+def family_jobs(dtypes):
+    """The jobs of the reduction, linalg and nn kernels (`ptx_jobs` of each module)."""
+    from . import cuda_linalg, cuda_nn, cuda_reduce
+
+    return [j for m in (cuda_reduce, cuda_linalg, cuda_nn) for j in m.ptx_jobs(dtypes)]
+
+
+def _elementwise_jobs(dtypes):
     from numba import from_dtype, types
 
     from ..ops import OPS

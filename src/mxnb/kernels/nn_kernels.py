@@ -419,3 +419,69 @@ def scatter_rows(idx, g, dw):
         src = g[i]
         for j in range(d):
             dst[j] += src[j]
+
+
+# ---------------------------------------------------------------- softmax with a length mask
+
+
+def softmax_len_fwd(x, length, out, outer, n, inner, invt):
+    """Softmax over the first length[r] entries along n of each (outer, inner) row; 0 after.
+
+    `length` is int64, one entry per row (row r = o * inner + i), already clipped to [0, n].
+    Rows of length 0 are all zeros, as in MXNet's use_length=True.
+    """
+    c = T(invt)
+    if inner == 1:
+        for r in prange(outer):
+            L = length[r]
+            row = x[r * n:(r + 1) * n]
+            orow = out[r * n:(r + 1) * n]
+            for j in range(L, n):
+                orow[j] = T(0)
+            if L == 0:
+                continue
+            m = row[0]
+            for j in range(1, L):
+                v = row[j]
+                m = v if v > m else m
+            for j in range(L):
+                orow[j] = EXP((row[j] - m) * c)
+            rs = T(1) / RSUM(orow[:L])
+            for j in range(L):
+                orow[j] = orow[j] * rs
+        return
+    nblk = (inner + BLK - 1) // BLK
+    for t in prange(outer * nblk):
+        o = t // nblk
+        base = o * n * inner
+        b0 = (t % nblk) * BLK
+        w = min(BLK, inner - b0)
+        lens = length[o * inner + b0:o * inner + b0 + w]
+        m = np.empty(w, x.dtype)
+        s = np.zeros(w, x.dtype)
+        first = x[base + b0:base + b0 + w]
+        for k in range(w):
+            m[k] = first[k]
+        for j in range(1, n):
+            xr = x[base + j * inner + b0:base + j * inner + b0 + w]
+            for k in range(w):
+                v = xr[k]
+                if j < lens[k] and v > m[k]:
+                    m[k] = v
+        for j in range(n):
+            o0 = base + j * inner + b0
+            xr = x[o0:o0 + w]
+            orow = out[o0:o0 + w]
+            for k in range(w):
+                if j < lens[k]:
+                    e = EXP((xr[k] - m[k]) * c)
+                    orow[k] = e
+                    s[k] += e
+                else:
+                    orow[k] = T(0)
+        for k in range(w):
+            s[k] = T(1) / s[k] if lens[k] > 0 else T(0)
+        for j in range(n):
+            orow = out[base + j * inner + b0:base + j * inner + b0 + w]
+            for k in range(w):
+                orow[k] = orow[k] * s[k]

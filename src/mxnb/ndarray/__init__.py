@@ -4,8 +4,8 @@ from . import operators as _operators  # noqa: F401  (installs +, -, [], ... on 
 from . import interop as _interop  # noqa: F401
 from ._api import *  # noqa: F401,F403
 from ._api import __all__ as _op_names
-from .creation import (arange, array, empty, full, full_like, ones, ones_like, waitall,  # noqa: F401
-                       zeros, zeros_like)
+from .creation import (arange, array, concatenate, empty, eye, full, full_like, linspace,  # noqa: F401
+                       ones, ones_like, waitall, zeros, zeros_like)
 from .interop import (from_cuda_array, from_dlpack, from_numpy, to_dlpack_for_read,  # noqa: F401
                       to_dlpack_for_write)
 from . import _fluent  # noqa: F401  (x.exp(), x.clip(...), ...)
@@ -13,7 +13,36 @@ from .io import load, load_frombuffer, save  # noqa: F401
 from ._api import ones_like, zeros_like  # noqa: F401,F811  (the recorded ops, as in MXNet)
 
 
-__all__ = ["NDArray", "arange", "array", "empty", "full", "ones", "zeros", "ones_like",
+__all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenate", "full", "ones",
+           "zeros", "ones_like",
            "zeros_like", "waitall", "from_numpy", "from_dlpack", "from_cuda_array", "save", "load",
            "load_frombuffer"] + list(_op_names)
 from . import random  # noqa: E402,F401  (mx.nd.random)
+from . import random_like as _random_like  # noqa: E402
+from . import compat as _compat  # noqa: E402  (moments, SequenceMask, diag, ...)
+for _n in _compat.__all__:  # an op of the table with the same name wins
+    if _n not in globals():
+        globals()[_n] = getattr(_compat, _n)
+        __all__.append(_n)
+del _n
+from .optimizer_ops import *  # noqa: E402,F401,F403  (sgd_update, adam_update, ...)
+from .optimizer_ops import __all__ as _opt_names  # noqa: E402
+__all__ += list(_opt_names)
+from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
+from . import contrib  # noqa: E402,F401  (mx.nd.contrib.foreach, isnan, ...)
+from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_syrk,  # noqa: E402,F401
+                     extractdiag as linalg_extractdiag, makediag as linalg_makediag,
+                     sumlogdiag as linalg_sumlogdiag, slogdet as linalg_slogdet)
+# MXNet's sampler ops under their op names (`mx.nd.random_uniform`, `mx.nd.uniform`, and the
+# `sample_*` forms taking NDArray parameters): the same samplers and the same stream.
+from .random import uniform as random_uniform, normal as random_normal  # noqa: E402,F401
+from .random import randint as random_randint, poisson as random_poisson  # noqa: E402,F401
+from .random import exponential as random_exponential, gamma as random_gamma  # noqa: E402,F401
+from .random import uniform as sample_uniform, normal as sample_normal  # noqa: E402,F401
+from .random import poisson as sample_poisson, gamma as sample_gamma  # noqa: E402,F401
+from .random import exponential as sample_exponential  # noqa: E402,F401
+from .random import multinomial as sample_multinomial  # noqa: E402,F401
+from .random import uniform, normal  # noqa: E402,F401
+
+for _n in _random_like.__all__:  # mx.nd.random.uniform_like, ...
+    setattr(random, _n, getattr(_random_like, _n))

@@ -5,11 +5,14 @@ MXNet's argument names), its attributes, `out=` and `name=` (ignored), and
 calls `invoke`. NumPy arrays are refused as in MXNet (`AssertionError`); the
 `+`/`*` operators and NumPy's own functions accept them (see interop).
 """
+import math
+import operator
+
 import numpy as np
 
 from .. import autograd
 from ..autograd.engine import _state, record as _record
-from ..base import MXNetError
+from ..base import MXNetError, numeric_types, settings
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
 from ..ops.views import (check_size, getitem_shape, infer_reshape, normalize_key,
@@ -18,9 +21,12 @@ from ..ops import elemwise as _elemwise
 from .ndarray import NDArray
 
 _elemwise.NDArray = NDArray
-_elemwise._record = _record
 _elemwise._state = _state
-_fast_call = _elemwise.fast_call
+_elemwise._record = _record
+_fast_miss = _elemwise.fast_miss
+_SHORT_MAX = _elemwise.SHORT_MAX
+_ndarray = np.ndarray
+_empty = np.empty
 
 __all__ = []
 _REQUIRED = None
@@ -38,12 +44,29 @@ def _make(op):
     optional = op.optional_inputs
     required = tuple(a for a, d in op.attrs if d is None)  # others may be passed as None
 
+    fast2 = (_elemwise.fast_binary(op) if n_in == 2 and not attr_names
+             and op.kind in ("elemwise", "broadcast") else None)
     if n_in == 1 and not attr_names and op.kind == "unary":
+        fast = _elemwise.fast_table(op)
+        cost = op.cost
+
         def fn(data=None, out=None, name=None, **kwargs):
             if out is None and data.__class__ is NDArray and not kwargs:
-                r = _fast_call(op, [data], defaults, 0.0)
-                if r is not None:
-                    return r
+                # The short path (see ops.elemwise.fast_table): a small float CPU array.
+                d = data._data
+                if (d.__class__ is _ndarray and d.size < _SHORT_MAX
+                        and d.size * cost < settings.par_min):
+                    k = fast.get(d.dtype) or _fast_miss(fast, d.dtype)
+                    if k is not None:
+                        res = _empty(d.shape, d.dtype)
+                        if d.ndim == 1:
+                            k(d, res, 0.0, 0.0)
+                        else:
+                            k(d.reshape(-1), res.reshape(-1), 0.0, 0.0)
+                        r = NDArray(res, data._ctx)
+                        if _state.recording and (data._var is not None or data._entry is not None):
+                            _record(op, [data], [r], defaults)
+                        return r
             if kwargs:
                 raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")
             if not isinstance(data, NDArray):
@@ -58,6 +81,12 @@ def _make(op):
             return invoke(op, [data], defaults, out)
     else:
         def fn(*args, out=None, name=None, **kwargs):
+            if len(args) == 2 and fast2 is not None and out is None and not kwargs:
+                a, b = args
+                if a.__class__ is NDArray and b.__class__ is NDArray:
+                    r = fast2(a, b)
+                    if r is not None:
+                        return r
             if len(args) > n_in + len(attr_names):
                 raise TypeError(f"{op.name}() takes at most {n_in + len(attr_names)} positional "
                                 f"arguments ({len(args)} given)")
@@ -193,8 +222,29 @@ def _ufunc(lhs, rhs, array_op, lscalar_op, rscalar_op=None):
                     f"{type(rhs)}")
 
 
+def _b(f):
+    return lambda x, y: 1 if f(x, y) else 0
+
+
+# Two Python numbers: MXNet returns the Python result (comparisons and logic as 1/0).
+_SCALAR_FN = {
+    "add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
+    "divide": operator.truediv, "modulo": operator.mod, "power": operator.pow,
+    "maximum": lambda x, y: x if x > y else y, "minimum": lambda x, y: x if x < y else y,
+    "hypot": math.hypot, "equal": _b(operator.eq), "not_equal": _b(operator.ne),
+    "greater": _b(operator.gt), "greater_equal": _b(operator.ge), "lesser": _b(operator.lt),
+    "lesser_equal": _b(operator.le), "logical_and": _b(lambda x, y: x and y),
+    "logical_or": _b(lambda x, y: x or y), "logical_xor": _b(lambda x, y: bool(x) != bool(y)),
+}
+
+
 def _helper(name, array_op, lscalar, rscalar=None, doc=""):
+    scalar_fn = _SCALAR_FN[name]
+
     def fn(lhs, rhs):
+        if isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types) \
+                and not isinstance(lhs, np.ndarray) and not isinstance(rhs, np.ndarray):
+            return scalar_fn(lhs, rhs)
         return _ufunc(lhs, rhs, array_op, lscalar, rscalar)
 
     fn.__name__ = fn.__qualname__ = name

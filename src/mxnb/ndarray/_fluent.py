@@ -33,3 +33,18 @@ def _transpose(self, *axes):
 
 
 NDArray.transpose = _transpose
+
+
+def _install_extra():
+    """Methods MXNet has for functions mxnb composes (ndarray/compat.py) or wraps (interop)."""
+    from . import compat, interop
+
+    for name, fn in (("diag", compat.diag), ("softmin", compat.softmin), ("depth_to_space", compat.depth_to_space),
+                     ("space_to_depth", compat.space_to_depth), ("split_v2", compat.split_v2),
+                     ("to_dlpack_for_read", interop.to_dlpack_for_read),
+                     ("to_dlpack_for_write", interop.to_dlpack_for_write)):
+        if not hasattr(NDArray, name):
+            setattr(NDArray, name, _method(fn))
+
+
+_install_extra()

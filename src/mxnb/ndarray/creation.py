@@ -65,13 +65,13 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     (2, 3)
     """
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype), 0, ctx)
+    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype, storage=True), 0, ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
     """An array of ones, float32 by default."""
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "ones"), normalize_dtype(dtype), 1, ctx)
+    return _filled(_shape(shape, "ones"), normalize_dtype(dtype, storage=True), 1, ctx)
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -80,7 +80,7 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
         out[:] = val
         return out
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "full"), normalize_dtype(dtype), val, ctx)
+    return _filled(_shape(shape, "full"), normalize_dtype(dtype, storage=True), val, ctx)
 
 
 def array(source_array, ctx=None, dtype=None):
@@ -95,22 +95,36 @@ def array(source_array, ctx=None, dtype=None):
     <NDArray 3 @cpu(0)>
     """
     if isinstance(source_array, NDArray):
-        dt = normalize_dtype(dtype if dtype is not None else source_array.dtype)
+        dt = normalize_dtype(dtype if dtype is not None else source_array.dtype, storage=True)
         src = source_array.asnumpy()
     else:
-        dt = normalize_dtype(dtype)
+        dt = normalize_dtype(dtype, storage=True)
         try:
             src = np.array(source_array, dtype=dt) if not isinstance(source_array, np.ndarray) \
                 else source_array
+        except OverflowError:
+            # NumPy 2 refuses out-of-range Python ints (-4 as uint8); MXNet's NumPy wrapped them.
+            src = _wrapped(source_array, dt)
         except (TypeError, ValueError):
             raise TypeError("source_array must be array like object") from None
         if src.dtype.kind in "OUSV":
             raise TypeError("source_array must be array like object")
-    if src.size == 0:
-        raise MXNetError(f"array: zero-size arrays are not supported (shape {src.shape})")
+    # NOTE: zero-size arrays are allowed here, as in MXNet (`mx.nd.array([])` has shape (0,)),
+    # while zeros/ones/full refuse zero-size shapes as MXNet's shape inference does.
     with np.errstate(invalid="ignore", over="ignore"):
         host = np.array(src, dtype=dt, order="C", copy=True)
     return _place(host, _ctx(ctx))
+
+
+def _wrapped(source_array, dt):
+    try:
+        src = np.array(source_array)
+    except (TypeError, ValueError):
+        raise TypeError("source_array must be array like object") from None
+    if src.dtype.kind in "OUSV":
+        raise TypeError("source_array must be array like object")
+    with np.errstate(invalid="ignore", over="ignore"):
+        return src.astype(dt)
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=mx_real_t):
@@ -138,6 +152,55 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     return _place(host, _ctx(ctx))
 
 
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
+    """An N x M (M=0: N x N) array with ones on diagonal `k`, float32 by default.
+
+    >>> mx.nd.eye(2, 3, k=1).asnumpy()
+    array([[0., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    n = int(N)
+    m = n if not M else int(M)
+    host = np.eye(n, m, int(k), dtype=normalize_dtype(dtype))
+    return _place(host, _ctx(ctx))
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=mx_real_t):
+    """`num` evenly spaced values from `start` to `stop` (included when `endpoint`).
+
+    As MXNet, each value is `start + i * step` computed in float64, then cast to `dtype`
+    (so integer dtypes truncate).
+
+    >>> mx.nd.linspace(0, 1, 5).asnumpy()
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
+    num = int(num)
+    if num <= 0:
+        raise MXNetError(f"linspace: num must be positive, got {num}")
+    start, stop = float(start), float(stop)
+    div = num - 1 if endpoint else num
+    step = (stop - start) / div if div > 0 else 0.0
+    vals = start + step * np.arange(num, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        host = np.ascontiguousarray(vals.astype(normalize_dtype(dtype)))
+    return _place(host, _ctx(ctx))
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    """Join a list of arrays along `axis` (MXNet's legacy helper; `concat` is the op).
+
+    >>> mx.nd.concatenate([mx.nd.ones((1, 2)), mx.nd.zeros((1, 2))]).shape
+    (2, 2)
+    """
+    from . import _api
+
+    if not isinstance(arrays, (list, tuple)) or not arrays:
+        raise AssertionError("arrays must be a non-empty list of NDArrays")
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    return _api.concat(*arrays, dim=axis)
+
+
 def _g(v):
     return f"{v:g}" if isinstance(v, float) else str(v)
 
@@ -161,8 +224,13 @@ def waitall():
     import sys
 
     launch = sys.modules.get("mxnb.kernels.cuda_launch")
-    if launch is not None:  # a GPU was used: kernel launches are asynchronous
-        launch.synchronize()
+    # Kernel launches are asynchronous. The module being imported does not mean a GPU exists
+    # (tests import it to inspect kernels): synchronize only where num_gpus() found one.
+    if launch is not None:
+        from ..context import num_gpus
+
+        if num_gpus() > 0:
+            launch.synchronize()
 
 
 def _transfer(src, ctx):

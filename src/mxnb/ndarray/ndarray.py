@@ -77,7 +77,7 @@ class NDArray:
     # ------------------------------------------------------------ printing
     def __repr__(self):
         shape = "x".join(str(d) for d in self.shape)
-        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape} @{self._ctx}>"
+        return f"\n{_body(self.asnumpy())}\n<{type(self).__name__} {shape} @{self._ctx}>"
 
     __str__ = __repr__
 
@@ -122,11 +122,12 @@ class NDArray:
 
     def __len__(self):
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d NDArray")
+            raise IndexError("tuple index out of range")  # MXNet's len() is shape[0]
         return self.shape[0]
 
     def __iter__(self):
-        for i in range(len(self)):
+        # A 0-d array yields nothing, as MXNet's (which iterates by indexing until IndexError).
+        for i in range(self.shape[0] if self.ndim else 0):
             yield self[i]
 
     def __hash__(self):
@@ -148,6 +149,23 @@ class NDArray:
         if not copy and np.dtype(dtype) == self._data.dtype:
             return self
         return _api.cast(self, dtype=dtype)
+
+    def tostype(self, stype):
+        """A copy in storage type `stype`; mxnb stores only 'default' (dense) arrays.
+
+        >>> mx.nd.ones((2,)).tostype('default').stype
+        'default'
+        """
+        if stype != "default":
+            from ..base import MXNetError
+
+            raise MXNetError(f"tostype: storage type {stype!r} is not supported by mxnb "
+                             "(only 'default')")
+        return self.copy()
+
+    def as_nd_ndarray(self):
+        """This array as a legacy NDArray: itself (mxnb has no `mx.np` arrays)."""
+        return self
 
     def copy(self):
         """A new array with the same data on the same context."""
@@ -335,6 +353,25 @@ class NDArray:
 
 _CPU0 = Context("cpu", 0)
 _AG = []
+
+
+def _legacy_print():
+    """NumPy print options under which NumPy 2 prints arrays as NumPy 1.2x (MXNet 1.9.1's)."""
+    major = int(np.__version__.split(".")[0])
+    return {"legacy": "1.25"} if major >= 2 else {}
+
+
+_LEGACY = _legacy_print()
+
+
+def _body(a):
+    # NumPy 2 prints float16 from 2048 and float32 from 2**24 in scientific notation
+    # ([2.048e+03] where MXNet shows [2048.]); its legacy='1.25' mode keeps the old layout.
+    # Only `legacy` is set: the user's other print options (precision, threshold) apply.
+    if _LEGACY and np.get_printoptions().get("legacy") is False:
+        with np.printoptions(**_LEGACY):
+            return str(a)
+    return str(a)
 
 
 def _autograd():

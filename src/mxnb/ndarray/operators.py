@@ -13,14 +13,11 @@ from ..ops import OPS
 from ..ops.invoke import invoke
 from ..ops import index_keys
 from ..ops.indexing import index_nd
-from ..ops.elemwise import fast_call
+from ..ops.elemwise import fast_binary, fast_scalar
 from .ndarray import NDArray
 
 _INT = (int, np.integer)
 
-_EMPTY = {}
-_F32 = np.dtype(np.float32)
-_F64 = np.dtype(np.float64)
 
 
 def as_operand(other, like):
@@ -42,21 +39,15 @@ def _binop(array_op, scalar_op, rscalar_op=None):
 
     rop = OPS[rscalar_op] if rscalar_op else sop
 
+    fast_a, fast_s = fast_binary(aop), fast_scalar(sop)
+
     def forward(self, other):
         if other.__class__ is NDArray:
-            if (self._data.shape == other._data.shape and self._data.dtype == other._data.dtype
-                    and self._ctx == other._ctx):
-                r = fast_call(aop, [self, other], _EMPTY, 0.0)
-                if r is not None:
-                    return r
-            return invoke(aop, [self, other], {})
-        if other.__class__ in (float, int):
-            d = self._data.dtype
-            if d == _F32 or d == _F64:
-                r = fast_call(sop, [self], {"scalar": other}, float(d.type(other)))
-                if r is not None:
-                    return r
-            return invoke(sop, [self], {"scalar": other})
+            r = fast_a(self, other)
+            return invoke(aop, [self, other], {}) if r is None else r
+        if other.__class__ is float or other.__class__ is int:
+            r = fast_s(self, other)
+            return invoke(sop, [self], {"scalar": other}) if r is None else r
         if isinstance(other, NDArray):
             return invoke(aop, [self, other], {})
         other = as_operand(other, self)
@@ -96,7 +87,8 @@ def _install():
         f, r, i = _binop(*ops)
         setattr(NDArray, f"__{name}__", f)
         setattr(NDArray, f"__r{name}__", r)
-        setattr(NDArray, f"__i{name}__", i)
+        if name != "pow":  # MXNet has no __ipow__: `a **= 2` rebinds a to a new array
+            setattr(NDArray, f"__i{name}__", i)
     NDArray.__div__, NDArray.__rdiv__, NDArray.__idiv__ = (
         NDArray.__truediv__, NDArray.__rtruediv__, NDArray.__itruediv__)
     for name, aop, sop in (("eq", "broadcast_equal", "_equal_scalar"),
@@ -107,7 +99,13 @@ def _install():
                            ("le", "broadcast_lesser_equal", "_lesser_equal_scalar")):
         setattr(NDArray, f"__{name}__", _binop(aop, sop)[0])
     neg = OPS["_mul_scalar"]
-    NDArray.__neg__ = lambda self: invoke(neg, [self], {"scalar": -1.0})
+    fast_neg = fast_scalar(neg)
+
+    def __neg__(self):
+        r = fast_neg(self, -1.0)
+        return invoke(neg, [self], {"scalar": -1.0}) if r is None else r
+
+    NDArray.__neg__ = __neg__
     NDArray.__pos__ = lambda self: self
     NDArray.__abs__ = lambda self: invoke(OPS["abs"], [self], {})
     NDArray.__getitem__ = _getitem

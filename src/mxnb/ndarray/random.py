@@ -27,7 +27,7 @@ from ..context import Context, check_gpu, current_context
 from .ndarray import NDArray
 
 __all__ = ["uniform", "normal", "randn", "poisson", "exponential", "gamma", "multinomial",
-           "shuffle", "randint"]
+           "shuffle", "randint", "negative_binomial", "generalized_negative_binomial"]
 
 
 class _NullType:
@@ -263,14 +263,41 @@ def _check_randint(low, high):
         raise MXNetError(f"randint: low and high must fit in int64 (low={low}, high={high})")
 
 
+def _check_negbin(k, p):
+    if not k >= 0:
+        raise MXNetError(f"Check failed: param.k >= 0 ({k} vs. 0) : k parameter in negative "
+                         "binomial distribution has to be non-negative")
+    if not np.float32(p) >= 0:
+        raise MXNetError(f"Check failed: param.p >= 0 ({_num(p)} vs. 0) : p parameter in "
+                         "negative binomial distribution has to be non-negative")
+
+
+def _check_gnegbin(mu, alpha):
+    for name, v in (("mu", mu), ("alpha", alpha)):
+        if not np.float32(v) >= 0:
+            raise MXNetError(f"Check failed: param.{name} >= 0 ({_num(v)} vs. 0) : {name} "
+                             "parameter in generalized negative binomial distribution has to "
+                             "be non-negative")
+
+
+def _c_int_param(v, opname, what):
+    """An MXNet `int` parameter: a Python or NumPy integer that fits a C int."""
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) \
+            or not -2**31 <= v < 2**31:
+        raise MXNetError(f"Invalid Parameter format for {what} expect int but value='{v}', in "
+                         f"operator {opname}")
+    return int(v)
+
+
 class _Sampler:
-    __slots__ = ("name", "params", "check", "method", "pmethod", "kinds", "default")
+    __slots__ = ("name", "params", "check", "method", "pmethod", "kinds", "default", "ints")
 
     def __init__(self, name, params, check, method, pmethod, kinds=_FLOAT_KINDS,
-                 default="float32"):
+                 default="float32", ints=()):
         self.name, self.params, self.check = name, params, check
         self.method, self.pmethod = method, pmethod
         self.kinds, self.default = kinds, default
+        self.ints = ints    # parameters MXNet declares as C ints (negative_binomial's k)
 
 
 _UNIFORM = _Sampler("uniform", ("low", "high"), _check_uniform, "uniform", "uniform_params")
@@ -281,6 +308,10 @@ _GAMMA = _Sampler("gamma", ("alpha", "beta"), _check_gamma, "gamma", "gamma_para
 _POISSON = _Sampler("poisson", ("lam",), _check_poisson, "poisson", "poisson_params")
 _RANDINT = _Sampler("randint", ("low", "high"), _check_randint, "randint", None,
                     kinds=_INT_KINDS, default="int32")
+_NEGBIN = _Sampler("negative_binomial", ("k", "p"), _check_negbin, "negative_binomial",
+                   "negative_binomial_params", ints=("k",))
+_GNEGBIN = _Sampler("generalized_negative_binomial", ("mu", "alpha"), _check_gnegbin,
+                    "generalized_negative_binomial", "generalized_negative_binomial_params")
 
 
 def _random_helper(s, params, shape, dtype, ctx, out, kwargs):
@@ -309,7 +340,8 @@ def _sample_scalar(s, params, shape, dtype, ctx, out, kwargs):
     if s is _RANDINT:
         vals = [_int_param(v, opname, n) for v, n in zip(params, s.params)]
     else:
-        vals = [_float_param(v, opname, n) for v, n in zip(params, s.params)]
+        vals = [(_c_int_param if n in s.ints else _float_param)(v, opname, n)
+                for v, n in zip(params, s.params)]
     req = _dtype_name(dtype, s.kinds, opname)
     shp = None if shape is _Null else _parse_shape(shape, opname)
     s.check(*vals)
@@ -437,6 +469,36 @@ def randint(low, high, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
     <class 'numpy.int32'>
     """
     return _random_helper(_RANDINT, [low, high], shape, dtype, ctx, out, kwargs)
+
+
+def negative_binomial(k=1, p=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Failures before the k-th success with success probability p (stored as floats).
+
+    MXNet's algorithm, a gamma-Poisson mixture Poisson(Gamma(k, (1 - p) / p)) on its
+    float generator, so a seed gives MXNet 1.9.1's numbers for every output dtype.
+    `k` is an int (MXNet's parameter type) unless given as NDArrays; NDArray `k`
+    and `p` give one batch of `shape` samples per element (`_sample_negative_binomial`).
+    p = 0 gives -2147483648, as MXNet's int conversion of an infinite count.
+
+    >>> mx.random.seed(42)
+    >>> mx.nd.random.negative_binomial(3, 0.4, shape=(5,)).asnumpy()
+    array([7., 7., 1., 5., 1.], dtype=float32)
+    """
+    return _random_helper(_NEGBIN, [k, p], shape, dtype, ctx, out, kwargs)
+
+
+def generalized_negative_binomial(mu=1, alpha=1, shape=_Null, dtype=_Null, ctx=None, out=None,
+                                  **kwargs):
+    """Negative binomial counts with mean `mu` and dispersion `alpha` (variance mu + alpha mu^2).
+
+    MXNet's algorithm: Poisson(Gamma(1 / alpha, alpha * mu)), or Poisson(mu) where
+    alpha = 0, on its float generator (MXNet 1.9.1's numbers after a seed).
+
+    >>> mx.random.seed(42)
+    >>> mx.nd.random.generalized_negative_binomial(2.5, 0.3, shape=(5,)).asnumpy()
+    array([5., 2., 3., 1., 2.], dtype=float32)
+    """
+    return _random_helper(_GNEGBIN, [mu, alpha], shape, dtype, ctx, out, kwargs)
 
 
 _MULTI_KINDS = ("float16", "float32", "float64", "int32", "uint8")

@@ -30,7 +30,7 @@ def _host(fn):
 
 
 def _cast_infer(op, inputs, attrs):
-    return [(inputs[0].shape, normalize_dtype(attrs["dtype"]))]
+    return [(inputs[0].shape, normalize_dtype(attrs["dtype"], storage=True))]
 
 
 def _cast_fwd(op, ins, outs, attrs):

@@ -15,13 +15,19 @@ POS = (0.5, 2.0)
 
 
 def _mod(a, b):
-    # Python's sign rule (the result takes the divisor's sign); x % 0 is 0, as in MXNet.
+    # Python's sign rule (the result takes the divisor's sign); x % 0 is 0. Written as MXNet's
+    # mshadow `mod` so that zeros get its signs too: -2 % 2 is +0, -2 % -2 is -0.
     if b == T(0):
         return T(0)
-    r = fmod(a, b)
-    if r != T(0) and ((r < T(0)) != (b < T(0))):
-        r += b
-    return r
+    if b < T(0):
+        if a < T(0):
+            return -fmod(-a, -b)
+        r = fmod(a, -b)
+        return r + b if r != T(0) else r + T(0)
+    if a < T(0):
+        r = fmod(-a, b)
+        return b - r if r != T(0) else T(0) - r
+    return fmod(a, b)
 
 
 def _max(a, b):

@@ -38,10 +38,11 @@ def launch(op, direction, tname, n, dtype, *args):
         b, t = _load()
         k = b.elementwise_kernel(op, direction, getattr(t, tname), "par" if par else "ser", dtype)
         _kernels[key] = k
-        if not par and tname in _FLAT and dtype.kind == "f" and dtype.itemsize >= 4:
-            _fast[(op.kernel_name, dtype)] = k
-        if not par and tname in _UNARY_BWD and dtype.kind == "f" and dtype.itemsize >= 4:
-            _fast_bwd[(op.kernel_name, dtype)] = k
+        if not par and dtype.kind == "f" and dtype.itemsize >= 4:
+            if tname in _FLAT:
+                _pending.append((fast_table(op), dtype, k))
+            elif tname in _FLAT_BWD:
+                _pending.append((fast_table(op, True), dtype, k))
     if par:
         b = _B[0]
         b.run_parallel(k, b.elementwise_kernel(op, direction, getattr(_B[1], tname), "ser", dtype),
@@ -53,51 +54,117 @@ def launch(op, direction, tname, n, dtype, *args):
 
 
 _FLAT = ("unary0", "unary1", "unary2", "binary")
-_fast = {}  # (op, dtype) -> serial flat kernel, for the short path below
-_fast_bwd = {}  # (op, dtype) -> serial unary backward kernel, for the engine's small calls
+_FLAT_BWD = ("unary0_bwd", "unary1_bwd", "unary2_bwd", "binary_bwd")
+_fast = {}      # kernel_name -> {dtype: serial flat forward kernel}, for the short paths
+_fast_bwd = {}  # kernel_name -> {dtype: serial flat backward kernel}
+_pending = []   # (table, dtype, dispatcher) built by `launch`, not yet compiled
+# Short paths allocate with np.empty: below 1 MiB, where the buffer pool (_alloc) does not reuse.
+SHORT_MAX = 1 << 17
 _state = None
+_record = None
 
 
-def fast_call(op, inputs, attrs, p0):
-    """The short path of a small float32/float64 elementwise call on the CPU, or None.
+def fast_table(op, bwd=False):
+    """`op`'s short-path kernels by dtype (float32/float64, serial, flat C buffers).
 
-    Skips `invoke`'s general checks (the caller has established one context,
-    equal shapes and dtypes, no `out=`), which is most of the cost below a few
-    thousand elements. Taken only once the regular path has built the kernel.
+    The short paths (`mx.nd.<op>`, the `+`/`*` operators, the engine's small
+    backward calls) skip `invoke` for small CPU arrays, where its checks cost
+    more than the kernel. A table fills as the regular path builds kernels;
+    each entry is the compiled function's entry point, which skips Numba's
+    argument-type dispatch (a third of a small call). That is safe only
+    because the callers pass exactly the compiled types: 1-D C-contiguous
+    arrays of the table's dtype (NDArray storage is always C-contiguous) and
+    Python or NumPy floats.
     """
-    x = inputs[0]
-    d = x._data
-    if d.__class__ is not np.ndarray:
+    return (_fast_bwd if bwd else _fast).setdefault(op.kernel_name, {})
+
+
+def fast_miss(table, dtype):
+    """The short-path kernel for `dtype` once it has compiled, else None (rare: misses only)."""
+    if _pending:
+        keep = []
+        for tab, dt, k in _pending:
+            ov = getattr(k, "overloads", None)
+            if ov is None:
+                tab[dt] = k
+            elif len(ov) == 1:
+                tab[dt] = next(iter(ov.values())).entry_point
+            elif ov:
+                tab[dt] = k  # several signatures: let Numba dispatch
+            else:
+                keep.append((tab, dt, k))
+        _pending[:] = keep
+    return table.get(dtype)
+
+
+def fast_binary(op):
+    """`f(a, b)`: op(a, b) by the short path for equal shapes, dtypes and contexts, or None."""
+    fast = fast_table(op)
+    cost = op.cost
+    empty = np.empty
+    ndarray = np.ndarray
+    attrs = {}
+
+    def f(a, b):
+        d, e = a._data, b._data
+        if (d.__class__ is ndarray and e.__class__ is ndarray and d.shape == e.shape
+                and d.dtype is e.dtype and d.size < SHORT_MAX and d.size * cost < settings.par_min
+                and (a._ctx is b._ctx or a._ctx == b._ctx)):
+            dt = d.dtype
+            k = fast.get(dt) or fast_miss(fast, dt)
+            if k is not None:
+                res = empty(d.shape, dt)
+                if d.ndim == 1:
+                    k(d, e, res)
+                else:
+                    k(d.reshape(-1), e.reshape(-1), res.reshape(-1))
+                r = NDArray(res, a._ctx)
+                if _state.recording and (a._var is not None or a._entry is not None
+                                         or b._var is not None or b._entry is not None):
+                    _record(op, [a, b], [r], attrs)
+                return r
         return None
-    k = _fast.get((op.kernel_name, d.dtype))
-    if k is None or d.size * op.cost >= settings.par_min:
+
+    return f
+
+
+def fast_scalar(op):
+    """`f(x, s)`: op(x, scalar=s) by the short path for a small float CPU array, or None."""
+    fast = fast_table(op)
+    cost = op.cost
+    empty = np.empty
+    ndarray = np.ndarray
+
+    def f(x, s):
+        d = x._data
+        if d.__class__ is ndarray and d.size < SHORT_MAX and d.size * cost < settings.par_min:
+            dt = d.dtype
+            k = fast.get(dt) or fast_miss(fast, dt)
+            if k is not None:
+                res = empty(d.shape, dt)
+                p = dt.type(s)  # MXNet casts the scalar to the array's dtype first
+                if d.ndim == 1:
+                    k(d, res, p, 0.0)
+                else:
+                    k(d.reshape(-1), res.reshape(-1), p, 0.0)
+                r = NDArray(res, x._ctx)
+                if _state.recording and (x._var is not None or x._entry is not None):
+                    _record(op, [x], [r], {"scalar": s})
+                return r
         return None
-    res = np.empty(d.shape, d.dtype)
-    if len(inputs) == 1:
-        if d.ndim == 1:
-            k(d, res, p0, 0.0)
-        else:
-            k(d.reshape(-1), res.reshape(-1), p0, 0.0)
-    else:
-        e = inputs[1]._data
-        if d.ndim == 1:
-            k(d, e, res)
-        else:
-            k(d.reshape(-1), e.reshape(-1), res.reshape(-1))
-    r = NDArray(res, x._ctx)
-    if _state.recording:
-        for a in inputs:
-            if a._entry is not None or a._var is not None:
-                _record(op, inputs, [r], attrs)
-                break
-    return r
+
+    return f
 
 
 def _view(a):
-    # float16 reaches kernels as its uint16 bits; kernels see flat C buffers.
+    # float16 reaches kernels as its uint16 bits; kernels see flat C buffers (a strided
+    # gradient is copied: one compiled signature per kernel).
+    r = a.reshape(-1)
+    if r.strides[0] != r.itemsize and r.size > 1:
+        r = r.copy()
     if a.dtype == _FLOAT16:
-        return a.reshape(-1).view(np.uint16)
-    return a.reshape(-1)
+        return r.view(np.uint16)
+    return r
 
 
 def _is_host(a):
@@ -147,13 +214,28 @@ def _unary_forward(op, ins, outs, attrs):
 
 def _unary_backward(op, dys, ins, outs, attrs):
     x, y, dy = ins[0], outs[0], dys[0]
-    if x.__class__ is np.ndarray and x.ndim == 1 and not op.nparams:
-        # Short path for the engine's many small float32/float64 calls (kernel already built).
-        k = _fast_bwd.get((op.kernel_name, x.dtype))
-        if k is not None and x.size * op.cost < settings.par_min and dy.dtype == x.dtype:
-            dx = np.empty_like(x)
-            k(dy, x, y, dx, 0.0, 0.0)
-            return [dx]
+    if (x.__class__ is np.ndarray and x.size < SHORT_MAX
+            and x.size * op.cost < settings.par_min):
+        # Short path for the engine's many small float32/float64 calls (see fast_table).
+        tab = _fast_bwd.get(op.kernel_name)
+        dt = x.dtype
+        # dy may be any gradient buffer (a broadcast view, say): the entry point needs C order.
+        if tab is not None and dy.dtype is dt and dy.flags.c_contiguous:
+            k = tab.get(dt) or fast_miss(tab, dt)
+            if k is not None:
+                dx = np.empty(x.shape, dt)
+                n = op.nparams
+                if n:  # as _params for float dtypes, without its lists
+                    names = op.attrs
+                    p0 = dt.type(attrs[names[0][0]])
+                    p1 = dt.type(attrs[names[1][0]]) if n == 2 else 0.0
+                else:
+                    p0 = p1 = 0.0
+                if x.ndim == 1:
+                    k(dy, x, y, dx, p0, p1)
+                else:
+                    k(dy.reshape(-1), x.reshape(-1), y.reshape(-1), dx.reshape(-1), p0, p1)
+                return [dx]
     if not _is_host(x):
         from ..kernels import cuda_launch
 
@@ -248,6 +330,22 @@ def _binary_backward(op, dys, ins, outs, attrs):
         from ..kernels import cuda_launch
 
         return list(cuda_launch.binary_bwd(op, dy, a, b, y))
+    if (a.shape == b.shape and a.__class__ is np.ndarray and y.size < SHORT_MAX
+            and y.size * op.cost < settings.par_min):
+        tab = _fast_bwd.get(op.kernel_name)
+        dt = y.dtype
+        if (tab is not None and dy.dtype is dt and a.dtype is dt and b.dtype is dt
+                and dy.flags.c_contiguous):
+            k = tab.get(dt) or fast_miss(tab, dt)
+            if k is not None:
+                da = np.empty(y.shape, dt)
+                db = np.empty(y.shape, dt)
+                if y.ndim == 1:
+                    k(dy, a, b, y, da, db)
+                else:
+                    k(dy.reshape(-1), a.reshape(-1), b.reshape(-1), y.reshape(-1),
+                      da.reshape(-1), db.reshape(-1))
+                return [da, db]
     da = _pooled_empty(y.shape, y.dtype)
     db = _pooled_empty(y.shape, y.dtype)
     if a.shape == b.shape:

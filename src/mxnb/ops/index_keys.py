@@ -150,11 +150,28 @@ def flat_index(nkey, shape):
         base = np.arange(n, dtype=np.int64) * stride
         strides = [0] * len(shape)
         strides[ax] = base.strides[0]
-        coord = np.asarray(np.lib.stride_tricks.as_strided(
-            base, shape=shape, strides=strides, writeable=False)[nkey])
+        try:
+            coord = np.asarray(np.lib.stride_tricks.as_strided(
+                base, shape=shape, strides=strides, writeable=False)[nkey])
+        except IndexError as e:
+            if "shape mismatch" not in str(e):
+                raise
+            _raise_unbroadcastable(nkey)
         total = coord if total is None else total + coord
         stride *= n
     return np.ascontiguousarray(total)
+
+
+def _raise_unbroadcastable(nkey):
+    # MXNet 1.9.1 raises ValueError here (NumPy: IndexError "shape mismatch").
+    shapes = [np.shape(k) for k in nkey if not isinstance(k, (slice, int, np.integer))
+              and k is not None and k is not Ellipsis]
+    for s2 in shapes[1:]:
+        try:
+            np.broadcast_shapes(shapes[0], s2)
+        except ValueError:
+            raise ValueError(f"shape1={shapes[0]} is not broadcastable to shape2={s2}") from None
+    raise ValueError(f"index arrays of shapes {shapes} are not broadcastable")
 
 
 def direct_assign(items, shape):

@@ -94,16 +94,23 @@ def _take_infer(op, inputs, attrs):
     return [(a.shape[:ax] + idx.shape + a.shape[ax + 1:], np.dtype(a.dtype))]
 
 
+def _take_rows(op, a, raw, out, ax, mode):
+    """out = a taken at raw indices along ax; the kernel truncates, clips or wraps them."""
+    if mode == "raise":
+        raw = normalize(raw, a.shape[ax], mode, op)
+    _k().take(a, raw, out, ax, wrap=mode == "wrap")
+
+
 def _take_fwd(op, ins, outs, attrs):
     a, raw = ins
-    ax = int(attrs["axis"]) % a.ndim
-    _k().take(a, normalize(raw, a.shape[ax], attrs["mode"], op), outs[0], ax)
+    _take_rows(op, a, raw, outs[0], int(attrs["axis"]) % a.ndim, attrs["mode"])
 
 
 def _take_add(dy, raw, shape, axis, mode, op):
     g = np.zeros(shape, _k().acc_dtype(dy.dtype))
-    _k().take_add(np.ascontiguousarray(dy, g.dtype), normalize(raw, shape[axis], mode, op), g,
-                  axis)
+    if mode == "raise":
+        raw = normalize(raw, shape[axis], mode, op)
+    _k().take_add(np.ascontiguousarray(dy, g.dtype), raw, g, axis, wrap=mode == "wrap")
     return _raw_grad(g, dy.dtype)
 
 
@@ -145,7 +152,7 @@ def _take_grad_fwd(op, ins, outs, attrs):
 def _take_grad_bwd(op, dys, ins, outs, attrs):
     ax = int(attrs["axis"])
     out = np.empty(ins[0].shape, dys[0].dtype)
-    _k().take(dys[0], normalize(ins[1], dys[0].shape[ax], attrs["mode"], op), out, ax)
+    _take_rows(op, dys[0], ins[1], out, ax, attrs["mode"])
     return [out, None]
 
 

@@ -8,6 +8,10 @@ from ..ndarray.ndarray import NDArray
 from .registry import fmt_shape
 
 _state = autograd._state
+_BOOL = np.dtype(np.bool_)
+# The ops that take bool arrays (MXNet 1.9.1's legacy operators refuse bool almost everywhere).
+BOOL_OPS = frozenset(("cast", "_copy", "_copyto", "_getitem_basic", "_gather_flat",
+                      "_gather_along", "_scatter_basic", "_scatter_flat", "_scatter_along"))
 
 
 def _alloc(shape, dtype, ctx):
@@ -35,10 +39,15 @@ def invoke(op, inputs, attrs, out=None):
     """
     ctx = inputs[0]._ctx
     for x in inputs:
-        if x._ctx != ctx:
+        if x._ctx is not ctx and x._ctx != ctx:
             raise MXNetError(
                 f"{op.name}: all inputs must be on the same context, got {ctx} and {x._ctx}; "
                 "move them with as_in_context()")
+    if op.name not in BOOL_OPS:
+        for x in inputs:
+            if x._data.dtype == _BOOL:
+                raise MXNetError(f"Operator {op.name} does not support the bool dtype "
+                                 "(cast the array first: x.astype('float32'))")
     specs = op.infer(op, inputs, attrs)
     nvis = len(specs) if op.num_visible is None else op.num_visible(attrs)
     recording = getattr(_state, "recording", False)

@@ -5,6 +5,13 @@ subtracted first, so large inputs do not overflow. With a temperature t, MXNet
 computes exp((x - max(x)) / t), which is softmax(x / t) for t > 0 (and NaN or
 reversed for t <= 0, as in MXNet).
 
+softmax(data, length, use_length=True) masks each row along `axis` after its
+first length[i] entries: MXNet writes 0 there (a whole row of 0 for
+length <= 0) and the gradient is 0 there too; `length` gets a zero gradient.
+A length above the axis size raises (MXNet 1.9.1 reads and writes past the
+row) [FIX]. MXNet 1.9.1's log_softmax takes no length input, so its
+use_length=True fails there as here.
+
 SoftmaxOutput is MXNet's loss layer: its forward is a softmax, and its
 backward ignores the head gradient and gives (softmax - one_hot(label)) times
 a scale (grad_scale, `normalization`, `ignore_label`). MXNet quirks kept:
@@ -64,6 +71,23 @@ def softmax_raw(x, out, outer, n, inner, invt=1.0, logmode=False):
         np.copyto(out, oc, casting="unsafe")
 
 
+def softmax_len_raw(x, length, out, outer, n, inner, invt=1.0):
+    """Fill `out` with the softmax of `x` over the first length[r] entries of each row, 0 after.
+
+    `length` holds one int64 per (outer, inner) row, already clipped to [0, n].
+    """
+    if x.size == 0:
+        return
+    cdt = _compute_dtype(x.dtype, out.dtype)
+    xc = x if x.dtype == cdt else x.astype(cdt)
+    oc = out if out.dtype == cdt else np.empty(out.shape, cdt)
+    k = _kernels()
+    k.run(k.softmax_len_fwd, x.size, 8, cdt, xc.reshape(-1), length, oc.reshape(-1), outer, n,
+          inner, float(invt))
+    if oc is not out:
+        np.copyto(out, oc, casting="unsafe")
+
+
 def softmax_grad_raw(dy, y, dx_dtype, outer, n, inner, invt=1.0, logmode=False):
     """The fused gradient of (log-)softmax from its output `y` and head gradient `dy`."""
     cdt = _compute_dtype(dy.dtype, y.dtype, dx_dtype)
@@ -99,15 +123,45 @@ def _invt(attrs):
     return 1.0 / t if t != 0 else np.inf
 
 
+def _use_length(attrs):
+    v = attrs.get("use_length")
+    if isinstance(v, str):
+        return v.strip().lower() in ("true", "1")
+    return bool(v)  # None (MXNet's optional left empty) means False
+
+
+_LEN_DTYPES = ("int32", "int64")
+
+
+def _length_shape(shape, axis):
+    """MXNet's shape for `length`: the data shape without `axis` ((1,) for 1-D data)."""
+    return tuple(d for i, d in enumerate(shape) if i != axis) or (1,)
+
+
 def _sm_infer(op, inputs, attrs):
     x = inputs[0]
     dt = float_dtype(op, x)
-    if attrs.get("use_length"):
-        raise MXNetError(f"{op.name}: use_length=True is not supported by mxnb")
-    check_inputs(op, inputs, ("data",))
+    use_len = _use_length(attrs)
+    if use_len and op.name == "log_softmax":
+        # MXNet 1.9.1's log_softmax takes one input whatever use_length says, so
+        # use_length=True always fails there too (its shape check wants a second input).
+        raise MXNetError(f"{op.name}: use_length=True needs a length input, which log_softmax "
+                         "does not take in MXNet 1.9.1; use softmax(data, length, use_length=True)")
+    check_inputs(op, inputs, ("data", "length") if use_len else ("data",))
     if x.ndim == 0:
         raise MXNetError(f"{op.name}: data must have at least one dimension, got shape []")
-    _axis(op, attrs, x)
+    axis = _axis(op, attrs, x)
+    if use_len:
+        length = inputs[1]
+        ldt = np.dtype(length.dtype)
+        if ldt.name not in _LEN_DTYPES:
+            raise MXNetError(f"{op.name}: This operation only support integer types, not "
+                             f"{ldt.name} (argument length must be int32 or int64)")
+        want_shape = _length_shape(x.shape, axis)
+        if tuple(length.shape) != want_shape:
+            raise MXNetError(f"{op.name}: Shape inconsistent, Provided = {fmt_shape(length.shape)},"
+                             f" inferred shape={fmt_shape(want_shape)} (argument length, data "
+                             f"{fmt_shape(x.shape)}, axis {axis})")
     want = attrs["dtype"]
     if want is not None and want != "None":
         if isinstance(want, type) or isinstance(want, np.dtype):
@@ -118,16 +172,37 @@ def _sm_infer(op, inputs, attrs):
     return [(x.shape, dt)]
 
 
+def _lengths(op, length, n):
+    """`length` as int64 clipped below at 0 (MXNet masks a whole row for length <= 0).
+
+    A length above n raises: MXNet 1.9.1 reads and writes past the row there. [FIX]
+    """
+    lens = np.asarray(length).reshape(-1).astype(np.int64)
+    if lens.size and lens.max() > n:
+        raise MXNetError(f"{op.name}: length values must be at most {n} (the size of the "
+                         f"softmax axis), got {int(lens.max())}")
+    return np.maximum(lens, 0)
+
+
 def _sm_forward(op, ins, outs, attrs):
     x = ins[0]
-    softmax_raw(x, outs[0], *geometry(x.shape, _axis(op, attrs, x)), _invt(attrs),
-                op.name == "log_softmax")
+    geo = geometry(x.shape, _axis(op, attrs, x))
+    if len(ins) == 2:
+        softmax_len_raw(x, _lengths(op, ins[1], geo[1]), outs[0], *geo, _invt(attrs))
+        return
+    softmax_raw(x, outs[0], *geo, _invt(attrs), op.name == "log_softmax")
 
 
 def _sm_backward(op, dys, ins, outs, attrs):
+    # With a length the output is 0 in the masked positions, so softmax's gradient
+    # y * (dy - sum(dy * y)) is 0 there and its sum runs over the kept entries only:
+    # the plain kernel gives MXNet's masked gradient. length gets none (MXNet writes 0).
     x = ins[0]
-    return [softmax_grad_raw(dys[0], outs[0], x.dtype, *geometry(x.shape, _axis(op, attrs, x)),
-                             _invt(attrs), op.name == "log_softmax")]
+    dx = softmax_grad_raw(dys[0], outs[0], x.dtype, *geometry(x.shape, _axis(op, attrs, x)),
+                          _invt(attrs), op.name == "log_softmax")
+    if len(ins) == 2:
+        dx += 0.0  # -0.0 -> 0.0 in the masked entries: MXNet writes a plain 0 there
+    return [dx] + [None] * (len(ins) - 1)
 
 
 def _sm_vjp(op, dys, ins, outs, attrs):
@@ -144,7 +219,7 @@ def _sm_vjp(op, dys, ins, outs, attrs):
         dx = dx * invt
     if dx.dtype != x.dtype:
         dx = nd.cast(dx, dtype=np.dtype(x.dtype).name)
-    return [dx]
+    return [dx] + [None] * (len(ins) - 1)  # masked entries: y = 0 there (see _sm_backward)
 
 
 # MXNet's defaults are None for both; 1.0 and "None" mean the same (None is accepted too).
@@ -154,10 +229,18 @@ _SM_ATTRS = (("axis", -1), ("temperature", 1.0), ("dtype", "None"), ("use_length
 
 register(Op("softmax", ("data", "length"), optional_inputs=("length",), attrs=_SM_ATTRS,
             infer=_sm_infer, forward=_host(_sm_forward), backward=_sm_backward, vjp=_sm_vjp,
-            test=_SM_TEST, doc="""Softmax over `axis`: exp((x - max) / temperature), normalised.
+            nondiff_inputs=(1,), test=_SM_TEST,
+            doc="""Softmax over `axis`: exp((x - max) / temperature), normalised.
+
+With use_length=True, `length` (int32/int64, the data shape without `axis`)
+keeps the first length[i] entries of each row: the softmax runs over those,
+the rest are 0 (all 0 where length <= 0), and so is their gradient.
 
 >>> mx.nd.softmax(mx.nd.array([[1., 2., 3.]]))
-[[0.09003057 0.24472848 0.6652409 ]]"""))
+[[0.09003057 0.24472848 0.6652409 ]]
+>>> mx.nd.softmax(mx.nd.array([[1., 2., 3.]]), mx.nd.array([2], dtype='int32'),
+...               use_length=True)
+[[0.26894143 0.7310586  0.        ]]"""))
 register(Op("log_softmax", ("data",), attrs=_SM_ATTRS, infer=_sm_infer,
             forward=_host(_sm_forward), backward=_sm_backward, vjp=_sm_vjp, test=_SM_TEST,
             doc="""Log of the softmax over `axis`, computed without forming the softmax.

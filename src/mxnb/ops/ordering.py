@@ -1,10 +1,16 @@
 """Ordering ops: sort, argsort, topk (ret_typ value, indices, mask, both).
 
-Sorting is NumPy's stable sort. MXNet sorts with std::sort, which keeps ties in
-index order only for short rows (up to 16 elements, where it runs insertion
-sort); mxnb keeps ties in index order always (ascending: earlier index first;
-descending: earlier index first too). Indices come back as float32 by default
-(`dtype`), wrapping like a C cast when the dtype cannot hold them (uint8).
+Every order here is a stable sort's: MXNet sorts with std::sort, which keeps
+ties in index order only for short rows (up to 16 elements, where it runs
+insertion sort); mxnb keeps ties in index order always (ascending: earlier index
+first; descending: earlier index first too), orders NaNs as NumPy does (last
+ascending, first descending) and -0.0 with 0.0. Indices come back as float32 by
+default (`dtype`), wrapping like a C cast when the dtype cannot hold them (uint8).
+
+Kernels (kernels/sort_kernels.py, loaded on first use): argsort, topk and the
+gradients' indices use a stable radix sort, or for small k a selection; `sort`
+needs no indices, so it runs NumPy's SIMD sort and redoes with the radix sort
+only the rows whose order of equal values could show (a -0.0 or a NaN in them).
 
 The gradient of sort and of topk's values puts dy back where each value came
 from (`_scatter_along`); argsort, indices and masks have a zero gradient.
@@ -37,13 +43,30 @@ def _axis(op, shape, axis):
     return a, tuple(shape)
 
 
-def argsort_raw(x, axis, ascend):
-    """Stable int64 argsort along `axis`; descending keeps equal values in index order."""
-    if ascend:
-        return np.argsort(x, axis=axis, kind="stable")
-    n = x.shape[axis]
-    rev = np.argsort(np.flip(x, axis), axis=axis, kind="stable")
-    return (n - 1) - np.flip(rev, axis)
+def _k():
+    from ..kernels import sort_kernels
+
+    return sort_kernels
+
+
+def order(x, axis, k, ascend, idx=None, vals=None, mask=None):
+    """The first k of x's elements along `axis` in stable sorted order (raw NumPy, x
+    C-contiguous): fills `idx` (indices, any index dtype), `vals` and/or `mask` (zeroed here)."""
+    # The kernel writes uint32 indices whatever the index dtype, so that one compiled
+    # signature per data width serves every dtype (a signature costs seconds to compile).
+    raw = None if idx is None else np.empty(idx.shape, np.uint32)
+    if mask is not None:
+        mask.fill(0)
+    _k().sort_rows(x, axis, k, not ascend, vals=vals, idx=raw, mask=mask)
+    if idx is not None:
+        np.copyto(idx, raw, casting="unsafe")   # C's cast: uint8 wraps
+
+
+def order_idx(x, axis, k, ascend):
+    """int64 indices of the first k elements along `axis` in stable sorted order."""
+    idx = np.empty(x.shape[:axis] + (k,) + x.shape[axis + 1:], np.int64)
+    order(x, axis, k, ascend, idx=idx)
+    return idx
 
 
 def _idx_dtype(op, dtype):
@@ -54,8 +77,6 @@ def _idx_dtype(op, dtype):
     return normalize_dtype(name)
 
 
-def _cast_idx(i, dtype):
-    return i.astype(dtype) if dtype.kind == "f" else i.astype(dtype, casting="unsafe")
 
 # ---------------------------------------------------------------- sort / argsort
 
@@ -70,12 +91,29 @@ def _sort_infer(op, inputs, attrs):
 def _sorted(op, x, attrs):
     ax, work = _axis(op, x.shape, attrs["axis"])
     xw = x.reshape(work)
-    return ax, xw, argsort_raw(xw, ax, bool(attrs["is_ascend"]))
+    return ax, xw, order_idx(xw, ax, work[ax], bool(attrs["is_ascend"]))
 
 
 def _sort_fwd(op, ins, outs, attrs):
-    ax, xw, idx = _sorted(op, ins[0], attrs)
-    np.copyto(outs[0], np.take_along_axis(xw, idx, ax))
+    x = ins[0]
+    ax, work = _axis(op, x.shape, attrs["axis"])
+    xw, out = x.reshape(work), outs[0].reshape(work)
+    ascend = bool(attrs["is_ascend"])
+    odd = None
+    if x.dtype.kind == "f" and x.size:
+        odd = _k().copy_odd_rows(xw, out, ax)
+    else:
+        np.copyto(out, xw)
+    _k().numpy_sort(out, ax, not ascend)        # NumPy's SIMD sort: not stable
+    if odd is not None and odd.any():
+        # Equal values differ in bits only for -0.0/0.0 and NaNs: redo their rows stably.
+        n = work[ax]
+        x3 = xw.reshape(odd.shape[0], n, odd.shape[1]).transpose(0, 2, 1)
+        o3 = out.reshape(x3.shape[0], n, x3.shape[1]).transpose(0, 2, 1)
+        rows = np.ascontiguousarray(x3[odd])
+        vals = np.empty_like(rows)
+        order(rows, 1, n, ascend, vals=vals)
+        o3[odd] = vals
 
 
 def _sort_bwd(op, dys, ins, outs, attrs):
@@ -113,8 +151,9 @@ register(Op("sort", ("data",), attrs=(("axis", -1), ("is_ascend", True)), infer=
 
 
 def _argsort_fwd(op, ins, outs, attrs):
-    _, _, idx = _sorted(op, ins[0], attrs)
-    np.copyto(outs[0], _cast_idx(idx, outs[0].dtype), casting="unsafe")
+    ax, work = _axis(op, ins[0].shape, attrs["axis"])
+    order(ins[0].reshape(work), ax, work[ax], bool(attrs["is_ascend"]),
+          idx=outs[0].reshape(work))
 
 
 register(Op("argsort", ("data",), zero_grad=True,
@@ -158,24 +197,21 @@ def _topk_infer(op, inputs, attrs):
 def _topk(op, x, attrs):
     ax, work, k = _topk_geom(op, x.shape, attrs)
     xw = x.reshape(work)
-    idx = argsort_raw(xw, ax, bool(attrs["is_ascend"]))
-    idx = np.ascontiguousarray(np.take(idx, np.arange(k), axis=ax))
-    return ax, xw, idx
+    return ax, xw, order_idx(xw, ax, k, bool(attrs["is_ascend"]))
 
 
 def _topk_fwd(op, ins, outs, attrs):
     x = ins[0]
-    ax, xw, idx = _topk(op, x, attrs)
+    ax, work, k = _topk_geom(op, x.shape, attrs)
+    xw = x.reshape(work)
+    sel = work[:ax] + (k,) + work[ax + 1:]
     ret = attrs["ret_typ"]
+    ascend = bool(attrs["is_ascend"])
     if ret == "mask":
-        m = np.zeros(xw.shape, x.dtype)
-        np.put_along_axis(m, idx, 1, ax)
-        np.copyto(outs[0], m.reshape(x.shape))
+        order(xw, ax, k, ascend, mask=outs[0].reshape(work))
         return
-    if ret in ("value", "both"):
-        np.copyto(outs[0], np.take_along_axis(xw, idx, ax))
-    if ret in ("indices", "both"):
-        np.copyto(outs[-1], _cast_idx(idx, outs[-1].dtype), casting="unsafe")
+    order(xw, ax, k, ascend, vals=outs[0].reshape(sel) if ret in ("value", "both") else None,
+          idx=outs[-1].reshape(sel) if ret in ("indices", "both") else None)
 
 
 def _topk_bwd(op, dys, ins, outs, attrs):

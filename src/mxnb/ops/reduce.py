@@ -141,10 +141,16 @@ def _forward(kind):
             if x.dtype.kind == "f":
                 k.reduce("sum", x, axes, out, float(count), 1)
             else:
-                # MXNet divides the sum, wrapped in the type, truncating toward zero.
+                # MXNet divides the sum, wrapped in the type, by the count cast to the type
+                # (wrapped too: 200 int8 ones have mean -56 / -56 = 1), truncating toward zero.
                 k.reduce("sum", x, axes, out)
                 s = out.astype(np.int64)
-                np.copyto(out, np.sign(s) * (np.abs(s) // count), casting="unsafe")
+                c = int(np.array(count).astype(x.dtype))
+                if c == 0:  # MXNet divides by zero (the process dies); give zeros instead
+                    out[...] = 0
+                else:
+                    q = np.sign(s) * np.sign(c) * (np.abs(s) // abs(c))
+                    np.copyto(out, q, casting="unsafe")
         else:
             k.reduce(kind, x, axes, out)
 

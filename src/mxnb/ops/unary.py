@@ -38,9 +38,11 @@ def _sign(x):
 
 
 def _round(x):
-    # Halves away from zero, exactly (floor(x + 0.5) misrounds 0.49999997).
+    # Halves away from zero, exactly (floor(x + 0.5) misrounds 0.49999997). Compare 2|x - r|
+    # with 1: T(0.5) is 0 for integer dtypes, which would move every integer away from zero.
     r = trunc(x)
-    return r + copysign(T(1), x) if fabs(x - r) >= T(0.5) else r
+    d = fabs(x - r)
+    return r + copysign(T(1), x) if d + d >= T(1) else r
 
 
 def _rint(x):
@@ -54,7 +56,8 @@ def _cbrt(x):
 
 
 def _clip(x, lo, hi):
-    return lo if x < lo else (hi if x > hi else x)
+    # a_max is tested first, as in MXNet (matters only when a_min > a_max).
+    return hi if x > hi else (lo if x < lo else x)
 
 
 def _in(x, lo, hi):

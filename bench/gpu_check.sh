@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One prepared check of mxnb on a lent NVIDIA GPU (H100/H200, 16 cores, no network), < 8 min:
+#   1. install the project with the cuda extra (offline: what the machine has),
+#   2. run tests/cuda on the GPU (the same tests CI runs under the simulator),
+#   3. time the issue-6 targets beside CuPy and PyTorch (bench/gpu_check.py), one table.
+# Logs and the table go to $OUT (the device tool's folder) or /tmp/mxnb-gpu-check.
+#
+#   bash bench/gpu_check.sh            # everything
+#   SKIP_TESTS=1 bash bench/gpu_check.sh   # timings only
+set -u
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/mxnb-gpu-check}
+mkdir -p "$OUT"
+PY=${PYTHON:-python3}
+export PYTHONUNBUFFERED=1
+start=$(date +%s)
+say() { echo "== [$(( $(date +%s) - start )) s] $*"; }
+
+say "machine"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | head -2
+nproc
+
+say "install (offline, the cuda extra; falls back to PYTHONPATH=src)"
+if ! $PY -m pip install -q --no-build-isolation --no-index --no-deps -e ".[test,cuda]" \
+        >"$OUT/pip.log" 2>&1; then
+    tail -3 "$OUT/pip.log"
+    export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+fi
+$PY - <<'EOF'
+import numpy, numba, mxnb
+from numba import cuda
+print("numpy", numpy.__version__, "numba", numba.__version__,
+      "cuda target", getattr(cuda, "implementation", "?"), "gpu", cuda.is_available(),
+      "mxnb gpus", mxnb.context.num_gpus())
+EOF
+
+if [ -z "${SKIP_TESTS:-}" ]; then
+    say "tests/cuda on the GPU (test_ptx runs in CI; the kernels compile for this card here)"
+    XDIST=""
+    $PY -c "import xdist" 2>/dev/null && XDIST="-n 8"
+    timeout 270 $PY -m pytest tests/cuda -q -p no:cacheprovider $XDIST \
+        --ignore=tests/cuda/test_ptx.py --durations=10 2>&1 | tee "$OUT/tests.log" | tail -40
+    echo "pytest exit: ${PIPESTATUS[0]}"
+fi
+
+say "timings"
+timeout 200 $PY bench/gpu_check.py 2>&1 | tee "$OUT/gpu_check.txt" | tail -40
+say "done"

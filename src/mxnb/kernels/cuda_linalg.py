@@ -1,0 +1,282 @@
+"""dot, batch_dot and FullyConnected on mx.gpu(): a tiled shared-memory matrix product.
+
+`gemm` computes C[b] = op(A[b]) @ op(B[b]) (+ bias[n]) (+ C[b]) for a batch
+of contiguous row-major matrices, op transposing by index mapping only. Each
+block owns a BM x BN tile of C; per step of BK along the contracted axis it
+stages an A and a B tile in shared memory (padded by one column, so the
+transposing stores do not conflict on banks), then each of its TX x TY threads
+accumulates a TM x TN register tile (rows ty + TY*i, columns tx + TX*j). The
+register tile is written out as named scalars (the source is generated per
+tile shape): NVVM keeps them in registers, where a local array could spill.
+Each output is accumulated by one thread over k in order, so results do not
+depend on the launch.
+
+float16 computes in float32 (as the CPU does), float32 and float64 in their
+own type. Gradients are matrix products too; FullyConnected's bias gradient is
+a column sum (`cuda_reduce`).
+
+Tile shapes: MXNB_CUDA_GEMM="TX,TY,TM,TN,BK" (default 16,16,8,8,8 for float32,
+16,16,4,4,8 for float64; 2,2,2,2,4 under the simulator, so tiny matrices span
+several tiles).
+"""
+import os
+
+import numpy as np
+
+from . import cuda_launch
+from .cuda_build import SIMULATOR, cuda
+from .cuda_common import as_dtype, dev, flat, grid_blocks
+
+_F16 = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+
+
+def tile_shape(dtype):
+    """(TX, TY, TM, TN, BK) of the gemm kernel for `dtype`."""
+    raw = os.environ.get("MXNB_CUDA_GEMM", "").strip()
+    if raw:
+        return tuple(int(v) for v in raw.split(","))
+    if SIMULATOR:
+        return (2, 2, 2, 2, 4)
+    return (16, 16, 8, 8, 8) if np.dtype(dtype) == _F32 else (16, 16, 4, 4, 8)
+
+
+def _put(C, bias, idx, gn, v, accumulate, has_bias):
+    if has_bias:
+        v = v + bias[gn]
+    if accumulate:
+        v = v + C[idx]
+    C[idx] = v
+
+
+def gemm_source(TM, TN):
+    """Python source of the gemm kernel with a TM x TN register tile (names bound later)."""
+    L = ["def gemm(A, B, C, bias, batch, M, N, K, ta, tb, accumulate, has_bias):",
+         "    As = cuda.shared.array((BK, BMP), DT)",
+         "    Bs = cuda.shared.array((BK, BNP), DT)",
+         "    cl = cuda.local.array(TMN, DT)",
+         "    tid = cuda.threadIdx.x",
+         "    tx = tid % TX",
+         "    ty = tid // TX",
+         "    sa = M * K",
+         "    sb = K * N",
+         "    tiles_n = (N + BN - 1) // BN",
+         "    per = ((M + BM - 1) // BM) * tiles_n",
+         "    for tile in range(cuda.blockIdx.x, batch * per, cuda.gridDim.x):",
+         "        bt = tile // per",
+         "        r = tile - bt * per",
+         "        tm = r // tiles_n",
+         "        m0 = tm * BM",
+         "        n0 = (r - tm * tiles_n) * BN",
+         "        ab = bt * sa",
+         "        bb = bt * sb"]
+    L += [f"        c_{i}_{j} = DT(0)" for i in range(TM) for j in range(TN)]
+    L += ["        for k0 in range(0, K, BK):",
+          "            for e in range(tid, BM * BK, NT):",
+          "                if ta:",
+          "                    kk = e // BM",
+          "                    mm = e - kk * BM",
+          "                else:",
+          "                    mm = e // BK",
+          "                    kk = e - mm * BK",
+          "                gm = m0 + mm",
+          "                gk = k0 + kk",
+          "                v = DT(0)",
+          "                if gm < M and gk < K:",
+          "                    if ta:",
+          "                        v = A[ab + gk * M + gm]",
+          "                    else:",
+          "                        v = A[ab + gm * K + gk]",
+          "                As[kk, mm] = v",
+          "            for e in range(tid, BN * BK, NT):",
+          "                if tb:",
+          "                    nn = e // BK",
+          "                    kk = e - nn * BK",
+          "                else:",
+          "                    kk = e // BN",
+          "                    nn = e - kk * BN",
+          "                gn = n0 + nn",
+          "                gk = k0 + kk",
+          "                v = DT(0)",
+          "                if gn < N and gk < K:",
+          "                    if tb:",
+          "                        v = B[bb + gn * K + gk]",
+          "                    else:",
+          "                        v = B[bb + gk * N + gn]",
+          "                Bs[kk, nn] = v",
+          "            cuda.syncthreads()",
+          "            for kk in range(BK):"]
+    L += [f"                a_{i} = As[kk, ty + {i} * TY]" for i in range(TM)]
+    L += [f"                b_{j} = Bs[kk, tx + {j} * TX]" for j in range(TN)]
+    L += [f"                c_{i}_{j} += a_{i} * b_{j}" for i in range(TM) for j in range(TN)]
+    # The epilogue loops over a local copy: 64 unrolled guarded stores made numba's SSA
+    # pass take seconds (every block sees every accumulator live).
+    L += ["            cuda.syncthreads()"]
+    L += [f"        cl[{i * TN + j}] = c_{i}_{j}" for i in range(TM) for j in range(TN)]
+    L += ["        cb = bt * M * N",
+          "        for i in range(TM):",
+          "            gm = m0 + ty + i * TY",
+          "            if gm < M:",
+          "                for j in range(TN):",
+          "                    gn = n0 + tx + j * TX",
+          "                    if gn < N:",
+          "                        PUT(C, bias, cb + gm * N + gn, gn, cl[i * TN + j], accumulate,",
+          "                            has_bias)"]
+    return "\n".join(L) + "\n"
+
+
+_kernels = {}
+
+
+def gemm_kernel(dtype):
+    """(kernel, threads per block, BM, BN) for `dtype` at the configured tile shape."""
+    dtype = np.dtype(dtype)
+    shape = tile_shape(dtype)
+    key = (dtype.char, shape)
+    k = _kernels.get(key)
+    if k is None:
+        TX, TY, TM, TN, BK = shape
+        g = {"cuda": cuda, "DT": dtype.type, "TX": TX, "TY": TY, "BK": BK, "BM": TY * TM,
+             "BN": TX * TN, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": TY * TM + 1,
+             "BNP": TX * TN + 1, "NT": TX * TY,
+             "PUT": dev(_put)}
+        name = f"gemm_{dtype.name}_{TX}x{TY}_{TM}x{TN}_{BK}"
+        # NOTE: built from generated source, so numba cannot cache it on disk (no file to
+        # locate); it compiles once per process (about a second on a GPU).
+        exec(compile(gemm_source(TM, TN), f"<mxnb {name}>", "exec"), g)
+        fn = g["gemm"]
+        fn.__qualname__ = fn.__name__ = name
+        k = _kernels[key] = (cuda.jit(fn), TX * TY, TY * TM, TX * TN)
+    return k
+
+
+def gemm(A, B, C, M, N, K, ta=False, tb=False, batch=1, bias=None, accumulate=False):
+    """C = op(A) @ op(B) (+ bias[n]) (+ C) on flat device arrays, for `batch` stacked products.
+
+    A holds batch (M, K) matrices, or (K, M) with `ta`; B holds (K, N), or (N, K) with
+    `tb`; C holds (M, N). float16 computes in float32.
+
+    >>> gemm(flat(x), flat(w), flat(y), 2, 4, 3, tb=True)   # y = x @ w.T
+    """
+    if batch * M * N == 0:
+        return
+    dt = np.dtype(C.dtype)
+    if dt == _F16:
+        out = as_dtype(C, _F32) if accumulate else cuda_launch.empty((C.size,), _F32)
+        gemm(as_dtype(A, _F32), as_dtype(B, _F32), out, M, N, K, ta, tb, batch,
+             None if bias is None else as_dtype(bias, _F32), accumulate)
+        cuda_launch.cast_into(out, flat(C))
+        return
+    kern, nt, bm, bn = gemm_kernel(dt)
+    tiles = batch * (-(-M // bm)) * (-(-N // bn))
+    kern[grid_blocks(tiles), nt](flat(A), flat(B), flat(C), flat(C if bias is None else bias),
+                                 batch, M, N, K, int(bool(ta)), int(bool(tb)),
+                                 int(bool(accumulate)), int(bias is not None))
+
+
+def matmul_grads(a, b, g, M, N, K, ta, tb, batch=1):
+    """(dA, dB) of C = op(A) @ op(B) from dC = g, as flat arrays shaped like A and B."""
+    da = cuda_launch.empty((a.size,), a.dtype)
+    db = cuda_launch.empty((b.size,), b.dtype)
+    a, b, g = flat(a), flat(b), flat(g)
+    if ta:  # dA (K x M) = op(B) @ g^T
+        gemm(b, g, da, K, M, N, tb, True, batch)
+    else:   # dA (M x K) = g @ op(B)^T
+        gemm(g, b, da, M, K, N, False, not tb, batch)
+    if tb:  # dB (N x K) = g^T @ op(A)
+        gemm(g, a, db, N, K, M, True, ta, batch)
+    else:   # dB (K x N) = op(A)^T @ g
+        gemm(a, g, db, K, N, M, not ta, False, batch)
+    return da, db
+
+
+# ---------------------------------------------------------------- the ops
+
+
+def _dot_dims(op, a, b, attrs):
+    from ..ops import linalg as L
+
+    ta, tb = L._dot_attrs(op, attrs)
+    l2, _, (M, N), _ = L._dot_geometry(op, tuple(a.shape), tuple(b.shape), ta, tb)
+    return ta, tb, M, N, (l2[0] if ta else l2[1])
+
+
+def _dot_fwd(op, ins, outs, attrs):
+    ta, tb, M, N, K = _dot_dims(op, ins[0], ins[1], attrs)
+    gemm(ins[0], ins[1], outs[0], M, N, K, ta, tb)
+
+
+def _dot_bwd(op, dys, ins, outs, attrs):
+    a, b = ins
+    ta, tb, M, N, K = _dot_dims(op, a, b, attrs)
+    da, db = matmul_grads(a, b, dys[0], M, N, K, ta, tb)
+    return [da.reshape(a.shape), db.reshape(b.shape)]
+
+
+def _bdot_dims(op, a, b, attrs):
+    from ..ops import linalg as L
+
+    ta, tb = L._dot_attrs(op, attrs)
+    l3, _, oshape = L._bdot_geometry(op, tuple(a.shape), tuple(b.shape), ta, tb)
+    return ta, tb, l3[0], oshape[-2], oshape[-1], (l3[1] if ta else l3[2])
+
+
+def _bdot_fwd(op, ins, outs, attrs):
+    ta, tb, batch, M, N, K = _bdot_dims(op, ins[0], ins[1], attrs)
+    gemm(ins[0], ins[1], outs[0], M, N, K, ta, tb, batch)
+
+
+def _bdot_bwd(op, dys, ins, outs, attrs):
+    a, b = ins
+    ta, tb, batch, M, N, K = _bdot_dims(op, a, b, attrs)
+    da, db = matmul_grads(a, b, dys[0], M, N, K, ta, tb, batch)
+    return [da.reshape(a.shape), db.reshape(b.shape)]
+
+
+def _fc_dims(ins, attrs):
+    from ..ops import linalg as L
+
+    rows, units, _ = L._fc_dims(tuple(ins[0].shape), bool(attrs.get("flatten", True)))
+    return rows, ins[1].shape[0], units
+
+
+def _fc_fwd(op, ins, outs, attrs):
+    M, N, K = _fc_dims(ins, attrs)
+    gemm(ins[0], ins[1], outs[0], M, N, K, False, True,
+         bias=ins[2] if len(ins) > 2 else None)
+
+
+def _fc_bwd(op, dys, ins, outs, attrs):
+    from .cuda_reduce import reduce
+
+    x, w = ins[0], ins[1]
+    M, N, K = _fc_dims(ins, attrs)
+    g = flat(dys[0])
+    dx = cuda_launch.empty(tuple(x.shape), x.dtype)
+    dw = cuda_launch.empty(tuple(w.shape), w.dtype)
+    gemm(g, w, dx, M, K, N)              # dx = g @ W
+    gemm(g, x, dw, N, K, M, ta=True)     # dW = g^T @ X
+    if len(ins) == 2:
+        return [dx, dw]
+    db = cuda_launch.empty((N,), ins[2].dtype)
+    reduce("sum", g.reshape((M, N)), (0,), db)
+    return [dx, dw, db]
+
+
+FORWARD = {"dot": _dot_fwd, "batch_dot": _bdot_fwd, "FullyConnected": _fc_fwd}
+BACKWARD = {"dot": _dot_bwd, "batch_dot": _bdot_bwd, "FullyConnected": _fc_bwd}
+
+
+def ptx_jobs(dtypes):
+    """(name, kernel factory, argument types, float32-only) of each kernel, for `cuda_ptx`."""
+    from numba import from_dtype, types
+
+    jobs = []
+    for d in dtypes:
+        dt = np.dtype(d)
+        if dt not in (_F32, np.dtype(np.float64)):
+            continue
+        a = types.Array(from_dtype(dt), 1, "C")
+        jobs.append((f"gemm/{d}", lambda dt=dt: gemm_kernel(dt)[0], (a,) * 4 + (types.int64,) * 8,
+                     dt == _F32))
+    return jobs
