@@ -11,7 +11,6 @@ import mxnb as mx
 from mxnb import autograd
 from mxnb.ops import nn_conv
 from mxnb.ops import nn_winograd as wino
-from mxnb.base import settings
 from mxnb.ops.registry import OPS
 from mxnb.test_utils import check_grads
 
@@ -196,7 +195,9 @@ def test_winograd_row_blocks_match_direct_loops(rows, monkeypatch):
         np.testing.assert_allclose(a, r, rtol=1e-12, atol=1e-12)
 
 
-def test_winograd_parallel_equals_serial(monkeypatch):
+def test_winograd_threads_equal_serial(monkeypatch):
+    from mxnb.kernels import workers
+
     case = (5, 6, 4, 9, 10, (1, 1), 1)
     x, w, b, kw = _data(case, 12)
     dy = np.random.RandomState(13).standard_normal((5, 4, 9, 10))
@@ -205,9 +206,8 @@ def test_winograd_parallel_equals_serial(monkeypatch):
         return _fwd_bwd(mx.nd.array(x), mx.nd.array(w), mx.nd.array(b), mx.nd.array(dy), kw)
 
     ser = run()
-    monkeypatch.setattr(settings, "par_min", 0)
+    monkeypatch.setattr(workers, "threads_for", lambda n, cost: 2)
     geo = nn_conv.conv_geo(OPS["Convolution"], dict(kw, stride=(), dilate=()), x.shape)
-    if not wino._Plan(geo, np.dtype(np.float32)).par:
-        pytest.skip("parallel kernels need two threads")
+    assert wino._Plan(geo, np.dtype(np.float32)).threads == 2
     for s, p in zip(ser, run()):
         np.testing.assert_array_equal(s, p)

@@ -12,12 +12,13 @@ backward is the exact adjoint: with M = A dy A^T of the output-gradient tiles,
 the weight gradient is G^T (sum over tiles of M V^T) G and the input gradient
 adds B (U^T M) B^T of every tile at its window.
 
-`wino_fwd` and `wino_bwd` run the whole pass for one image at a time (parallel
-over images), a block of tile rows at a time: transform the block (a few
+`wino_fwd` and `wino_bwd` run the whole pass for a range of images, one image
+at a time and a block of tile rows at a time: transform the block (a few
 hundred KB, so it stays in cache), multiply with `np.dot` (BLAS), transform
 back. The blocks are sized so that OpenBLAS runs each product on the calling
-thread (M*N*K below its threading threshold): one parallel region per pass
-instead of 48 multithreaded BLAS calls, whose thread hand-offs cost 2 to 5x on
+thread (M*N*K below its threading threshold), and the caller spreads images
+over Python threads (kernels/workers.py): no thread hand-off inside a pass,
+where 48 multithreaded BLAS calls of whole-batch GEMMs ran 2 to 5x slower on
 a loaded 2-core machine. The weight transforms are tiny and run in NumPy.
 
 A transformed block has layout (16, channels, tiles), so each GEMM operand is
@@ -25,7 +26,7 @@ one contiguous (channels, tiles) matrix. The per-image weight-gradient
 partials are summed by the caller in a fixed order: results do not depend on
 the thread count.
 """
-# ruff: noqa: F821  (T, U, prange and the helpers are bound per dtype by kernel())
+# ruff: noqa: F821  (T, U and the helpers are bound per dtype by kernel())
 import threading
 import types
 
@@ -298,13 +299,14 @@ HELPERS = {"SPLIT": _split, "JOIN": _join, "LIN": _lin, "SGN": _sgn,
            "TDX_COLS": _tdx_cols, "TDX_ROWS": _tdx_rows}
 
 
-def wino_fwd(x, Uw, bvec, bias, y, N, C, H, W, ph, pw, TH, TW, RB):
-    """y = conv(x, w) + bvec for the weights' transform Uw (16, G, F / G, C / G)."""
+def wino_fwd(x, Uw, bvec, bias, y, N, C, H, W, ph, pw, TH, TW, RB, n0, n1):
+    """y = conv(x, w) + bvec for images n0..n1, from the weights' transform Uw
+    (16, G, F / G, C / G)."""
     G, Fg, Cg = Uw.shape[1], Uw.shape[2], Uw.shape[3]
     F = G * Fg
     OH, OW = H + 2 * ph - 2, W + 2 * pw - 2
     tp = TW + 1
-    for n in prange(N):
+    for n in range(n0, n1):
         V = np.empty(16 * C * RB * tp, T)
         Mb = np.empty(16 * F * RB * tp, T)
         P = np.empty(4 * (RB + 2) * tp, T)
@@ -325,15 +327,16 @@ def wino_fwd(x, Uw, bvec, bias, y, N, C, H, W, ph, pw, TH, TW, RB):
                      TW, bvec[f] if bias else T(0))
 
 
-def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_dw):
-    """dx = the input gradient (if want_dx) and dUp[n] = sum over image n's tiles of M V^T
-    (if want_dw), for the transposed weight transform Ut (16, G, C / G, F / G)."""
+def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_dw, n0, n1):
+    """For images n0..n1: dx = the input gradient (if want_dx) and dUp[n] = the sum over
+    image n's tiles of M V^T (if want_dw), for the transposed weight transform Ut
+    (16, G, C / G, F / G)."""
     G, Cg, Fg = Ut.shape[1], Ut.shape[2], Ut.shape[3]
     F = G * Fg
     OH, OW = H + 2 * ph - 2, W + 2 * pw - 2
     tp = TW + 1
     L = TH * tp
-    for n in prange(N):
+    for n in range(n0, n1):
         V = np.empty(16 * C * RB * tp if want_dw else 1, T)
         Mb = np.empty(16 * F * RB * tp, T)
         D = np.empty(16 * C * L if want_dx else 1, T)   # dV of the image, block after block
@@ -379,8 +382,7 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
 # ---------------------------------------------------------------- building
 
 # NOTE: the helpers are compiled once per dtype as functions of their own and shared by
-# every kernel, rather than inlined into each (as nn_kernels does): inlined into the two
-# kernels, serial and parallel, they took 15 to 40 s to compile per kernel.
+# both kernels, rather than inlined into each at numba level (as nn_kernels does).
 _OPTS = dict(fastmath={"contract"}, error_model="numpy", boundscheck=False, nogil=True)
 _envs = {}
 _kernels = {}
@@ -392,7 +394,7 @@ def _env(dtype):
     g = _envs.get(dtype.char)
     if g is None:
         g = {"__builtins__": __builtins__, "np": np, "T": dtype.type, "U": np.uint64,
-             "min": min, "max": max, "prange": _nb.prange}
+             "min": min, "max": max}
         tag = f"{dtype.name}_{builder._source_hash(_tin)}"
         for name, fn in HELPERS.items():
             f = types.FunctionType(fn.__code__, g, name, fn.__defaults__)
@@ -403,21 +405,22 @@ def _env(dtype):
     return g
 
 
-def kernel(name, dtype, parallel):
-    """The compiled kernel `name` (wino_fwd, wino_bwd) for float `dtype`, serial or parallel."""
+def kernel(name, dtype):
+    """The compiled kernel `name` (wino_fwd, wino_bwd) for float `dtype`.
+
+    Serial only: the caller spreads images over threads (kernels/workers.py).
+    """
     dtype = np.dtype(dtype)
-    key = (name, dtype.char, parallel)
+    key = (name, dtype.char)
     k = _kernels.get(key)
     if k is None:
         with _lock:
             k = _kernels.get(key)
             if k is None:
                 tpl = globals()[name]
-                g = _env(dtype)
-                f = types.FunctionType(tpl.__code__, g, name, None)
-                f.__qualname__ = (f"{name}_{'par' if parallel else 'ser'}_{dtype.name}_"
-                                  f"{builder._source_hash(tpl)}")
+                f = types.FunctionType(tpl.__code__, _env(dtype), name, None)
+                f.__qualname__ = f"{name}_{dtype.name}_{builder._source_hash(tpl)}"
                 f.__module__ = __name__
-                k = _nb.njit(cache=cache_enabled(), parallel=parallel, **_OPTS)(f)
+                k = _nb.njit(cache=cache_enabled(), **_OPTS)(f)
                 _kernels[key] = k
     return k

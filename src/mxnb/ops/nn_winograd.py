@@ -46,9 +46,9 @@ _SCIPY = []
 
 def _kern():
     if not _K:
-        from ..kernels import builder, nn_winograd_kernels
+        from ..kernels import nn_winograd_kernels, workers
 
-        _K[:] = [builder, nn_winograd_kernels]
+        _K[:] = [workers, nn_winograd_kernels]
     return _K
 
 
@@ -78,22 +78,19 @@ class _Plan:
         fc = self.Fg * self.Cg
         self.RB = max(1, min(self.TH, _ONE_THREAD_MNK // (fc * tp)))
         one_thread = fc * self.RB * tp <= _ONE_THREAD_MNK
-        builder, self.wk = _kern()
-        work = geo.N * geo.F * geo.C * geo.OH * geo.OW
-        # Parallel over images; where a block's GEMMs are too big for one thread, BLAS
-        # threads them instead and the images go one after another.
-        self.par = geo.N > 1 and one_thread and builder.use_parallel(work, 1)
-        self.builder = builder
+        self.workers, self.wk = _kern()
+        # Images go to Python threads, one at a time, each thread taking the next: a thread
+        # the OS holds back delays the call by one image at most (kernels/workers.py). Where
+        # a block's GEMMs are too big for one BLAS thread, BLAS threads them instead.
+        work = geo.N * geo.F * geo.C * geo.OH * geo.OW // max(1, geo.G)
+        self.threads = self.workers.threads_for(work, 1) if one_thread and geo.N > 1 else 1
 
     def run(self, name, *args):
-        ser = self.wk.kernel(name, self.cdt, False)
-        if self.par:
-            # Images are handed out one at a time rather than split in halves up front: on
-            # a loaded machine a thread that is descheduled leaves its images to the other.
-            with self.wk._nb.parallel_chunksize(1):
-                self.builder.run_parallel(self.wk.kernel(name, self.cdt, True), ser, *args)
+        k = self.wk.kernel(name, self.cdt)
+        if self.threads > 1:
+            self.workers.run_chunks(lambda n: k(*args, n, n + 1), self.geo.N, self.threads)
         else:
-            ser(*args)
+            k(*args, 0, self.geo.N)
 
     def weights(self, w):
         """U = G w G^T as (16, G, Fg, Cg), computed in float64."""
