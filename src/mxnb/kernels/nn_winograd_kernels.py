@@ -51,6 +51,8 @@ _nb = numba()
 # indexing one array at several runtime offsets (a[off + k]) ran 6x slower, as LLVM cannot
 # prove the unsigned sums do not wrap. (3) Index arithmetic is unsigned (U = uint64): numba
 # wraps negative signed indices with a select that stops vectorisation.
+# Compile time, measured: each transform is a table of entries run through one call of
+# `_lin`, so LLVM optimises a handful of loops rather than one per entry (half the time).
 
 
 def _split(src, W, off, P, pe, po):
@@ -111,6 +113,7 @@ def _lin(o, src, a, b, c, d, sa, sb, sc, sd, nt, n):
 
 
 def _sgn(neg):
+    """-1 if neg else 1, in the kernel's dtype."""
     return -T(1) if neg else T(1)
 
 
@@ -143,8 +146,7 @@ def _tin(x, H, W, ph, pw, th0, nr, TW, P, R, V, vb, cs):
     # planes 0, 1, 0, 1 (p0 = P[q Q:], p1 = P[(2 + q) Q:]) at tile offsets 0, 0, tp, tp, and
     # B^T's rows are d0 - d2, d1 + d2, d2 - d1, d1 - d3; R[(2i + q) L1:] gets row i, column
     # parity q. Entries 8..23, B^T along the columns: columns 2tw + 0..3 are the even / odd
-    # planes of R at offsets 0, 0, 1, 1; V[vb + (4i + j) cs:] gets entry (i, j). One LIN
-    # call site keeps compiling short.
+    # planes of R at offsets 0, 0, 1, 1; V[vb + (4i + j) cs:] gets entry (i, j).
     for e in range(24):
         if e < 8:
             i, j = e >> 1, 0
@@ -259,7 +261,7 @@ def _tdx_rows(E, L, P, dx, H, W, ph, pw, TH, TW):
     # Row 2th gets tile row th's first and th - 1's third value, a0 + (a1 + a2 - a0), row
     # 2th + 1 their second and fourth, (a1 - a2 + a3) - a3, with a_i = E[(2i + q) L:].
     # P: parity planes (row, column) of the padded dx; each gets a first row (seg 0), the
-    # middle rows (seg 1) and a last row (seg 2). One LIN call site keeps compiling short.
+    # middle rows (seg 1) and a last row (seg 2).
     for e in range(12):
         pi, seg = e // 3, e % 3
         a0 = U(pi & 1) * L
@@ -343,6 +345,7 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
         P = np.empty(max(4 * (TH + 2), 8 * RB) * tp, T)
         R = np.empty(8 * (RB * tp + 1), T)
         E = np.empty(8 * L if want_dx else 1, T)
+        t = np.empty((Fg, Cg), T)
         for th0 in range(0, TH, RB):
             nr = min(RB, TH - th0)
             Lb = nr * tp
@@ -359,7 +362,7 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
                     for g in range(G):
                         # NOTE: a loop, not `+=` on the view: that array expression alone
                         # took numba 10 s to compile.
-                        t = np.dot(M4[xi, g], V4[xi, g].T)
+                        np.dot(M4[xi, g], V4[xi, g].T, t)
                         acc = dUp[n, xi, g]
                         for a in range(Fg):
                             for b in range(Cg):

@@ -1,25 +1,29 @@
 """Winograd F(2x2, 3x3) convolution: the fast path of stride-1, dilation-1, 3x3 2-D convolutions.
 
 Convolution, its input gradient (Deconvolution) and its weight gradient all
-run here when `applies(geo)`; every other geometry runs im2col (`nn_conv.py`).
-Each output 2x2 tile costs 16 multiplications per (filter, channel) pair
-instead of im2col's 36, done as 16 GEMMs of (filters x channels) by
-(channels x tiles). The kernels (`kernels/nn_winograd_kernels.py`) transform
-the images and gradients; the weight transforms are tiny and run in NumPy
-in float64.
+run here when `applies(geo)`; every other geometry, and any when SciPy is
+missing (numba's np.dot needs it), runs im2col (`nn_conv.py`). Each output
+2x2 tile costs 16 multiplications per (filter, channel) pair instead of
+im2col's 36, done as 16 GEMMs of (filters x channels) by (channels x tiles).
+The kernels (`kernels/nn_winograd_kernels.py`) run a whole pass per image,
+transforms and GEMMs together, on blocks of tile rows small enough to stay in
+cache and for OpenBLAS to run each GEMM on the calling thread; images are
+spread over Python threads (`kernels/workers.py`). The weight transforms are
+tiny and run here in float64.
 
 The backward is the exact adjoint of the forward: with V = B^T d B of the
 input tiles and M = A dy A^T of the output-gradient tiles, the weight
 gradient is G^T (M V^T) G and the input gradient is B (U^T M) B^T added
-tile by tile, so both gradients share V and M. F(2, 3) uses only the
-constants 0, 1 and 1/2, so its rounding stays close to im2col's.
+tile by tile, so both gradients share M. F(2, 3) uses only the constants
+0, 1 and 1/2, so its rounding stays close to im2col's.
 
 Accuracy, measured on the benchmark's layer (batch 32, 64 -> 64 channels, 32x32,
 pad 1, standard normal data, weights of scale 0.05) against float64, as
-max |error| / max |reference|: float32 Winograd 2.6e-7 (y), 3.3e-7 (dx),
-6.0e-7 (dw); float32 im2col 5.0e-7, 2.1e-7, 4.8e-7. So F(2, 3) costs no
+max |error| / max |reference|: float32 Winograd 2.6e-7 (y), 3.5e-7 (dx),
+3.4e-7 (dw); float32 im2col 5.0e-7, 2.1e-7, 4.8e-7. So F(2, 3) costs no
 accuracy that matters (the target was 1e-5). In float64 the two paths agree
-to 1.2e-15.
+to 1e-15. Non-finite inputs differ: an inf in a tile mixes with +-1
+coefficients, so outputs that im2col gives as +-inf can come out NaN.
 
 >>> x = mx.nd.ones((1, 1, 4, 4))
 >>> mx.nd.Convolution(x, mx.nd.ones((1, 1, 3, 3)), kernel=(3, 3), pad=(1, 1), num_filter=1,
