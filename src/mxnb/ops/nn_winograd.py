@@ -50,9 +50,9 @@ _SCIPY = []
 
 def _kern():
     if not _K:
-        from ..kernels import nn_winograd_kernels, workers
+        from ..kernels import builder, nn_winograd_kernels, workers
 
-        _K[:] = [workers, nn_winograd_kernels]
+        _K[:] = [workers, nn_winograd_kernels, builder]
     return _K
 
 
@@ -82,12 +82,18 @@ class _Plan:
         fc = self.Fg * self.Cg
         self.RB = max(1, min(self.TH, _ONE_THREAD_MNK // (fc * tp)))
         one_thread = fc * self.RB * tp <= _ONE_THREAD_MNK
-        self.workers, self.wk = _kern()
+        self.workers, self.wk, builder = _kern()
         # Images go to Python threads, one at a time, each thread taking the next: a thread
         # the OS holds back delays the call by one image at most (kernels/workers.py). Where
         # a block's GEMMs are too big for one BLAS thread, BLAS threads them instead.
+        # NOTE: all threads, not only as many as look idle (workers.threads_for): right after
+        # a NumPy GEMM its OpenBLAS threads spin and count as running, and that rule then ran
+        # this pass on one thread (161 vs 86 ms for the benchmark's layer); under real load
+        # two threads and one measured the same, as each image is milliseconds of work.
         work = geo.N * geo.F * geo.C * geo.OH * geo.OW // max(1, geo.G)
-        self.threads = self.workers.threads_for(work, 1) if one_thread and geo.N > 1 else 1
+        self.threads = 1
+        if one_thread and geo.N > 1 and builder.use_parallel(work, 0.25):
+            self.threads = self.wk._nb.get_num_threads()
 
     def run(self, name, *args):
         k = self.wk.kernel(name, self.cdt)
