@@ -2,7 +2,7 @@
 
 Against direct loops (float64 and float32), against the im2col path, taken
 exactly where it is valid (2-D, 3x3, stride 1, dilation 1, any pad), and the
-same whatever the chunking of the batch.
+same whatever the blocks of tile rows and the number of threads.
 """
 import numpy as np
 import pytest
