@@ -99,12 +99,7 @@ def _sort_fwd(op, ins, outs, attrs):
     ax, work = _axis(op, x.shape, attrs["axis"])
     xw, out = x.reshape(work), outs[0].reshape(work)
     ascend = bool(attrs["is_ascend"])
-    odd = None
-    if x.dtype.kind == "f" and x.size:
-        odd = _k().copy_odd_rows(xw, out, ax)
-    else:
-        np.copyto(out, xw)
-    _k().numpy_sort(out, ax, not ascend)        # NumPy's SIMD sort: not stable
+    odd = _k().sort_values(xw, out, ax, not ascend)     # NumPy's SIMD sort: not stable
     if odd is not None and odd.any():
         # Equal values differ in bits only for -0.0/0.0 and NaNs: redo their rows stably.
         n = work[ax]
