@@ -10,7 +10,8 @@ default (`dtype`), wrapping like a C cast when the dtype cannot hold them (uint8
 Kernels (kernels/sort_kernels.py, loaded on first use): argsort, topk and the
 gradients' indices use a stable radix sort, or for small k a selection; `sort`
 needs no indices, so it runs NumPy's SIMD sort and redoes with the radix sort
-only the rows whose order of equal values could show (a -0.0 or a NaN in them).
+only the rows where its result can differ in bits from a stable sort's (NumPy
+rewrites NaNs as its own, and may swap the signs of -0.0 and 0.0).
 
 The gradient of sort and of topk's values puts dy back where each value came
 from (`_scatter_along`); argsort, indices and masks have a zero gradient.
