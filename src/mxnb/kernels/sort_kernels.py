@@ -331,7 +331,7 @@ def _has_key(row, base, ui, n, target, kind, sign, absm, inf, flip):
 def _odd_sorted(src, out, n, inner, sign, absm, inf, flip, o0, o1, i0, i1, flags):
     """flags[o * inner + i] = row (o, i) of `out` (`src` sorted by NumPy) may differ in bits
     from a stable sort of it, for o in [o0, o1), i in [i0, i1). NumPy's SIMD sort rewrites
-    NaNs as its own NaN, and its min/max network can swap the zeros' signs; so a row whose
+    NaNs as its own NaN, and its min/max network may turn -0.0 into 0.0 or back; so a row whose
     sorted output holds zeros (a binary search) or NaNs (at its end) is checked in src: odd
     if it has both zeros, or a NaN of a pattern other than out's. Rows with neither cost no
     pass over the data."""

@@ -11,7 +11,7 @@ Kernels (kernels/sort_kernels.py, loaded on first use): argsort, topk and the
 gradients' indices use a stable radix sort, or for small k a selection; `sort`
 needs no indices, so it runs NumPy's SIMD sort and redoes with the radix sort
 only the rows where its result can differ in bits from a stable sort's (NumPy
-rewrites NaNs as its own, and may swap the signs of -0.0 and 0.0).
+rewrites NaNs as its own, and its min/max network may turn -0.0 into 0.0 or back).
 
 The gradient of sort and of topk's values puts dy back where each value came
 from (`_scatter_along`); argsort, indices and masks have a zero gradient.
