@@ -11,6 +11,7 @@ import mxnb as mx
 from mxnb import autograd
 from mxnb.ops import nn_conv
 from mxnb.ops import nn_winograd as wino
+from mxnb.base import settings
 from mxnb.ops.registry import OPS
 from mxnb.test_utils import check_grads
 
@@ -175,3 +176,38 @@ def test_winograd_gradients_and_vjp():
 
     check_grads(lambda *a: mx.nd.square(deconv(*a)), [x, wd, b], order=2)
     fused_equals_vjp(deconv, [x, wd, b], f64(rng.standard_normal(deconv(x, wd, b).shape)))
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_winograd_row_blocks_match_direct_loops(rows, monkeypatch):
+    # Wide layers get blocks of a few tile rows; force them on a small one: 7 tile rows of
+    # 4 + 1 tiles, in blocks of 1 or 2 rows (the last one shorter).
+    case = (2, 4, 6, 13, 7, (1, 2), 2)
+    x, w, b, kw = _data(case, 10)
+    tp = (7 + 2 * 2 - 2 + 1) // 2 + 1
+    monkeypatch.setattr(wino, "_ONE_THREAD_MNK", 3 * 2 * tp * rows)
+    geo = nn_conv.conv_geo(OPS["Convolution"], dict(kw, stride=(), dilate=()), x.shape)
+    assert wino._Plan(geo, np.dtype(np.float64)).RB == rows
+    y_ref = ref_conv(x, w, b, (1, 1), case[5], (1, 1), 2)
+    dy = np.random.RandomState(11).standard_normal(y_ref.shape)
+    refs = [y_ref, ref_deconv(dy, w, None, (1, 1), case[5], (1, 1), 2, x.shape[2:]),
+            ref_wgrad(x, dy, case[5], 2), dy.sum(axis=(0, 2, 3))]
+    for a, r in zip(_fwd_bwd(f64(x), f64(w), f64(b), f64(dy), kw), refs):
+        np.testing.assert_allclose(a, r, rtol=1e-12, atol=1e-12)
+
+
+def test_winograd_parallel_equals_serial(monkeypatch):
+    case = (5, 6, 4, 9, 10, (1, 1), 1)
+    x, w, b, kw = _data(case, 12)
+    dy = np.random.RandomState(13).standard_normal((5, 4, 9, 10))
+
+    def run():
+        return _fwd_bwd(mx.nd.array(x), mx.nd.array(w), mx.nd.array(b), mx.nd.array(dy), kw)
+
+    ser = run()
+    monkeypatch.setattr(settings, "par_min", 0)
+    geo = nn_conv.conv_geo(OPS["Convolution"], dict(kw, stride=(), dilate=()), x.shape)
+    if not wino._Plan(geo, np.dtype(np.float32)).par:
+        pytest.skip("parallel kernels need two threads")
+    for s, p in zip(ser, run()):
+        np.testing.assert_array_equal(s, p)

@@ -25,7 +25,16 @@ one contiguous (channels, tiles) matrix. The per-image weight-gradient
 partials are summed by the caller in a fixed order: results do not depend on
 the thread count.
 """
-# ruff: noqa: F821  (T, U, prange are bound per dtype by nn_kernels.kernel)
+# ruff: noqa: F821  (T, U, prange and the helpers are bound per dtype by kernel())
+import threading
+import types
+
+import numpy as np
+
+from .._jit import cache_enabled, numba
+from . import builder
+
+_nb = numba()
 
 # Layout inside a block of nr tile rows: tiles are numbered t = (th - th0) * (TW + 1) + tw,
 # one more tile per row than there are (tw = TW, a spare that stays zero where it matters).
@@ -116,10 +125,13 @@ def _four_dy(o, ob, fs, R, e, od, L):
 
 def _zero_spare(o, ob, stride, TH, TW):
     """Zero the spare tile (tw = TW) of every row, in the 16 streams o[ob + s * stride:]."""
+    # NOTE: through a view with signed indices; o[ob + U(s) * stride + ...] took LLVM 40 s
+    # to compile once inlined into a caller.
+    tp = TW + 1
     for s in range(16):
-        b = ob + U(s) * stride + U(TW)
+        v = o[ob + U(s) * stride + U(TW):]
         for th in range(TH):
-            o[b + U(th * (TW + 1))] = T(0)
+            v[th * tp] = T(0)
 
 
 def _tin(x, H, W, ph, pw, th0, nr, TW, P, R, V, vb, cs):
@@ -371,3 +383,50 @@ def wino_bwd(x, dy, Ut, dx, dUp, N, C, H, W, ph, pw, TH, TW, RB, want_dx, want_d
                     TDX_COLS(D, U(16 * C * th0 * tp + c * nr * tp), U(C * nr * tp), nr, TW, E,
                              U(th0 * tp), U(L))
                 TDX_ROWS(E, U(L), P, dx[U((n * C + c) * H * W):], H, W, ph, pw, TH, TW)
+
+
+# ---------------------------------------------------------------- building
+
+# NOTE: the helpers are compiled once per dtype as functions of their own and shared by
+# every kernel, rather than inlined into each (as nn_kernels does): inlined into the two
+# kernels, serial and parallel, they took 15 to 40 s to compile per kernel.
+_OPTS = dict(fastmath={"contract"}, error_model="numpy", boundscheck=False, nogil=True)
+_envs = {}
+_kernels = {}
+_lock = threading.Lock()
+
+
+def _env(dtype):
+    """The globals of this dtype's helpers and kernels, with the helpers compiled (lazily)."""
+    g = _envs.get(dtype.char)
+    if g is None:
+        g = {"__builtins__": __builtins__, "np": np, "T": dtype.type, "U": np.uint64,
+             "min": min, "max": max, "prange": _nb.prange}
+        tag = f"{dtype.name}_{builder._source_hash(_tin)}"
+        for name, fn in HELPERS.items():
+            f = types.FunctionType(fn.__code__, g, name, fn.__defaults__)
+            f.__qualname__ = f"wino{fn.__name__}_{tag}"
+            f.__module__ = __name__
+            g[name] = _nb.njit(cache=cache_enabled(), **_OPTS)(f)
+        _envs[dtype.char] = g
+    return g
+
+
+def kernel(name, dtype, parallel):
+    """The compiled kernel `name` (wino_fwd, wino_bwd) for float `dtype`, serial or parallel."""
+    dtype = np.dtype(dtype)
+    key = (name, dtype.char, parallel)
+    k = _kernels.get(key)
+    if k is None:
+        with _lock:
+            k = _kernels.get(key)
+            if k is None:
+                tpl = globals()[name]
+                g = _env(dtype)
+                f = types.FunctionType(tpl.__code__, g, name, None)
+                f.__qualname__ = (f"{name}_{'par' if parallel else 'ser'}_{dtype.name}_"
+                                  f"{builder._source_hash(tpl)}")
+                f.__module__ = __name__
+                k = _nb.njit(cache=cache_enabled(), parallel=parallel, **_OPTS)(f)
+                _kernels[key] = k
+    return k

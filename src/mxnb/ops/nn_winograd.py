@@ -46,9 +46,9 @@ _SCIPY = []
 
 def _kern():
     if not _K:
-        from ..kernels import builder, nn_kernels, nn_winograd_kernels
+        from ..kernels import builder, nn_winograd_kernels
 
-        _K[:] = [builder, nn_kernels, nn_winograd_kernels]
+        _K[:] = [builder, nn_winograd_kernels]
     return _K
 
 
@@ -78,18 +78,20 @@ class _Plan:
         fc = self.Fg * self.Cg
         self.RB = max(1, min(self.TH, _ONE_THREAD_MNK // (fc * tp)))
         one_thread = fc * self.RB * tp <= _ONE_THREAD_MNK
-        builder, nk, self.wk = _kern()
+        builder, self.wk = _kern()
         work = geo.N * geo.F * geo.C * geo.OH * geo.OW
         # Parallel over images; where a block's GEMMs are too big for one thread, BLAS
         # threads them instead and the images go one after another.
         self.par = geo.N > 1 and one_thread and builder.use_parallel(work, 1)
-        self.builder, self.nk = builder, nk
+        self.builder = builder
 
     def run(self, name, *args):
-        k = getattr(self.wk, name)
-        ser = self.nk.kernel(k, self.cdt, False)
+        ser = self.wk.kernel(name, self.cdt, False)
         if self.par:
-            self.builder.run_parallel(self.nk.kernel(k, self.cdt, True), ser, *args)
+            # Images are handed out one at a time rather than split in halves up front: on
+            # a loaded machine a thread that is descheduled leaves its images to the other.
+            with self.wk._nb.parallel_chunksize(1):
+                self.builder.run_parallel(self.wk.kernel(name, self.cdt, True), ser, *args)
         else:
             ser(*args)
 
