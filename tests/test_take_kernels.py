@@ -57,6 +57,14 @@ def test_take_matches_oracle(shape, axis, dtype, idx_dtype):
         assert np.array_equal(got.asnumpy().view(np.uint8), want.view(np.uint8)), mode
 
 
+def test_take_rows_of_an_offset_view_move_in_aligned_units():
+    # rows of 8 bytes at an address 4 bytes past an 8-byte boundary: moved as 4-byte units
+    base = mx.nd.arange(34)
+    x = base[1:33].reshape((16, 2))
+    got = mx.nd.take(x, mx.nd.array([0, 5, 15], dtype="int32")).asnumpy()
+    assert got.tolist() == [[1, 2], [11, 12], [31, 32]]
+
+
 def test_take_raise_mode_checks_then_gathers():
     x = mx.nd.arange(10)
     assert mx.nd.take(x, mx.nd.array([9.9, 0, 3], dtype="float32"), mode="raise") \

@@ -117,14 +117,14 @@ def _take_part(src, raw, out, n, inner, wrap, isfloat, o0, o1, j0, j1):
                     out[d + k] = src[s + k]
 
 
-def _units(a, inner):
-    """a's flat buffer as the widest unsigned ints that tile its rows of `inner` elements,
-    and the row length in those units (a row of 8 float32 moves as 4 uint64)."""
-    row = inner * a.dtype.itemsize
+def _unit(inner, *arrays):
+    """The widest unsigned int (bytes) that tiles rows of `inner` elements of every array and
+    divides their addresses (so views stay aligned): a row of 8 float32 moves as 4 uint64."""
+    row = inner * arrays[0].dtype.itemsize
     for w in (8, 4, 2, 1):
-        if w <= row and row % w == 0:
-            break
-    return a.reshape(-1).view(_UINT[w]), row // w if row else 0
+        if w <= max(row, 1) and row % w == 0 and all(a.ctypes.data % w == 0 for a in arrays):
+            return w
+    return 1
 
 
 def take(src, raw, out, axis, wrap=False):
@@ -141,8 +141,10 @@ def take(src, raw, out, axis, wrap=False):
         return
     if n == 0:
         raise ValueError("take: no rows to take from (an axis of size 0)")
-    s, ui = _units(src, inner)
-    args = (s, raw, _units(out, inner)[0], n, ui, wrap, raw.dtype.kind == "f")
+    w = _unit(inner, src, out)
+    ut = _UINT[w]
+    args = (src.reshape(-1).view(ut), raw, out.reshape(-1).view(ut), n,
+            inner * src.dtype.itemsize // w, wrap, raw.dtype.kind == "f")
     m = raw.shape[0]
     threads = workers.threads_for(out.size, 1)
     # chunks of outer slices, or of the indices when there are few slices

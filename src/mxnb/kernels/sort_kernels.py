@@ -39,6 +39,7 @@ _LOW = U(0xFFFFFFFF)
 SMALL_N = 64
 _CHUNKS_PER_THREAD = 16         # small chunks: a thread the OS holds back holds one
 _BLOCK = 16                     # elements per vectorised test in _select
+_CACHE_BYTES = 1 << 18          # rows NumPy sorts at a time: they stay in the core's L2
 
 KIND_FLOAT, KIND_INT, KIND_UINT = 0, 1, 2
 
@@ -314,70 +315,111 @@ def _out_bits(out, ut):
 
 
 @njit(**_OPTS)
-def _copy_odd_rows(src, dst, outer, n, inner, sign, absm, inf, flags):
-    """dst = src; flags[o * inner + i] = row (o, i) holds a -0.0 or a NaN."""
+def _has_key(row, base, ui, n, target, kind, sign, absm, inf, flip):
+    """Whether a row sorted by key holds `target` (a binary search without branches)."""
+    lo = 0
+    size = n
+    while size > 1:
+        half = size // 2
+        k = _key(U(row[base + U(lo + half - 1) * ui]), kind, sign, absm, inf, flip)
+        lo = lo + half if k < target else lo
+        size -= half
+    return _key(U(row[base + U(lo) * ui]), kind, sign, absm, inf, flip) == target
+
+
+@njit(**_OPTS)
+def _odd_sorted(src, out, n, inner, sign, absm, inf, flip, o0, o1, i0, i1, flags):
+    """flags[o * inner + i] = row (o, i) of `out` (`src` sorted by NumPy) may differ in bits
+    from a stable sort of it, for o in [o0, o1), i in [i0, i1). NumPy's SIMD sort rewrites
+    NaNs as its own NaN, and its min/max network may turn -0.0 into 0.0 or back; so a row whose
+    sorted output holds zeros (a binary search) or NaNs (at its end) is checked in src: odd
+    if it has both zeros, or a NaN of a pattern other than out's. Rows with neither cost no
+    pass over the data."""
     ui = U(inner)
-    un = U(n)
-    for o in range(U(outer)):
-        if inner == 1:
-            f = False
-            for j in range(o * un, (o + U(1)) * un):
-                b = src[j]
-                dst[j] = b
-                f |= (U(b) == sign) | ((U(b) & absm) > inf)
-            flags[o] = f
-        else:
-            for j in range(un):
-                b0 = (o * un + j) * ui
-                for i in range(ui):
-                    b = src[b0 + i]
-                    dst[b0 + i] = b
-                    flags[o * ui + i] |= (U(b) == sign) | ((U(b) & absm) > inf)
+    for o in range(U(o0), U(o1)):
+        for i in range(U(i0), U(i1)):
+            base = o * U(n) * ui + i
+            last = U(out[base + U(0 if flip != U(0) else n - 1) * ui])   # NaNs sort last
+            nan = last if (last & absm) > inf else U(0)
+            if nan == U(0) and not _has_key(out, base, ui, n, sign ^ flip, 0, sign, absm, inf,
+                                            flip):
+                continue
+            neg = False
+            pos = False
+            other = False
+            for j in range(n):
+                b = U(src[base + U(j) * ui])
+                neg |= b == sign
+                pos |= b == U(0)
+                other |= ((b & absm) > inf) & (b != nan)
+            flags[o * ui + i] = (neg & pos) | other
 
 
-def copy_odd_rows(x, out, axis):
-    """Copy float `x` into `out` (both C-contiguous, of one shape and dtype), and return a bool
-    (outer, inner) array of the rows along `axis` holding a -0.0 or a NaN: the rows whose NumPy
-    sort may order equal values differently from a stable sort. Example::
+def odd_sorted_rows(x, out, axis, descending):
+    """Bool (outer, inner) of the rows along `axis` of float `out`, C-contiguous `x` sorted by
+    NumPy (reversed if descending), whose values may differ in bits from a stable sort of x
+    (-0.0 and 0.0 both in x, or NaNs that NumPy rewrote): the only rows where NumPy's SIMD
+    sort can show. Example::
 
-        out = np.empty((2, 2), np.float32)
-        copy_odd_rows(np.array([[1, -0.0], [1, 2]], np.float32), out, 1)   # [[True], [False]]
+        x = np.array([[0.0, -0.0, 1.0], [0.0, 0.0, 1.0]], np.float32)
+        odd_sorted_rows(x, np.sort(x, axis=1), 1, False)            # [[True], [False]]
     """
-    outer, n, inner = split3(x.shape, axis)
+    outer, n, inner = split3(out.shape, axis)
     flags = np.zeros(outer * inner, np.bool_)
-    kind, sign, absm, inf = _params(x.dtype)
-    ut = _UINT[x.dtype.itemsize]
-    if x.dtype.itemsize < 4:            # float16: checked widened, copied by NumPy
-        np.copyto(out, x)
-        _copy_odd_rows(_bits(x)[0], np.empty(x.size, np.uint32), outer, n, inner, sign, absm,
-                       inf, flags)
-    else:
-        _copy_odd_rows(x.reshape(-1).view(ut), out.reshape(-1).view(ut), outer, n, inner, sign,
-                       absm, inf, flags)
+    kind, sign, absm, inf = _params(out.dtype)
+    flip = (sign | absm) if descending else U(0)
+    if out.size:
+        _odd_sorted(_bits(x)[0], _bits(out)[0], n, inner, sign, absm, inf, flip, 0, outer, 0,
+                    inner, flags)
     return flags.reshape(outer, inner)
 
 
 # ---------------------------------------------------------------- NumPy's sort on threads
 
 
-def numpy_sort(out, axis, descending):
-    """Sort C-contiguous `out` in place along `axis` with NumPy's SIMD sort (not stable), its
-    rows split across threads when large (NumPy releases the GIL while it sorts). Example::
+def sort_values(x, out, axis, descending):
+    """out = C-contiguous x sorted along `axis` by NumPy's SIMD sort (not stable; reversed if
+    descending). Returns, for floats, the bool (outer, inner) rows whose bits may differ from a
+    stable sort's (odd_sorted_rows), else None. Example::
 
-        a = np.array([[3., 1., 2.]], np.float32)
-        numpy_sort(a, 1, True)       # a is [[3, 2, 1]]
+        x = np.array([[3., -0.0, 0.0]], np.float32)
+        out = np.empty_like(x)
+        sort_values(x, out, 1, False)       # out [[-0, 0, 3]] (either zero first): [[True]]
+
+    Rows go in chunks of about _CACHE_BYTES, each copied, sorted and checked while it is in
+    the core's cache (NumPy copies all, then sorts), on threads when large (NumPy releases the
+    GIL while it sorts).
     """
-    outer, n, inner = split3(out.shape, axis)
-    o3 = out.reshape(outer, n, inner)
+    outer, n, inner = split3(x.shape, axis)
+    x3, o3 = x.reshape(outer, n, inner), out.reshape(outer, n, inner)
     lanes = outer if outer > 1 else inner
-    threads = workers.threads_for(out.size, 1) if lanes > 1 else 1
-    chunks = min(lanes, threads * _CHUNKS_PER_THREAD) if threads > 1 else 1
+    threads = workers.threads_for(x.size, 1) if lanes > 1 else 1
+    chunks = max(threads * _CHUNKS_PER_THREAD if threads > 1 else 1, x.nbytes // _CACHE_BYTES)
+    chunks = max(1, min(lanes, chunks))
+    floats = x.dtype.kind == "f"
+    check = floats and x.dtype.itemsize >= 4 and x.size > 0   # float16: checked after, widened
+    flags = np.zeros(outer * inner, np.bool_)
+    if check:
+        kind, sign, absm, inf = _params(x.dtype)
+        flip = (sign | absm) if descending else U(0)
+        ut = _UINT[x.dtype.itemsize]
+        bx, bo = x.reshape(-1).view(ut), out.reshape(-1).view(ut)
 
     def part(c):
         a, b = c * lanes // chunks, (c + 1) * lanes // chunks
-        p = o3[a:b] if outer > 1 else o3[:, :, a:b]
+        rows = (slice(a, b),) if outer > 1 else (slice(None), slice(None), slice(a, b))
+        p = o3[rows]
+        np.copyto(p, x3[rows])
         p.sort(axis=1)
         if descending:
             np.copyto(p, p[:, ::-1])    # copyto buffers overlapping arguments
+        if check:
+            _odd_sorted(bx, bo, n, inner, sign, absm, inf, flip, *(
+                (a, b, 0, inner) if outer > 1 else (0, outer, a, b)), flags)
 
     workers.run_chunks(part, chunks, threads)
+    if not floats:
+        return None
+    if not check:
+        return odd_sorted_rows(x, out, axis, descending)
+    return flags.reshape(outer, inner)

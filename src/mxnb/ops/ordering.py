@@ -10,7 +10,8 @@ default (`dtype`), wrapping like a C cast when the dtype cannot hold them (uint8
 Kernels (kernels/sort_kernels.py, loaded on first use): argsort, topk and the
 gradients' indices use a stable radix sort, or for small k a selection; `sort`
 needs no indices, so it runs NumPy's SIMD sort and redoes with the radix sort
-only the rows whose order of equal values could show (a -0.0 or a NaN in them).
+only the rows where its result can differ in bits from a stable sort's (NumPy
+rewrites NaNs as its own, and its min/max network may turn -0.0 into 0.0 or back).
 
 The gradient of sort and of topk's values puts dy back where each value came
 from (`_scatter_along`); argsort, indices and masks have a zero gradient.
@@ -99,12 +100,7 @@ def _sort_fwd(op, ins, outs, attrs):
     ax, work = _axis(op, x.shape, attrs["axis"])
     xw, out = x.reshape(work), outs[0].reshape(work)
     ascend = bool(attrs["is_ascend"])
-    odd = None
-    if x.dtype.kind == "f" and x.size:
-        odd = _k().copy_odd_rows(xw, out, ax)
-    else:
-        np.copyto(out, xw)
-    _k().numpy_sort(out, ax, not ascend)        # NumPy's SIMD sort: not stable
+    odd = _k().sort_values(xw, out, ax, not ascend)     # NumPy's SIMD sort: not stable
     if odd is not None and odd.any():
         # Equal values differ in bits only for -0.0/0.0 and NaNs: redo their rows stably.
         n = work[ax]
