@@ -288,16 +288,22 @@ def _check_param(op, name, a, want, dtype):
                          f"'{dtype.name}' v.s. given '{np.dtype(a.dtype).name}' at '{name}'")
 
 
-def _conv_infer(op, inputs, attrs):
+def _checked_geo(op, inputs, attrs, geo_fn):
+    """Check a (de)convolution's inputs against its attributes; its geometry and dtype."""
     names = ("data", "weight") if attrs["no_bias"] else ("data", "weight", "bias")
     check_inputs(op, inputs, names)
     x = inputs[0]
     kernel = _as_tuple(attrs["kernel"])
     _data_check(op, x, len(kernel))
     _layout(op, attrs, len(kernel))
-    geo = conv_geo(op, attrs, x.shape)
+    geo = geo_fn(op, attrs, x.shape)
     dt = np.dtype(x.dtype)
     _check_param(op, "weight", inputs[1], geo.wshape(), dt)
+    return geo, dt
+
+
+def _conv_infer(op, inputs, attrs):
+    geo, dt = _checked_geo(op, inputs, attrs, conv_geo)
     if len(inputs) == 3:
         _check_param(op, "bias", inputs[2], (geo.F,), dt)
     return [(geo.yshape(), dt)]
@@ -426,15 +432,7 @@ def deconv_geo(op, attrs, xshape):
 
 
 def _deconv_infer(op, inputs, attrs):
-    names = ("data", "weight") if attrs["no_bias"] else ("data", "weight", "bias")
-    check_inputs(op, inputs, names)
-    x = inputs[0]
-    kernel = _as_tuple(attrs["kernel"])
-    _data_check(op, x, len(kernel))
-    _layout(op, attrs, len(kernel))
-    geo = deconv_geo(op, attrs, x.shape)
-    dt = np.dtype(x.dtype)
-    _check_param(op, "weight", inputs[1], geo.wshape(), dt)
+    geo, dt = _checked_geo(op, inputs, attrs, deconv_geo)
     if len(inputs) == 3:
         _check_param(op, "bias", inputs[2], (geo.C,), dt)
     return [(geo.xshape(), dt)]
