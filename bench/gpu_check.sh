@@ -22,6 +22,15 @@ say "machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | head -2
 nproc
 
+# numba-cuda as shipped on the lent image registers an overload for np.row_stack, which NumPy 2.5
+# removed: its import fails there. Give that interpreter the alias (this run only, not mxnb).
+if ! $PY -c "import numpy; numpy.row_stack" 2>/dev/null; then
+    mkdir -p /tmp/mxnb-np-shim
+    printf 'import numpy\nnumpy.row_stack = numpy.vstack\n' >/tmp/mxnb-np-shim/sitecustomize.py
+    export PYTHONPATH="/tmp/mxnb-np-shim${PYTHONPATH:+:$PYTHONPATH}"
+    echo "numpy without row_stack: shimmed for numba-cuda's import"
+fi
+
 say "install (offline, the cuda extra; falls back to PYTHONPATH=src)"
 if ! $PY -m pip install -q --no-build-isolation --no-index --no-deps -e ".[test,cuda]" \
         >"$OUT/pip.log" 2>&1; then
