@@ -153,11 +153,25 @@ def uniform_fill(t, n, repeat):
           "GB/s")
     t.add(f"uniform fill {n:.0e} f32", "mxnb gpu", s_g, 4 * n / 1e9, "GB/s", s_c / s_g,
           "target >= 10x the cpu fill (vs ref = speed-up)")
-    mx.random.seed(7)
-    a = mx.nd.random.uniform(0, 1, shape=(4096,), ctx=g).asnumpy()
-    mx.random.seed(7)
-    c = mx.nd.random.uniform(0, 1, shape=(4096,)).asnumpy()
-    t.add("uniform: gpu == cpu bits (4096)", "mxnb", 0.0, note=str(bool((a == c).all())))
+    # one card, full chunks: each generator crosses several twists; float64 and integers
+    # take two words a value, so some straddle a twist
+    m = min(n, 10 ** 7)
+    for what, draw in (("uniform f32", lambda c: mx.nd.random.uniform(0, 1, shape=(m,), ctx=c)),
+                       ("uniform f64", lambda c: mx.nd.random.uniform(
+                           -2, 3, shape=(m,), ctx=c, dtype="float64")),
+                       ("randint", lambda c: mx.nd.random.randint(-5, 10 ** 6, shape=(m,),
+                                                                  ctx=c))):
+        mx.random.seed(7)
+        a = draw(g).asnumpy()
+        mx.random.seed(7)
+        c = draw(mx.cpu()).asnumpy()
+        t.add(f"{what}: gpu == cpu bits ({m:.0e})", "mxnb", 0.0, note=str(bool((a == c).all())))
+    s_g = _median_time(lambda: mx.nd.random.normal(0, 1, shape=(n,), ctx=g, out=out_g),
+                       cuda_launch.synchronize, max(2, repeat // 5))
+    s_c = _median_time(lambda: mx.nd.random.normal(0, 1, shape=(n,), out=out_c), lambda: None,
+                       max(2, repeat // 5))
+    t.add(f"normal fill {n:.0e} f32", f"mxnb cpu ({os.cpu_count()} cores)", s_c)
+    t.add(f"normal fill {n:.0e} f32", "mxnb gpu", s_g, ref=s_c / s_g, note="(vs ref = speed-up)")
 
 
 def others(t, fw, small, repeat):

@@ -9,6 +9,7 @@
 #
 #   bash bench/gpu_check.sh            # everything
 #   SKIP_TESTS=1 bash bench/gpu_check.sh   # timings only
+#   TESTS=tests/cuda/test_rng_cuda.py bash bench/gpu_check.sh   # timings and some tests
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/mxnb-gpu-check}
@@ -52,7 +53,7 @@ if [ -z "${SKIP_TESTS:-}" ]; then
     say "tests/cuda on the GPU (test_ptx runs in CI; the kernels compile for this card here)"
     XDIST=""
     $PY -c "import xdist" 2>/dev/null && XDIST="-n 8"
-    timeout 270 $PY -m pytest tests/cuda -q -p no:cacheprovider $XDIST \
+    timeout 270 $PY -m pytest ${TESTS:-tests/cuda} -q -p no:cacheprovider $XDIST \
         --ignore=tests/cuda/test_ptx.py --durations=10 2>&1 | tee "$OUT/tests.log" | tail -40
     echo "pytest exit: ${PIPESTATUS[0]}"
 fi

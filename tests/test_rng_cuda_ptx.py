@@ -11,14 +11,15 @@ pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1",
 
 SIGS = {
     "uniform_c32": "void(uint32[:,::1], int64[::1], float32[::1], int64, int64, "
-                   "float32[::1], float32[::1], int64)",
+                   "float32[::1], float32[::1], int64, int64)",
     "uniform_c64": "void(uint32[:,::1], int64[::1], float64[::1], int64, int64, "
-                   "float64[::1], float64[::1], int64, boolean)",
+                   "float64[::1], float64[::1], int64, int64)",
     "normal_c32": "void(uint32[:,::1], int64[::1], float32[::1], int64, int64, "
                   "float32[::1], float32[::1], int64)",
     "normal_c64": "void(uint32[:,::1], int64[::1], float32[::1], int64, int64, "
                   "float64[::1], float64[::1], int64, boolean)",
-    "randint": "void(uint32[:,::1], int64[::1], int32[::1], int64, int64, int64[::1], int64[::1])",
+    "randint": "void(uint32[:,::1], int64[::1], int32[::1], int64, int64, int64[::1], int64[::1], "
+               "int64, int64)",
 }
 
 
@@ -50,9 +51,10 @@ def test_kernel_compiles_to_ptx(cuda_mod, name, monkeypatch):
             compute_capability = (8, 0)
 
         monkeypatch.setattr(dispatcher, "get_current_device", lambda: _Device())
-    from mxnb._rng import cuda_kernels
+    from mxnb._rng import cuda_block, cuda_kernels
 
-    ptx, _ = cuda_mod.compile_ptx(cuda_kernels.KERNELS[name].py_func, SIGS[name], cc=(8, 0))
+    kernel = {**cuda_kernels.KERNELS, **cuda_block.KERNELS}[name]
+    ptx, _ = cuda_mod.compile_ptx(kernel.py_func, SIGS[name], cc=(8, 0))
     assert ".entry" in ptx
     if name.endswith("c32"):
         # float32 arithmetic must not be contracted into FMAs (the CPU does not)

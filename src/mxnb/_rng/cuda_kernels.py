@@ -1,7 +1,8 @@
 """The same MT19937 stream as `@cuda.jit` kernels (imported only when asked for).
 
-One CUDA thread per generator: thread t runs chunk t of MXNet's chunking (see
-`cpu_kernels.py`), so a GPU pool gives the CPU pool's numbers. The state is
+Generator t fills chunk t of MXNet's chunking (see `cpu_kernels.py`), so a GPU
+pool gives the CPU pool's numbers: one CUDA block per generator for uniforms and
+integers (`cuda_block.py`), one thread per generator for normals (below). The state is
 seeded on the host (one CPU kernel call) and mirrored on the device.
 
 Bit-identity on a real GPU needs care that the simulator does not show:
@@ -13,7 +14,8 @@ normals use the device `log` (within an ulp of glibc's). Under the simulator
 (`NUMBA_ENABLE_CUDASIM=1`) the helpers are NumPy-scalar Python, float32
 stays float32, and every sampler here matches the CPU bit for bit.
 
-Native kernels: uniform, normal, randint. Other samplers on a GPU pool run on
+Native kernels: uniform and randint (one block per generator, `cuda_block`),
+normal (one thread per generator, here). Other samplers on a GPU pool run on
 the host state and copy the result to the device (same numbers, slower).
 """
 import math
@@ -135,61 +137,10 @@ def _logf(x):
 
 
 # ---------------------------------------------------------------------------
-# kernels: thread t fills chunk t from generator t
+# normal kernels: thread t fills chunk t from generator t (the polar method's
+# rejections make a value's place in the stream depend on the values before it;
+# uniforms and integers run one block per generator in `cuda_block`)
 # ---------------------------------------------------------------------------
-@cuda.jit
-def uniform_c32(mt, pos, out, nthread, step, lo, scale, nb):
-    """float32 out, float32 parameters: lo + scale*u in float32."""
-    t = cuda.grid(1)
-    if t < nthread:
-        i = t * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
-        p = pos[t]
-        while i < end:
-            if p >= _NSTATE:
-                _twist(mt, t)
-                p = 0
-            u = _u01_f32(_temper(mt[t, p]))
-            p += 1
-            k = i // nb
-            out[i] = _fadd(lo[k], _fmul(scale[k], u))
-            i += 1
-        pos[t] = p
-
-
-@cuda.jit
-def uniform_c64(mt, pos, out, nthread, step, lo, scale, nb, dbl):
-    """float64 arithmetic: float64 out (two words per value) or float64 parameters."""
-    t = cuda.grid(1)
-    if t < nthread:
-        i = t * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
-        p = pos[t]
-        while i < end:
-            if p >= _NSTATE:
-                _twist(mt, t)
-                p = 0
-            a = _temper(mt[t, p])
-            p += 1
-            if dbl:
-                if p >= _NSTATE:
-                    _twist(mt, t)
-                    p = 0
-                b = _temper(mt[t, p])
-                p += 1
-                u = _u01_f64(a, b)
-            else:
-                u = float(_u01_f32(a))
-            k = i // nb
-            out[i] = _dadd(lo[k], _dmul(scale[k], u))
-            i += 1
-        pos[t] = p
-
-
 @cuda.jit(device=True)
 def _draw(mt, t, p):
     if p >= _NSTATE:
@@ -260,32 +211,7 @@ def normal_c64(mt, pos, out, nthread, step, loc, sd, nb, dbl):
         pos[t] = p
 
 
-@cuda.jit
-def randint_k(mt, pos, out, nthread, step, low, span):
-    """lower + rand_int64() % span, as the CPU kernel (integer-exact)."""
-    t = cuda.grid(1)
-    if t < nthread:
-        i = t * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
-        p = pos[t]
-        while i < end:
-            a, p = _draw(mt, t, p)
-            b, p = _draw(mt, t, p)
-            u = np.uint64(np.uint64(a) << np.uint64(31)) + np.uint64(b)
-            d = np.uint64(span[0])
-            if u < np.uint64(2 ** 63):
-                r = np.int64(u % d)
-            else:
-                r = -np.int64((np.uint64(0) - u) % d)
-            out[i] = low[0] + r
-            i += 1
-        pos[t] = p
-
-
-KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64,
-           "normal_c32": normal_c32, "normal_c64": normal_c64, "randint": randint_k}
+KERNELS = {"normal_c32": normal_c32, "normal_c64": normal_c64}
 
 
 # ---------------------------------------------------------------------------
@@ -339,6 +265,7 @@ def fill(pool, out, kernel, *args):
 
 
 def _launch(pool, flat, dt, kernel, n, args):
+    from mxnb._rng import cuda_block
     from mxnb._rng.pool import plan
 
     d_mt, d_pos = push_state(pool)
@@ -347,7 +274,7 @@ def _launch(pool, flat, dt, kernel, n, args):
     launch = (blocks, THREADS_PER_BLOCK)
     if kernel == "randint":
         low, span, _ = args
-        randint_k[launch](d_mt, d_pos, flat, nthread, step, low, span)
+        cuda_block.launch("randint", nthread, d_mt, d_pos, flat, nthread, step, low, span, 1, 2)
         return
     p0, p1, nb, p32 = args               # float64 arrays; p32: they hold floats
     if kernel == "uniform":
@@ -356,9 +283,13 @@ def _launch(pool, flat, dt, kernel, n, args):
             else p1 - p0
     else:
         b = p1
-    if dt == np.float32 and p32:
-        KERNELS[kernel + "_c32"][launch](d_mt, d_pos, flat, nthread, step,
-                                         p0.astype(np.float32), b.astype(np.float32), nb)
+    c32 = dt == np.float32 and p32
+    if c32:
+        p0, b = p0.astype(np.float32), b.astype(np.float32)
+    if kernel == "uniform":
+        cuda_block.launch("uniform_c32" if c32 else "uniform_c64", nthread, d_mt, d_pos, flat,
+                          nthread, step, p0, b, nb, 2 if dt == np.float64 else 1)
+    elif c32:
+        normal_c32[launch](d_mt, d_pos, flat, nthread, step, p0, b, nb)
     else:
-        KERNELS[kernel + "_c64"][launch](d_mt, d_pos, flat, nthread, step, p0, b, nb,
-                                         dt == np.float64)
+        normal_c64[launch](d_mt, d_pos, flat, nthread, step, p0, b, nb, dt == np.float64)
