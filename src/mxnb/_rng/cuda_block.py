@@ -16,13 +16,16 @@ of the CPU pool): block g fills chunk g of MXNet's chunking, word after word.
 A value made of two words (float64 uniforms, integers) may straddle a twist;
 its first word is carried across it in a register every thread holds.
 """
+import math
+
 import numpy as np
-from numba import config, cuda, uint32
+from numba import config, cuda, int32, uint32
 
 from mxnb._rng import cuda_kernels as _k
 
 _SIM = bool(config.ENABLE_CUDASIM)
 _NSTATE = 624
+_F32 = np.float32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
 THREADS = 32 if _SIM else 256
 
@@ -45,21 +48,19 @@ def _twist(s, o, tid, nt):
 
 
 @cuda.jit(device=True)
-def _emit_uniform32(out, i, a, b, lo, scale, nb, words):
-    k = i // nb
+def _emit_uniform32(out, i, k, a, b, lo, scale, words):
     out[i] = _k._fadd(lo[k], _k._fmul(scale[k], _k._u01_f32(a)))
 
 
 @cuda.jit(device=True)
-def _emit_uniform64(out, i, a, b, lo, scale, nb, words):
+def _emit_uniform64(out, i, k, a, b, lo, scale, words):
     # float64 values take two words; float32 values with float64 parameters one
     u = _k._u01_f64(a, b) if words == 2 else float(_k._u01_f32(a))
-    k = i // nb
     out[i] = _k._dadd(lo[k], _k._dmul(scale[k], u))
 
 
 @cuda.jit(device=True)
-def _emit_randint(out, i, a, b, low, span, nb, words):
+def _emit_randint(out, i, k, a, b, low, span, words):
     u = np.uint64(np.uint64(a) << np.uint64(31)) + np.uint64(b)
     d = np.uint64(span[0])
     if u < np.uint64(2 ** 63):
@@ -90,6 +91,7 @@ def _make(emit):
             s[0, w] = mt[g, w]
         cuda.syncthreads()
         buf = 0
+        single = nb >= out.shape[0]
         i = g * step
         end = i + step      # no min(): Numba's CUDA target mistypes min(int64, int64)
         if end > out.shape[0]:
@@ -120,7 +122,9 @@ def _make(emit):
                 b = np.uint32(0)
                 if words == 2:
                     b = _k._temper(s[buf, p + v + 1 - c])
-                emit(out, i + j, _k._temper(a), b, pa, pb, nb, words)
+                # a 64-bit division per value costs more than the rest of it
+                k = 0 if single else (i + j) // nb
+                emit(out, i + j, k, _k._temper(a), b, pa, pb, words)
             p += words * m - c
             i += m
             carried = False
@@ -133,11 +137,161 @@ def _make(emit):
     return kernel
 
 
+# ---------------------------------------------------------------------------
+# normals: Marsaglia's polar method, one candidate per thread, a block scan
+# ---------------------------------------------------------------------------
+@cuda.jit(device=True)
+def _polar32(a, b, c, d, words):
+    """float32 polar candidate from two words: (accepted, y * sqrt(-2 ln r2 / r2))."""
+    x = _F32(2.0) * _k._u01_f32(a) - _F32(1.0)
+    y = _F32(2.0) * _k._u01_f32(b) - _F32(1.0)
+    r2 = _k._fadd(_k._fmul(x, x), _k._fmul(y, y))
+    if r2 <= _F32(1.0) and r2 != _F32(0.0):
+        return True, _k._fmul(y, _F32(math.sqrt(_F32(-2.0) * _k._logf(r2) / r2)))
+    return False, _F32(0.0)
+
+
+@cuda.jit(device=True)
+def _polar64(a, b, c, d, words):
+    """float64 value of a candidate: the double polar method from four words (float64 out)
+    or the float32 one from two (float32 out, float64 parameters)."""
+    if words == 4:
+        x = 2.0 * _k._u01_f64(a, b) - 1.0
+        y = 2.0 * _k._u01_f64(c, d) - 1.0
+        r2 = _k._dadd(_k._dmul(x, x), _k._dmul(y, y))
+        if r2 <= 1.0 and r2 != 0.0:
+            return True, _k._dmul(y, math.sqrt(-2.0 * math.log(r2) / r2))
+        return False, 0.0
+    ok, z = _polar32(a, b, c, d, words)
+    return ok, float(z)
+
+
+@cuda.jit(device=True)
+def _put32(out, i, k, z, loc, sd):
+    out[i] = _k._fadd(_k._fmul(z, sd[k]), loc[k])
+
+
+@cuda.jit(device=True)
+def _put64(out, i, k, z, loc, sd):
+    out[i] = _k._dadd(_k._dmul(z, sd[k]), loc[k])
+
+
+@cuda.jit(device=True)
+def _word(s, buf, p, left, c, v):
+    """Word v of the window: the c words left over from the last state, then s[buf, p:]."""
+    if v < c:
+        return left[v]
+    return s[buf, p + v - c]
+
+
+def _make_normal(cand, put):
+    """A normal kernel: `words` (2 or 4) words make one candidate, `cand` judges it.
+
+    Each round gives every thread one candidate; an exclusive scan of the accept
+    flags gives each accepted value its place. The chunk ends at the candidate that
+    gives its last value, so the stream stops exactly where the CPU's does.
+    """
+
+    @cuda.jit
+    def kernel(mt, pos, out, nthread, step, loc, sd, nb, words):
+        g = cuda.blockIdx.x
+        if g >= nthread:
+            return
+        tid = cuda.threadIdx.x
+        nt = cuda.blockDim.x
+        s = cuda.shared.array((2, _NSTATE), uint32)
+        left = cuda.shared.array(4, uint32)       # words carried over a twist
+        sc = cuda.shared.array((2, THREADS), int32)
+        last = cuda.shared.array(1, int32)
+        p = pos[g]
+        for w in range(tid, _NSTATE, nt):
+            s[0, w] = mt[g, w]
+        cuda.syncthreads()
+        buf = 0
+        single = nb >= out.shape[0]
+        i = g * step
+        end = i + step
+        if end > out.shape[0]:
+            end = out.shape[0]
+        c = 0
+        while i < end:
+            if p >= _NSTATE:
+                _twist(s, buf, tid, nt)
+                buf = 1 - buf
+                p = 0
+            have = c + _NSTATE - p
+            ncand = have // words
+            base = 0
+            while base < ncand and i < end:
+                j = base + tid
+                # threads past the last candidate judge candidate 0 and drop it: z then
+                # has one type on every path
+                v = words * j if j < ncand else 0
+                w0 = _k._temper(_word(s, buf, p, left, c, v))
+                w1 = _k._temper(_word(s, buf, p, left, c, v + 1))
+                w2 = w0
+                w3 = w1
+                if words == 4:
+                    w2 = _k._temper(_word(s, buf, p, left, c, v + 2))
+                    w3 = _k._temper(_word(s, buf, p, left, c, v + 3))
+                ok, z = cand(w0, w1, w2, w3, words)
+                ok = ok and j < ncand
+                # inclusive Hillis-Steele scan of the flags, ping-pong buffers
+                flag = 1 if ok else 0
+                sc[0, tid] = flag
+                cuda.syncthreads()
+                src = 0
+                d = 1
+                while d < nt:
+                    acc = sc[src, tid]
+                    if tid >= d:
+                        acc += sc[src, tid - d]
+                    sc[1 - src, tid] = acc
+                    src = 1 - src
+                    cuda.syncthreads()
+                    d *= 2
+                before = sc[src, tid] - flag
+                total = sc[src, nt - 1]
+                need = end - i
+                if ok and before < need:
+                    k = 0 if single else (i + before) // nb
+                    put(out, i + before, k, z, loc, sd)
+                if total >= need:
+                    if ok and before == need - 1:
+                        last[0] = j
+                    cuda.syncthreads()
+                    p += words * (last[0] + 1) - c
+                    c = 0
+                    i = end
+                else:
+                    i += total
+                    base += nt
+                cuda.syncthreads()     # the scan buffers are rewritten next round
+            if i < end:
+                # this state is spent: its last (have mod words) words start the next window
+                r = have - ncand * words
+                if tid < r:
+                    left[tid] = _word(s, buf, p, left, c, ncand * words + tid)
+                cuda.syncthreads()
+                c = r
+                p = _NSTATE
+        for w in range(tid, _NSTATE, nt):
+            mt[g, w] = s[buf, w]
+        if tid == 0:
+            pos[g] = p
+
+    return kernel
+
+
 uniform_c32 = _make(_emit_uniform32)
 uniform_c64 = _make(_emit_uniform64)
 randint_k = _make(_emit_randint)
 
-KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64, "randint": randint_k}
+normal_c32 = _make_normal(_polar32, _put32)
+normal_c64 = _make_normal(_polar64, _put64)
+
+KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64, "randint": randint_k,
+           "normal_c32": normal_c32, "normal_c64": normal_c64}
 
 
 def launch(name, nthread, *args):

@@ -1,9 +1,10 @@
 """The same MT19937 stream as `@cuda.jit` kernels (imported only when asked for).
 
 Generator t fills chunk t of MXNet's chunking (see `cpu_kernels.py`), so a GPU
-pool gives the CPU pool's numbers: one CUDA block per generator for uniforms and
-integers (`cuda_block.py`), one thread per generator for normals (below). The state is
-seeded on the host (one CPU kernel call) and mirrored on the device.
+pool gives the CPU pool's numbers; the kernels (`cuda_block.py`) run one CUDA
+block per generator. This module holds their device functions and the glue to
+`GeneratorPool`. The state is seeded on the host (one CPU kernel call) and
+mirrored on the device.
 
 Bit-identity on a real GPU needs care that the simulator does not show:
 NVVM contracts `a*b + c` into an FMA, so the float arithmetic goes through
@@ -14,12 +15,9 @@ normals use the device `log` (within an ulp of glibc's). Under the simulator
 (`NUMBA_ENABLE_CUDASIM=1`) the helpers are NumPy-scalar Python, float32
 stays float32, and every sampler here matches the CPU bit for bit.
 
-Native kernels: uniform and randint (one block per generator, `cuda_block`),
-normal (one thread per generator, here). Other samplers on a GPU pool run on
+Native kernels: uniform, normal, randint. Other samplers on a GPU pool run on
 the host state and copy the result to the device (same numbers, slower).
 """
-import math
-
 import numpy as np
 from numba import config, cuda
 
@@ -29,7 +27,6 @@ _SIM = bool(config.ENABLE_CUDASIM)
 _U = np.uint32
 _F32 = np.float32
 _NSTATE = 624
-THREADS_PER_BLOCK = 64
 
 if _SIM:
     from fractions import Fraction
@@ -94,15 +91,6 @@ def _mix(a, b, c):
 
 
 @cuda.jit(device=True)
-def _twist(mt, g):
-    for i in range(227):
-        mt[g, i] = _mix(mt[g, i], mt[g, i + 1], mt[g, i + 397])
-    for i in range(227, 623):
-        mt[g, i] = _mix(mt[g, i], mt[g, i + 1], mt[g, i - 227])
-    mt[g, 623] = _mix(mt[g, 623], mt[g, 0], mt[g, 396])
-
-
-@cuda.jit(device=True)
 def _u01_f32(y):
     v = _F32(y) * _F32(2.0 ** -32)
     if v >= _F32(1.0):
@@ -134,84 +122,6 @@ def _logf(x):
     y = _fma(_A0, r2, y)
     y = _fma(y, r2, _dadd(y0, r))
     return _F32(y)
-
-
-# ---------------------------------------------------------------------------
-# normal kernels: thread t fills chunk t from generator t (the polar method's
-# rejections make a value's place in the stream depend on the values before it;
-# uniforms and integers run one block per generator in `cuda_block`)
-# ---------------------------------------------------------------------------
-@cuda.jit(device=True)
-def _draw(mt, t, p):
-    if p >= _NSTATE:
-        _twist(mt, t)
-        p = 0
-    return _temper(mt[t, p]), p + 1
-
-
-@cuda.jit
-def normal_c32(mt, pos, out, nthread, step, loc, sd, nb):
-    """float32 out and parameters: Marsaglia polar in float32, glibc logf."""
-    t = cuda.grid(1)
-    if t < nthread:
-        i = t * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
-        p = pos[t]
-        while i < end:
-            a, p = _draw(mt, t, p)
-            b, p = _draw(mt, t, p)
-            x = _F32(2.0) * _u01_f32(a) - _F32(1.0)
-            y = _F32(2.0) * _u01_f32(b) - _F32(1.0)
-            r2 = _fadd(_fmul(x, x), _fmul(y, y))
-            if r2 <= _F32(1.0) and r2 != _F32(0.0):
-                m = _F32(math.sqrt(_F32(-2.0) * _logf(r2) / r2))
-                k = i // nb
-                out[i] = _fadd(_fmul(_fmul(y, m), sd[k]), loc[k])
-                i += 1
-        pos[t] = p
-
-
-@cuda.jit
-def normal_c64(mt, pos, out, nthread, step, loc, sd, nb, dbl):
-    """float64 arithmetic: float64 out (double polar) or float64 parameters."""
-    t = cuda.grid(1)
-    if t < nthread:
-        i = t * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
-        p = pos[t]
-        while i < end:
-            if dbl:
-                a, p = _draw(mt, t, p)
-                b, p = _draw(mt, t, p)
-                x = 2.0 * _u01_f64(a, b) - 1.0
-                a, p = _draw(mt, t, p)
-                b, p = _draw(mt, t, p)
-                y = 2.0 * _u01_f64(a, b) - 1.0
-                r2 = _dadd(_dmul(x, x), _dmul(y, y))
-                ok = r2 <= 1.0 and r2 != 0.0
-                if ok:
-                    z = _dmul(y, math.sqrt(-2.0 * math.log(r2) / r2))
-            else:
-                a, p = _draw(mt, t, p)
-                b, p = _draw(mt, t, p)
-                xf = _F32(2.0) * _u01_f32(a) - _F32(1.0)
-                yf = _F32(2.0) * _u01_f32(b) - _F32(1.0)
-                rf = _fadd(_fmul(xf, xf), _fmul(yf, yf))
-                ok = rf <= _F32(1.0) and rf != _F32(0.0)
-                if ok:
-                    z = float(_fmul(yf, _F32(math.sqrt(_F32(-2.0) * _logf(rf) / rf))))
-            if ok:
-                k = i // nb
-                out[i] = _dadd(_dmul(z, sd[k]), loc[k])
-                i += 1
-        pos[t] = p
-
-
-KERNELS = {"normal_c32": normal_c32, "normal_c64": normal_c64}
 
 
 # ---------------------------------------------------------------------------
@@ -270,26 +180,22 @@ def _launch(pool, flat, dt, kernel, n, args):
 
     d_mt, d_pos = push_state(pool)
     nthread, step = plan(n)
-    blocks = (nthread + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK
-    launch = (blocks, THREADS_PER_BLOCK)
     if kernel == "randint":
         low, span, _ = args
-        cuda_block.launch("randint", nthread, d_mt, d_pos, flat, nthread, step, low, span, 1, 2)
+        cuda_block.launch("randint", nthread, d_mt, d_pos, flat, nthread, step, low, span,
+                          n, 2)
         return
     p0, p1, nb, p32 = args               # float64 arrays; p32: they hold floats
     if kernel == "uniform":
         # MXNet computes (hi - lo) in the parameters' type
         b = (p1.astype(np.float32) - p0.astype(np.float32)).astype(np.float64) if p32 \
             else p1 - p0
+        words = 2 if dt == np.float64 else 1
     else:
         b = p1
+        words = 4 if dt == np.float64 else 2
     c32 = dt == np.float32 and p32
     if c32:
         p0, b = p0.astype(np.float32), b.astype(np.float32)
-    if kernel == "uniform":
-        cuda_block.launch("uniform_c32" if c32 else "uniform_c64", nthread, d_mt, d_pos, flat,
-                          nthread, step, p0, b, nb, 2 if dt == np.float64 else 1)
-    elif c32:
-        normal_c32[launch](d_mt, d_pos, flat, nthread, step, p0, b, nb)
-    else:
-        normal_c64[launch](d_mt, d_pos, flat, nthread, step, p0, b, nb, dt == np.float64)
+    name = kernel + ("_c32" if c32 else "_c64")
+    cuda_block.launch(name, nthread, d_mt, d_pos, flat, nthread, step, p0, b, nb, words)
