@@ -21,7 +21,7 @@ import numpy as np
 
 import mxnb as mx
 
-TILES = ("16,16,8,8,8", "16,16,4,4,8", "16,8,8,8,8")
+TILES = ("16,16,8,8,8", "16,16,8,8,16", "16,8,8,8,8")
 
 
 def _median_time(fn, sync, repeat):

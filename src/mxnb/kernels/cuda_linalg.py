@@ -4,7 +4,8 @@
 of contiguous row-major matrices, op transposing by index mapping only. Each
 block owns a BM x BN tile of C; per step of BK along the contracted axis it
 stages an A and a B tile in shared memory (padded by one column, so the
-transposing stores do not conflict on banks), then each of its TX x TY threads
+transposing stores do not conflict on banks; the next step's elements are
+fetched into registers during this step's products), then each of its TX x TY threads
 accumulates a TM x TN register tile (rows ty + TY*i, columns tx + TX*j). The
 register tile is written out as named scalars (the source is generated per
 tile shape): NVVM keeps them in registers, where a local array could spill.
@@ -49,8 +50,33 @@ def _put(C, bias, idx, gn, v, accumulate, has_bias):
     C[idx] = v
 
 
-def gemm_source(TM, TN):
-    """Python source of the gemm kernel with a TM x TN register tile (names bound later)."""
+def _slot(e, kmajor, br, bk):
+    """(kk, rr) of element e of a staged (bk x br) tile: consecutive e walk the operand's
+    contiguous axis, so a warp's global loads coalesce."""
+    if kmajor:
+        kk = e // br
+        return kk, e - kk * br
+    rr = e // bk
+    return e - rr * bk, rr
+
+
+def _fetch(X, base, g, gk, R, K, kmajor, zero):
+    """Element (g, gk) of a matrix stored (K, R) when `kmajor`, else (R, K); zero outside."""
+    if g < R and gk < K:
+        if kmajor:
+            return X[base + gk * R + g]
+        return X[base + g * K + gk]
+    return zero
+
+
+def gemm_source(TM, TN, LA, LB):
+    """Python source of the gemm kernel with a TM x TN register tile, each thread staging
+    LA elements of the A tile and LB of the B tile (names bound later).
+
+    The next step's A and B elements are fetched into registers before the current step's
+    products, so the global loads' latency hides behind the arithmetic; they go to shared
+    memory after the step's closing barrier.
+    """
     L = ["def gemm(A, B, C, bias, batch, M, N, K, ta, tb, accumulate, has_bias):",
          "    As = cuda.shared.array((BK, BMP), DT)",
          "    Bs = cuda.shared.array((BK, BNP), DT)",
@@ -60,6 +86,8 @@ def gemm_source(TM, TN):
          "    ty = tid // TX",
          "    sa = M * K",
          "    sb = K * N",
+         "    nb = 1 - tb",
+         "    z = DT(0)",
          "    tiles_n = (N + BN - 1) // BN",
          "    per = ((M + BM - 1) // BM) * tiles_n",
          "    for tile in range(cuda.blockIdx.x, batch * per, cuda.gridDim.x):",
@@ -71,41 +99,29 @@ def gemm_source(TM, TN):
          "        ab = bt * sa",
          "        bb = bt * sb"]
     L += [f"        c_{i}_{j} = DT(0)" for i in range(TM) for j in range(TN)]
-    L += ["        for k0 in range(0, K, BK):",
-          "            for e in range(tid, BM * BK, NT):",
-          "                if ta:",
-          "                    kk = e // BM",
-          "                    mm = e - kk * BM",
-          "                else:",
-          "                    mm = e // BK",
-          "                    kk = e - mm * BK",
-          "                gm = m0 + mm",
-          "                gk = k0 + kk",
-          "                v = DT(0)",
-          "                if gm < M and gk < K:",
-          "                    if ta:",
-          "                        v = A[ab + gk * M + gm]",
-          "                    else:",
-          "                        v = A[ab + gm * K + gk]",
-          "                As[kk, mm] = v",
-          "            for e in range(tid, BN * BK, NT):",
-          "                if tb:",
-          "                    nn = e // BK",
-          "                    kk = e - nn * BK",
-          "                else:",
-          "                    kk = e // BN",
-          "                    nn = e - kk * BN",
-          "                gn = n0 + nn",
-          "                gk = k0 + kk",
-          "                v = DT(0)",
-          "                if gn < N and gk < K:",
-          "                    if tb:",
-          "                        v = B[bb + gn * K + gk]",
-          "                    else:",
-          "                        v = B[bb + gk * N + gn]",
-          "                Bs[kk, nn] = v",
-          "            cuda.syncthreads()",
-          "            for kk in range(BK):"]
+
+    def fetch(k0):
+        out = []
+        for q in range(LA):
+            out += [f"kk, rr = SLOT(tid + {q} * NT, ta, BM, BK)",
+                    f"ra_{q} = FETCH(A, ab, m0 + rr, {k0} + kk, M, K, ta, z)"]
+        for q in range(LB):
+            out += [f"kk, rr = SLOT(tid + {q} * NT, nb, BN, BK)",
+                    f"rb_{q} = FETCH(B, bb, n0 + rr, {k0} + kk, N, K, nb, z)"]
+        return out
+
+    L += ["        " + x for x in fetch("0")]
+    L += ["        for k0 in range(0, K, BK):"]
+    for q in range(LA):
+        L += [f"            kk, rr = SLOT(tid + {q} * NT, ta, BM, BK)",
+              f"            As[kk, rr] = ra_{q}"]
+    for q in range(LB):
+        L += [f"            kk, rr = SLOT(tid + {q} * NT, nb, BN, BK)",
+              f"            Bs[kk, rr] = rb_{q}"]
+    L += ["            cuda.syncthreads()",
+          "            if k0 + BK < K:"]
+    L += ["                " + x for x in fetch("k0 + BK")]
+    L += ["            for kk in range(BK):"]
     L += [f"                a_{i} = As[kk, ty + {i} * TY]" for i in range(TM)]
     L += [f"                b_{j} = Bs[kk, tx + {j} * TX]" for j in range(TN)]
     L += [f"                c_{i}_{j} += a_{i} * b_{j}" for i in range(TM) for j in range(TN)]
@@ -136,14 +152,20 @@ def gemm_kernel(dtype):
     k = _kernels.get(key)
     if k is None:
         TX, TY, TM, TN, BK = shape
-        g = {"cuda": cuda, "DT": dtype.type, "TX": TX, "TY": TY, "BK": BK, "BM": TY * TM,
-             "BN": TX * TN, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": TY * TM + 1,
-             "BNP": TX * TN + 1, "NT": TX * TY,
-             "PUT": dev(_put)}
+        nt, bm, bn = TX * TY, TY * TM, TX * TN
+        if (bm * BK) % nt or (bn * BK) % nt:
+            raise ValueError(f"MXNB_CUDA_GEMM={','.join(map(str, shape))}: each tile "
+                             f"({bm}x{BK} and {bn}x{BK}) must split evenly over the "
+                             f"{nt} threads")
+        g = {"cuda": cuda, "DT": dtype.type, "TX": TX, "TY": TY, "BK": BK, "BM": bm,
+             "BN": bn, "TM": TM, "TN": TN, "TMN": TM * TN, "BMP": bm + 1,
+             "BNP": bn + 1, "NT": nt,
+             "PUT": dev(_put), "SLOT": dev(_slot), "FETCH": dev(_fetch)}
         name = f"gemm_{dtype.name}_{TX}x{TY}_{TM}x{TN}_{BK}"
         # NOTE: built from generated source, so numba cannot cache it on disk (no file to
         # locate); it compiles once per process (about a second on a GPU).
-        exec(compile(gemm_source(TM, TN), f"<mxnb {name}>", "exec"), g)
+        exec(compile(gemm_source(TM, TN, bm * BK // nt, bn * BK // nt), f"<mxnb {name}>",
+                     "exec"), g)
         fn = g["gemm"]
         fn.__qualname__ = fn.__name__ = name
         k = _kernels[key] = (cuda.jit(fn), TX * TY, TY * TM, TX * TN)
