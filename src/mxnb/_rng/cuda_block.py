@@ -17,6 +17,7 @@ A value made of two words (float64 uniforms, integers) may straddle a twist;
 its first word is carried across it in a register every thread holds.
 """
 import math
+import os
 
 import numpy as np
 from numba import config, cuda, int32, uint32
@@ -27,7 +28,8 @@ _SIM = bool(config.ENABLE_CUDASIM)
 _NSTATE = 624
 _F32 = np.float32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
-THREADS = 32 if _SIM else 256
+# MXNB_RNG_THREADS (a power of two, 32..1024) is for tuning on a card.
+THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 256))
 
 
 @cuda.jit(device=True)
