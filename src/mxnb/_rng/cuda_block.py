@@ -35,15 +35,23 @@ THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 256))
 @cuda.jit(device=True)
 def _twist(s, o, tid, nt):
     """Twist buffer `o` of shared `s` (2, 624) into buffer 1 - o."""
+    # while loops, not range(tid, stop, nt): the trip count of a strided range costs a
+    # 64-bit division, and ncu counted ~330 instructions per value before this
     n = 1 - o
-    for i in range(tid, 227, nt):
+    i = tid
+    while i < 227:
         s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[o, i + 397])
+        i += nt
     cuda.syncthreads()
-    for i in range(227 + tid, 454, nt):
+    i = 227 + tid
+    while i < 454:
         s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
+        i += nt
     cuda.syncthreads()
-    for i in range(454 + tid, 623, nt):
+    i = 454 + tid
+    while i < 623:
         s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
+        i += nt
     if tid == 0:
         s[n, 623] = _k._mix(s[o, 623], s[n, 0], s[n, 396])
     cuda.syncthreads()
@@ -89,8 +97,10 @@ def _make(emit):
         # every thread reads pos[g] and its share of mt[g] before the barrier, so
         # thread 0's write-back at the end cannot overtake a slower thread's read
         p = pos[g]
-        for w in range(tid, _NSTATE, nt):
+        w = tid
+        while w < _NSTATE:
             s[0, w] = mt[g, w]
+            w += nt
         cuda.syncthreads()
         buf = 0
         single = nb >= out.shape[0]
@@ -115,7 +125,8 @@ def _make(emit):
                 p = _NSTATE
                 continue
             c = 1 if carried else 0
-            for j in range(tid, m, nt):
+            j = tid
+            while j < m:
                 v = words * j
                 if v == 0 and carried:
                     a = carry
@@ -127,12 +138,15 @@ def _make(emit):
                 # a 64-bit division per value costs more than the rest of it
                 k = 0 if single else (i + j) // nb
                 emit(out, i + j, k, _k._temper(a), b, pa, pb, words)
+                j += nt
             p += words * m - c
             i += m
             carried = False
         # every thread has read the final buffer; none writes it again
-        for w in range(tid, _NSTATE, nt):
+        w = tid
+        while w < _NSTATE:
             mt[g, w] = s[buf, w]
+            w += nt
         if tid == 0:
             pos[g] = p
 
@@ -206,8 +220,10 @@ def _make_normal(cand, put):
         sc = cuda.shared.array((2, THREADS), int32)
         last = cuda.shared.array(1, int32)
         p = pos[g]
-        for w in range(tid, _NSTATE, nt):
+        w = tid
+        while w < _NSTATE:
             s[0, w] = mt[g, w]
+            w += nt
         cuda.syncthreads()
         buf = 0
         single = nb >= out.shape[0]
@@ -277,8 +293,10 @@ def _make_normal(cand, put):
                 cuda.syncthreads()
                 c = r
                 p = _NSTATE
-        for w in range(tid, _NSTATE, nt):
+        w = tid
+        while w < _NSTATE:
             mt[g, w] = s[buf, w]
+            w += nt
         if tid == 0:
             pos[g] = p
 
