@@ -3,7 +3,8 @@ simulator (tiny sizes: it runs Python per thread) or on a real GPU. Run with
 `NUMBA_ENABLE_CUDASIM=1 PYTHONPATH=src python -m pytest tests/cuda/test_rng_cuda.py`.
 
 Everything is bit-identical except float64 normals on a real GPU, which use the
-device's `log` (within an ulp of glibc's, which the CPU uses).
+device's `log` (within an ulp of glibc's, which the CPU uses); through the sqrt and
+the products that is up to 2 ulp of the value (2 seen on an H200, in the long test).
 """
 import os
 import warnings
@@ -19,7 +20,7 @@ SIM = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 
 def same(got, want, sampler, dtype):
     if sampler == "normal" and np.dtype(dtype) == np.float64 and not SIM:
-        np.testing.assert_array_max_ulp(got, want, 1)
+        np.testing.assert_array_max_ulp(got, want, 2)
     else:
         np.testing.assert_array_equal(got, want)
 

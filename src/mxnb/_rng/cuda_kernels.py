@@ -11,9 +11,10 @@ NVVM contracts `a*b + c` into an FMA, so the float arithmetic goes through
 libdevice's `*_rn` functions, which are never contracted, and the float32
 `log` is the same glibc transcription as on the CPU (with explicit FMAs).
 Raw words, uniforms and integers are then identical by construction; float64
-normals use the device `log` (within an ulp of glibc's). Under the simulator
-(`NUMBA_ENABLE_CUDASIM=1`) the helpers are NumPy-scalar Python, float32
-stays float32, and every sampler here matches the CPU bit for bit.
+normals use the device `log` (within an ulp of glibc's; up to 2 ulp in the
+value). Under the simulator (`NUMBA_ENABLE_CUDASIM=1`) the helpers are
+NumPy-scalar Python, float32 stays float32, and every sampler here matches the
+CPU bit for bit.
 
 Native kernels: uniform, normal, randint. Other samplers on a GPU pool run on
 the host state and copy the result to the device (same numbers, slower).
