@@ -133,7 +133,8 @@ def _elementwise_jobs(dtypes):
         f32 = d in ("float32", "float16")
         plain = [("fill", (a, from_dtype(np.dtype(d)))), ("add", (a, a, a)),
                  ("sum_to", (a, a, tup, tup, tup)), ("where", (a, a, a, a, i64)),
-                 ("where_bwd", (a, a, a, a, i64)), ("strided_copy", (a, a, i64, tup, tup))]
+                 ("where_bwd", (a, a, a, a, i64)), ("strided_copy", (a, a, i64, tup, tup)),
+                 ("strided_put", (a, a, i64, tup, tup))]
         for name, sig in plain:  # where's condition has the data's dtype here
             out.append((f"{name}/{d}", lambda name=name, d=d: cuda_build.plain(name, d, d)
                         if name.startswith("where") else cuda_build.plain(name, d), sig, f32))

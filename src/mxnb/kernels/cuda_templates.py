@@ -203,3 +203,21 @@ def strided_copy(src, out, base, shape, strides):
         i0 = r // d1
         out[i] = src[base + i0 * strides[0] + i1 * strides[1] + i2 * strides[2]
                      + i3 * strides[3]]
+
+
+def strided_put(src, out, base, shape, strides):
+    """out[base + sum(i_k * strides_k)] = src (C order over 4-d `shape`): strided_copy's
+    scatter twin (concat into its slot, a slice's gradient). No two elements may share a
+    destination."""
+    d1 = shape[1]
+    d2 = shape[2]
+    d3 = shape[3]
+    for i in range(cuda.grid(1), src.shape[0], cuda.gridsize(1)):
+        i3 = i % d3
+        r = i // d3
+        i2 = r % d2
+        r = r // d2
+        i1 = r % d1
+        i0 = r // d1
+        out[base + i0 * strides[0] + i1 * strides[1] + i2 * strides[2]
+            + i3 * strides[3]] = src[i]
