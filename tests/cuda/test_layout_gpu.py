@@ -90,3 +90,28 @@ def test_compact_merges_and_refuses():
     assert cuda_layout._compact((2, 3, 4), (12, 4, 1)) == ((1, 1, 1, 24), (0, 0, 0, 1))
     assert cuda_layout._compact((2, 1, 3), (0, 7, 1)) == ((1, 1, 2, 3), (0, 0, 0, 1))
     assert cuda_layout._compact((2, 3, 2, 3, 2), (0, 9, 0, 3, 1)) is None
+
+
+@pytest.mark.parametrize("key", [1, -1, (slice(None), slice(1, 3)), (2, 0),
+                                 (None, slice(None, None, -2)), (Ellipsis, 1)], ids=str)
+def test_recorded_basic_indexing_and_its_adjoint_on_the_device(no_host, key):
+    def fn(x):
+        return x[key] * 3
+
+    gy, gg = _run(mx.gpu(0), (3, 4), fn, "float64")
+    cy, cg = _run(mx.cpu(0), (3, 4), fn, "float64")
+    np.testing.assert_array_equal(gy, cy)
+    np.testing.assert_array_equal(gg, cg)
+    # second order runs _scatter_basic forward and backward
+    for ctx in (mx.gpu(0), mx.cpu(0)):
+        x = nd.array(np.arange(12.0).reshape(3, 4), ctx=ctx, dtype="float64")
+        x.attach_grad()
+        with mx.autograd.record():
+            y = (x[key] * x[key]).sum()
+            (g,) = mx.autograd.grad(y, [x], create_graph=True)
+            z = (g * g).sum()
+        z.backward()
+        if ctx == mx.gpu(0):
+            got = (g.asnumpy(), x.grad.asnumpy())
+    np.testing.assert_array_equal(got[0], g.asnumpy())
+    np.testing.assert_array_equal(got[1], x.grad.asnumpy())

@@ -1,5 +1,6 @@
 """Layout ops on mx.gpu(): slices, flip, swapaxes, tile, repeat, broadcast_axis, concat,
-stack and split, as strided gathers and scatters on the device.
+stack, split and basic indexing's gradient pair, as strided gathers and scatters on the
+device.
 
 Each op reads (or writes) its input as a strided view of a C-contiguous buffer:
 a slice is an offset and steps, flip a negative stride, tile and repeat zero
@@ -281,6 +282,36 @@ def _split_bwd(op, dys, ins, outs, attrs):
     return [g]
 
 
+# ---------------------------------------------------------------- basic indexing's pair
+
+
+def _key_view(key):
+    """A view function for basic `key`, its ints as one-element slices (NumPy gives a
+    scalar, not a view, for an all-int key; the elements and their order are the same)."""
+    from ..ops.views import one_element_key
+
+    k = one_element_key(key if isinstance(key, tuple) else (key,))
+    return lambda d: d[k]
+
+
+def _getitem_bwd(op, dys, ins, outs, attrs):
+    x, dy = ins[0], dys[0]
+    g = cuda_launch.zeros(x.shape, dy.dtype)
+    scatter(dy, g, _geometry(x.shape, _key_view(attrs["key"])))
+    return [g]
+
+
+def _scatter_basic_fwd(op, ins, outs, attrs):
+    out = outs[0]
+    cuda_launch.fill(out, 0)
+    scatter(ins[0], out, _geometry(out.shape, _key_view(attrs["key"])))
+
+
+def _scatter_basic_bwd(op, dys, ins, outs, attrs):
+    dy = dys[0]
+    return [_gathered(dy, ins[0].shape, _geometry(dy.shape, _key_view(attrs["key"])))]
+
+
 def _table():
     from ..ops.slicing import _slice_axis_key, _slice_key, _slice_like_key
 
@@ -296,8 +327,11 @@ def _table():
         "concat": _or_host(_concat_fwd, _concat_bwd),
         "stack": _or_host(_stack_fwd, _stack_bwd),
         "split": _or_host(_split_fwd, _split_bwd),
+        "_scatter_basic": _or_host(_scatter_basic_fwd, _scatter_basic_bwd),
+        "_getitem_basic": _or_host(None, _getitem_bwd),   # its forward is `getitem`'s
     }
-    return ({k: f for k, (f, _) in pairs.items()}, {k: b for k, (_, b) in pairs.items()})
+    return ({k: f for k, (f, _) in pairs.items() if k != "_getitem_basic"},
+            {k: b for k, (_, b) in pairs.items()})
 
 
 FORWARD, BACKWARD = _table()
