@@ -1,20 +1,23 @@
-"""Block-cooperative MT19937 kernels: one CUDA block per generator.
+"""The MT19937 stream's CUDA kernels: one CUDA block per generator.
 
-One thread per generator (as `cuda_kernels` does for the normal sampler) runs
-only 1024 threads on a card with 132 SMs, each walking its own 2.5 KB state
-in global memory with strided loads: a 1e8 uniform fill took 43 ms on an H200,
-five times *slower* than the 16-core CPU fill. Here the generator's 624 words
-live in shared memory and a whole block works on them:
+One thread per generator, the first design, runs only 1024 threads on a card with
+132 SMs, each walking its own 2.5 KB state in global memory with strided loads:
+a 1e8 uniform fill took 43 ms on an H200, five times *slower* than the 16-core
+CPU fill (now 1.0 ms). Here the generator's 624 words live in shared memory and
+a whole block works on them:
 
 * the twist runs in three dependency phases (words 0..226 need only old words,
   227..453 need the new words 0..226, 454..623 the new 227..396), into a
   second shared buffer, so no phase reads what another thread writes;
-* the up-to-624 outputs of one state are then written in parallel, coalesced.
+* uniforms and integers: the up-to-624 values of one state are written in
+  parallel, coalesced; a value of two words (float64, integers) may straddle a
+  twist, and its first word is carried across it in a register every thread holds;
+* normals (the polar method rejects about 21% of its candidates): each thread
+  judges one candidate, and a block scan of the accept flags gives each accepted
+  value its place; up to 3 words are carried over a twist in shared memory.
 
-The outputs and their order are exactly those of the one-thread kernels (and
-of the CPU pool): block g fills chunk g of MXNet's chunking, word after word.
-A value made of two words (float64 uniforms, integers) may straddle a twist;
-its first word is carried across it in a register every thread holds.
+The values and their order are exactly the CPU pool's: block g fills chunk g of
+MXNet's chunking, word after word, and stops where the CPU stops.
 """
 import math
 import os
