@@ -293,7 +293,7 @@ def _sce_fwd(op, ins, outs, attrs):
     if rows:
         run_pass("sum", lp, s, 1, rows, 1, div=-1.0, post=1)  # -sum, as the CPU's
     else:
-        cuda_launch.fill(s, 0)
+        cuda_launch.fill(s, -0.0)  # -np.sum([]), as the CPU
     _into(s, loss)
 
 
