@@ -1,4 +1,4 @@
-"""pick and one_hot on mx.gpu(): gathers and puts of whole elements on the device.
+"""take, pick and one_hot on mx.gpu(): gathers and puts of whole elements on the device.
 
 The indices are small (one per row, typically the labels) and MXNet's are floats
 that the CPU op truncates, clips or wraps (`ops.indexing.normalize`): they are
@@ -9,12 +9,16 @@ of the same width), so every dtype takes the same few kernels.
 
 pick's gradient puts dy at the picked places of zeros: one index per
 (outer, inner) position, so no two land on one place and no atomics are needed.
+take's gradient sums dy over repeated indices: the host sorts the (few) indices
+stably, and one thread per element of the gradient adds its run of dy rows in
+increasing position, the CPU kernel's order, so the sums are the CPU's bit for bit
+(float16 in float32, as there).
 """
 import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import kernel
+from .cuda_common import as_dtype, kernel
 
 # ruff: noqa: F821  (cuda is bound per kernel)
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
@@ -39,6 +43,27 @@ def one_hot_fill(idx, out, depth, on, off):
     for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
         i = t // depth
         out[t] = on if idx[i] == t - i * depth else off
+
+
+def take_rows(src, rows, out, n, k, inner):
+    """out[o, j, r] = src[o, rows[j], r] for rows normalised into [0, n)."""
+    for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        r = t % inner
+        q = t // inner
+        out[t] = src[((q // k) * n + rows[q % k]) * inner + r]
+
+
+def take_add(dy, order, starts, g, n, k, inner):
+    """g[o, j, r] = sum of dy[o, order[q], r] for q in [starts[j], starts[j + 1])."""
+    for t in range(cuda.grid(1), g.shape[0], cuda.gridsize(1)):
+        r = t % inner
+        q = t // inner
+        j = q % n
+        base = (q // n) * k
+        acc = g[t]                            # g is zeros: a zero of g's type
+        for p in range(starts[j], starts[j + 1]):
+            acc += dy[(base + order[p]) * inner + r]
+        g[t] = acc
 
 
 def _bits(d):
@@ -94,8 +119,72 @@ def _one_hot_fwd(op, ins, outs, attrs):
            out.shape[-1], on, off)
 
 
-FORWARD = {"pick": _pick_fwd, "one_hot": _one_hot_fwd}
-BACKWARD = {"pick": _pick_bwd}
+def _rows(op, raw, n, mode):
+    from ..ops.indexing import normalize
+
+    return normalize(cuda_launch.to_host(raw).reshape(-1), n, mode, op)
+
+
+def _take_into(op, src, raw, out, ax, mode):
+    outer, n, inner = _split3(src.shape, ax)
+    rows = _rows(op, raw, n, mode)
+    if out.size:
+        launch(kernel(take_rows, "any"), out.size, _bits(src), cuda_launch.to_device(rows),
+               _bits(out), n, rows.size, inner)
+
+
+def _take_sum(op, dy, raw, shape, ax, mode):
+    """Zeros of `shape` plus dy at the taken rows along `ax` (the CPU's order of sums)."""
+    dt = np.dtype(dy.dtype)
+    outer, n, inner = _split3(shape, ax)
+    rows = _rows(op, raw, n, mode)
+    acc = np.dtype(np.float32) if dt == np.float16 else dt     # as the CPU's acc_dtype
+    g = cuda_launch.zeros(shape, acc)
+    if g.size and rows.size:
+        order = np.argsort(rows, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+        d = as_dtype(dy, acc) if acc != dt else dy
+        launch(kernel(take_add, "any"), g.size, d.reshape(d.size),
+               cuda_launch.to_device(order.astype(np.int64)),
+               cuda_launch.to_device(starts.astype(np.int64)), g.reshape(g.size), n, rows.size,
+               inner)
+    return g if acc == dt else as_dtype(g, dt)
+
+
+def _float(a):
+    return np.dtype(a.dtype).kind == "f"
+
+
+def _take_fwd(op, ins, outs, attrs):
+    a, raw = ins
+    _take_into(op, a, raw, outs[0], int(attrs["axis"]) % len(a.shape), attrs["mode"])
+
+
+def _take_bwd(op, dys, ins, outs, attrs):
+    a, raw = ins
+    if not _float(dys[0]):
+        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
+    ax = int(attrs["axis"]) % len(a.shape)
+    return [_take_sum(op, dys[0], raw, a.shape, ax, attrs["mode"]), None]
+
+
+def _take_grad_fwd(op, ins, outs, attrs):
+    dy, raw = ins
+    if not _float(dy):
+        return cuda_launch.host_fallback(op.forward, op, ins, outs, attrs)
+    g = _take_sum(op, dy, raw, outs[0].shape, int(attrs["axis"]), attrs["mode"])
+    outs[0].copy_to_device(g)
+
+
+def _take_grad_bwd(op, dys, ins, outs, attrs):
+    out = cuda_launch.empty(ins[0].shape, dys[0].dtype)
+    _take_into(op, dys[0], ins[1], out, int(attrs["axis"]), attrs["mode"])
+    return [out, None]
+
+
+FORWARD = {"pick": _pick_fwd, "one_hot": _one_hot_fwd, "take": _take_fwd,
+           "_take_grad": _take_grad_fwd}
+BACKWARD = {"pick": _pick_bwd, "take": _take_bwd, "_take_grad": _take_grad_bwd}
 
 
 def ptx_jobs(dtypes):
@@ -107,4 +196,9 @@ def ptx_jobs(dtypes):
     return [("gather_along/any", lambda: kernel(gather_along, "any"), (u, ix, u, i, i, i), False),
             ("put_along/any", lambda: kernel(put_along, "any"), (u, ix, u, i, i, i), False),
             ("one_hot_fill/any", lambda: kernel(one_hot_fill, "any"),
-             (ix, u, i, types.uint32, types.uint32), False)]
+             (ix, u, i, types.uint32, types.uint32), False),
+            ("take_rows/any", lambda: kernel(take_rows, "any"), (u, ix, u, i, i, i), False)] + [
+            (f"take_add/{d}", lambda: kernel(take_add, "any"),
+             (types.Array(getattr(types, d), 1, "C"), ix, ix,
+              types.Array(getattr(types, d), 1, "C"), i, i, i), d == "float32")
+            for d in ("float32", "float64")]
