@@ -1,7 +1,9 @@
-"""Reshapes, identities, fills and shape queries on gpu(0) stay on the device (`cuda_shape`).
+"""Reshapes, identities, fills, shape queries, add_n and amp_cast on gpu(0) stay on the
+device (`cuda_shape`).
 
 Each op runs forward and backward on the GPU with the host path made to raise,
-and matches the same call on the CPU bit for bit (nothing here rounds).
+and matches the same call on the CPU bit for bit: the only arithmetic here (adds,
+products, casts) is correctly rounded on both.
 """
 import numpy as np
 import pytest
@@ -32,6 +34,9 @@ CASES = [
     ("BlockGrad", lambda x: mx.nd.BlockGrad(x) * x),
     ("zeros_like", lambda x: mx.nd.zeros_like(x) + x),
     ("ones_like", lambda x: mx.nd.ones_like(x) * x),
+    ("add_n", lambda x: mx.nd.add_n(x, x * 0.3, x * x)),
+    ("amp_cast", lambda x: mx.nd.amp_cast(x, dtype="float16").astype(x.dtype) * x),
+    ("amp_cast same", lambda x: mx.nd.amp_cast(x, dtype=x.dtype) * 2),
 ]
 
 
@@ -47,7 +52,7 @@ def _run(ctx, fn, dtype):
     return y.asnumpy(), x.grad.asnumpy()
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 @pytest.mark.parametrize("name,fn", CASES, ids=[c[0] for c in CASES])
 def test_forward_and_backward_on_the_device_match_the_cpu(no_host, name, fn, dtype):
     gy, gg = _run(mx.gpu(0), fn, dtype)
