@@ -203,13 +203,14 @@ def _do_fwd(op, ins, outs, attrs):
     pkeep = np.float32(1.0 - R._p(op, attrs))
     with np.errstate(divide="ignore"):
         scale = np.float32(1) / pkeep          # inf when p = 1: the mask is then NaN, as MXNet's
+    if not mask.size:
+        return
     u = _uniform(tuple(mask.shape), mask.dtype, out=mask)
     cdt = np.dtype(u.dtype)
     launch(_k(dropout_mask, cdt), u.size, flat(u), flat(u), cdt.type(pkeep), cdt.type(scale))
     if u is not mask:
         cuda_launch.cast_into(flat(u), flat(mask))
-    if x.size:
-        _bmul(x, mask, out)
+    _bmul(x, mask, out)
 
 
 def _do_bwd(op, dys, ins, outs, attrs):
