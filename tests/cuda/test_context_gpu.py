@@ -173,3 +173,15 @@ def test_simulated_device_arrays_are_strict():
         d + d
     with pytest.raises(AttributeError):
         d.astype(np.float64)
+
+
+def test_a_numba_cuda_that_cannot_import_with_this_numpy_gets_advice(monkeypatch):
+    from mxnb.kernels import cuda_build
+
+    def broken():
+        raise AttributeError("module 'numpy' has no attribute 'row_stack'")
+
+    monkeypatch.setattr(cuda_build, "SIMULATOR", False)
+    with pytest.raises(mx.base.MXNetError, match=r"does not import with NumPy .*row_stack.*"
+                                                  r"pip install -U numba-cuda"):
+        cuda_build.check_numba_cuda(broken)

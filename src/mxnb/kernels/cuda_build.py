@@ -27,6 +27,35 @@ from numba import cuda  # noqa: E402  (after numba(): the simulator flag is read
 from . import cuda_templates  # noqa: E402
 
 SIMULATOR = bool(_nb.config.ENABLE_CUDASIM)
+
+
+def check_numba_cuda(load=None):
+    """Import the CUDA target's NumPy support now, so a numba-cuda that cannot run with this
+    NumPy fails here with advice, not inside the first kernel compile. (Seen on a lent
+    H200: numba-cuda's import registers `np.row_stack`, which NumPy 2.5 removed.)"""
+    if SIMULATOR:
+        return
+    try:
+        if load is None:
+            import numba.cuda.cudaimpl  # noqa: F401
+        else:
+            load()
+    except AttributeError as e:
+        from ..base import MXNetError
+
+        try:
+            from importlib.metadata import version
+
+            which = f"numba-cuda {version('numba-cuda')}"
+        except Exception:
+            which = f"the CUDA target of numba {_nb.__version__}"
+        raise MXNetError(
+            f"{which} does not import with NumPy {np.__version__} ({e}). Install a numba-cuda "
+            "release made for this NumPy (pip install -U numba-cuda), or a NumPy it supports."
+        ) from e
+
+
+check_numba_cuda()
 _F16 = np.dtype(np.float16)
 _MATH = ("exp", "expm1", "log", "log1p", "log2", "log10", "tanh", "sqrt", "sin", "cos", "tan",
          "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "fabs",
