@@ -73,3 +73,29 @@ if SIM:
 def _need_gpu():
     if not USABLE:
         pytest.skip("needs NUMBA_ENABLE_CUDASIM=1 or an NVIDIA GPU")
+
+
+@pytest.fixture
+def host_guard(monkeypatch):
+    """`guard(names=None)`: the ops in `names` (every op, when None) fail the test if they
+    run through the host (`cuda_launch.host_fallback` / `host_backward`); others still may."""
+    from mxnb.kernels import cuda_launch
+
+    fallback, backward = cuda_launch.host_fallback, cuda_launch.host_backward
+
+    def guard(names=None):
+        def refused(op):
+            return names is None or op.name in names
+
+        def guard_fwd(fn, op, *args, **kwargs):
+            assert not refused(op), f"{op.name} ran through the host"
+            return fallback(fn, op, *args, **kwargs)
+
+        def guard_bwd(op, *args, **kwargs):
+            assert not refused(op), f"{op.name} backward ran through the host"
+            return backward(op, *args, **kwargs)
+
+        monkeypatch.setattr(cuda_launch, "host_fallback", guard_fwd)
+        monkeypatch.setattr(cuda_launch, "host_backward", guard_bwd)
+
+    return guard

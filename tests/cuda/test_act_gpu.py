@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import mxnb as mx
-from mxnb.kernels import cuda_launch
 from mxnb.ops.nn import expand_gamma
 
 GPU, CPU = mx.gpu(0), mx.cpu(0)
@@ -24,20 +23,9 @@ TOL = {"float32": dict(rtol=4e-7, atol=1e-7), "float64": dict(rtol=1e-14, atol=1
 
 
 @pytest.fixture(autouse=True)
-def no_host(monkeypatch):
+def no_host(host_guard):
     """Fail if an op under test runs through the host (others, like reshape, may)."""
-    fallback, backward = cuda_launch.host_fallback, cuda_launch.host_backward
-
-    def guard_fwd(fn, op, *args):
-        assert op.name not in GUARDED, f"{op.name} ran through the host"
-        return fallback(fn, op, *args)
-
-    def guard_bwd(op, *args):
-        assert op.name not in GUARDED, f"{op.name} backward ran through the host"
-        return backward(op, *args)
-
-    monkeypatch.setattr(cuda_launch, "host_fallback", guard_fwd)
-    monkeypatch.setattr(cuda_launch, "host_backward", guard_bwd)
+    host_guard(GUARDED)
     # uint32 wraparound in the simulator's generator threads warns on NumPy scalars
     with warnings.catch_warnings(), np.errstate(over="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -18,20 +18,9 @@ TOL = {np.float16: (1e-3, 1e-4), np.float32: (2e-6, 1e-7), np.float64: (1e-13, 1
 
 
 @pytest.fixture(autouse=True)
-def no_host(monkeypatch):
+def no_host(host_guard):
     """Fail if one of the ops under test runs through the host."""
-    fallback, backward = cuda_launch.host_fallback, cuda_launch.host_backward
-
-    def guard_fwd(fn, op, *args):
-        assert op.name not in GUARDED, f"{op.name} ran through the host"
-        return fallback(fn, op, *args)
-
-    def guard_bwd(op, *args):
-        assert op.name not in GUARDED, f"{op.name} backward ran through the host"
-        return backward(op, *args)
-
-    monkeypatch.setattr(cuda_launch, "host_fallback", guard_fwd)
-    monkeypatch.setattr(cuda_launch, "host_backward", guard_bwd)
+    host_guard(GUARDED)
 
 
 def _run(ctx, fn, x, label, dy, dtype):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mxnb as mx
-from mxnb.kernels import cuda_launch, cuda_reduce
+from mxnb.kernels import cuda_reduce
 
 GPU, CPU = mx.gpu(0), mx.cpu(0)
 GUARDED = {"softmax", "log_softmax", "LayerNorm", "Pooling", "_pooling_backward", "_pooling_gather",
@@ -14,20 +14,9 @@ GUARDED = {"softmax", "log_softmax", "LayerNorm", "Pooling", "_pooling_backward"
 
 
 @pytest.fixture(autouse=True)
-def no_host(monkeypatch):
+def no_host(host_guard):
     """Fail if one of the ops under test runs through the host (others, like reshape, may)."""
-    fallback, backward = cuda_launch.host_fallback, cuda_launch.host_backward
-
-    def guard_fwd(fn, op, *args):
-        assert op.name not in GUARDED, f"{op.name} ran through the host"
-        return fallback(fn, op, *args)
-
-    def guard_bwd(op, *args):
-        assert op.name not in GUARDED, f"{op.name} backward ran through the host"
-        return backward(op, *args)
-
-    monkeypatch.setattr(cuda_launch, "host_fallback", guard_fwd)
-    monkeypatch.setattr(cuda_launch, "host_backward", guard_bwd)
+    host_guard(GUARDED)
 
 
 def _run(ctx, fn, hosts, seed=9):

@@ -65,6 +65,38 @@ def _twist(s, o, tid, nt):
 
 
 @cuda.jit(device=True)
+def _load(mt, g, s, tid, nt):
+    """Generator g's state into buffer 0 of shared `s`, then a barrier."""
+    w = tid
+    while w < _NSTATE:
+        s[0, w] = mt[g, w]
+        w += nt
+    cuda.syncthreads()
+
+
+@cuda.jit(device=True)
+def _store(mt, pos, g, s, buf, p, tid, nt):
+    """Buffer `buf` of `s` and position p back as generator g's state (every thread has read
+    the final buffer; none writes it again)."""
+    w = tid
+    while w < _NSTATE:
+        mt[g, w] = s[buf, w]
+        w += nt
+    if tid == 0:
+        pos[g] = p
+
+
+@cuda.jit(device=True)
+def _chunk(g, step, n):
+    """[begin, end) of chunk g (no min(): Numba's CUDA target mistypes min(int64, int64))."""
+    i = g * step
+    end = i + step
+    if end > n:
+        end = n
+    return i, end
+
+
+@cuda.jit(device=True)
 def _emit_uniform32(out, i, k, a, b, lo, scale, words):
     out[i] = _k._fadd(lo[k], _k._fmul(scale[k], _k._u01_f32(a)))
 
@@ -101,20 +133,13 @@ def _make(emit):
         tid = cuda.threadIdx.x
         nt = cuda.blockDim.x
         s = cuda.shared.array((2, _NSTATE), uint32)
-        # every thread reads pos[g] and its share of mt[g] before the barrier, so
+        # every thread reads pos[g] (and its share of mt[g]) before _load's barrier, so
         # thread 0's write-back at the end cannot overtake a slower thread's read
         p = pos[g]
-        w = tid
-        while w < _NSTATE:
-            s[0, w] = mt[g, w]
-            w += nt
-        cuda.syncthreads()
+        _load(mt, g, s, tid, nt)
         buf = 0
         single = nb >= out.shape[0]
-        i = g * step
-        end = i + step      # no min(): Numba's CUDA target mistypes min(int64, int64)
-        if end > out.shape[0]:
-            end = out.shape[0]
+        i, end = _chunk(g, step, out.shape[0])
         carried = False
         carry = np.uint32(0)
         while i < end:
@@ -149,13 +174,7 @@ def _make(emit):
             p += words * m - c
             i += m
             carried = False
-        # every thread has read the final buffer; none writes it again
-        w = tid
-        while w < _NSTATE:
-            mt[g, w] = s[buf, w]
-            w += nt
-        if tid == 0:
-            pos[g] = p
+        _store(mt, pos, g, s, buf, p, tid, nt)
 
     return kernel
 
@@ -226,18 +245,11 @@ def _make_normal(cand, put):
         left = cuda.shared.array(4, uint32)       # words carried over a twist
         sc = cuda.shared.array((2, THREADS), int32)
         last = cuda.shared.array(1, int32)
-        p = pos[g]
-        w = tid
-        while w < _NSTATE:
-            s[0, w] = mt[g, w]
-            w += nt
-        cuda.syncthreads()
+        p = pos[g]     # read before _load's barrier (see the uniform kernel)
+        _load(mt, g, s, tid, nt)
         buf = 0
         single = nb >= out.shape[0]
-        i = g * step
-        end = i + step
-        if end > out.shape[0]:
-            end = out.shape[0]
+        i, end = _chunk(g, step, out.shape[0])
         c = 0
         while i < end:
             if p >= _NSTATE:
@@ -300,12 +312,7 @@ def _make_normal(cand, put):
                 cuda.syncthreads()
                 c = r
                 p = _NSTATE
-        w = tid
-        while w < _NSTATE:
-            mt[g, w] = s[buf, w]
-            w += nt
-        if tid == 0:
-            pos[g] = p
+        _store(mt, pos, g, s, buf, p, tid, nt)
 
     return kernel
 

@@ -20,17 +20,10 @@ gather or scatter dy per piece.
 import numpy as np
 
 from . import cuda_launch
+from .cuda_launch import _c_strides
 from .cuda_build import launch, plain
 
 _I8 = np.dtype(np.int8)
-
-
-def _c_strides(shape):
-    st, acc = [], 1
-    for d in reversed(shape):
-        st.append(acc)
-        acc *= d
-    return tuple(reversed(st))
 
 
 def _dummy(shape):
