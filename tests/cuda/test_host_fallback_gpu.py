@@ -2,9 +2,10 @@
 
 `cuda_launch.forward/backward` copy the device buffers to the host, run the
 op's NumPy/Numba CPU code and copy the results (and any input the op changed
-in place, like BatchNorm's moving statistics) back to the device.
+in place) back to the device.
 
-The net mixes them with ops that have CUDA kernels (Convolution, Pooling,
+The net mixes them with ops that have CUDA kernels (Convolution, BatchNorm, whose
+backward updates the moving statistics in place on the device, Pooling,
 log_softmax), whose float32 sums run in another order than the CPU's; BatchNorm's
 gradient amplifies that, so the net runs in float64 to keep a tight comparison.
 """

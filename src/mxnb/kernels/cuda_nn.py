@@ -9,8 +9,8 @@ one elementwise kernel.
 LayerNorm is the same pattern: the mean, the squared deviations from it and, in
 the backward, sum(dy gamma) and sum(dy gamma (x - mean)) are reductions over the
 axis; the normalisation and the gradient are elementwise kernels; gamma's and
-beta's gradients are reductions over the other axes. (BatchNorm still runs on
-the host: its moving statistics are updated in place by the backward.)
+beta's gradients are reductions over the other axes. (BatchNorm, whose backward
+also updates the moving statistics in place, has its own kernels: `cuda_bn`.)
 
 Pooling runs one thread per output element (forward) or per input element
 (backward: it gathers from the windows that contain it, in the order the CPU

@@ -124,6 +124,10 @@ def _bn_forward(op, ins, outs, attrs):
 
 def _bn_update_moving(attrs, mm, mv, mean, inv):
     """MXNet's update, run by the backward: moving = moving * momentum + stat * (1 - momentum)."""
+    if not isinstance(mm, np.ndarray):  # device arrays (the VJP on mx.gpu()): the same update
+        from ..kernels import cuda_bn
+
+        return cuda_bn.update_moving(attrs, mm, mv, mean, inv)
     mom = float(np.float32(attrs["momentum"]))
     var = 1.0 / np.square(inv.astype(np.float64)) - float(attrs["eps"])
     mm[...] = mm * mom + mean.astype(np.float64) * (1.0 - mom)
