@@ -91,3 +91,23 @@ def test_take_second_order_and_raise_on_the_device(no_host):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(mx.base.MXNetError, match="out of bound"):
         nd.take(nd.zeros((3, 2), ctx=mx.gpu(0)), nd.array([3], ctx=mx.gpu(0)), mode="raise")
+
+
+@pytest.mark.parametrize("key", [np.array([2, 0, 2, 2]), ([1, 1, 0], [3, 0, 3]),
+                                 (slice(None), [0, 3, 3])], ids=["rows", "pairs", "columns"])
+def test_advanced_indexing_and_its_repeated_index_gradient_on_the_device(host_guard, key):
+    host_guard({"_gather_flat", "_scatter_flat"})
+
+    def run(ctx):
+        x = nd.array(np.arange(12.0).reshape(3, 4) / 7, ctx=ctx, dtype="float64")
+        x.attach_grad()
+        k = nd.array(key, ctx=ctx) if isinstance(key, np.ndarray) else key
+        with mx.autograd.record():
+            y = (x[k] * x[k]).sum()
+            (g,) = mx.autograd.grad(y, [x], create_graph=True)
+            z = (g * nd.arange(12, ctx=ctx, dtype="float64").reshape((3, 4))).sum()
+        z.backward()
+        return g.asnumpy(), x.grad.asnumpy()
+
+    for a, b in zip(run(mx.gpu(0)), run(mx.cpu(0))):
+        np.testing.assert_array_equal(a, b)

@@ -1,4 +1,5 @@
-"""take, pick and one_hot on mx.gpu(): gathers and puts of whole elements on the device.
+"""take, pick, one_hot and advanced indexing's flat gather/scatter on mx.gpu(): gathers and
+puts of whole elements on the device.
 
 The indices are small (one per row, typically the labels) and MXNet's are floats
 that the CPU op truncates, clips or wraps (`ops.indexing.normalize`): they are
@@ -125,19 +126,22 @@ def _rows(op, raw, n, mode):
     return normalize(cuda_launch.to_host(raw).reshape(-1), n, mode, op)
 
 
-def _take_into(op, src, raw, out, ax, mode):
+def _gather_rows(src, rows, out, ax):
+    """out = src taken at int64 `rows` (in range) along `ax`."""
     outer, n, inner = _split3(src.shape, ax)
-    rows = _rows(op, raw, n, mode)
     if out.size:
         launch(kernel(take_rows, "any"), out.size, _bits(src), cuda_launch.to_device(rows),
                _bits(out), n, rows.size, inner)
 
 
-def _take_sum(op, dy, raw, shape, ax, mode):
-    """Zeros of `shape` plus dy at the taken rows along `ax` (the CPU's order of sums)."""
+def _take_into(op, src, raw, out, ax, mode):
+    _gather_rows(src, _rows(op, raw, src.shape[ax], mode), out, ax)
+
+
+def _scatter_rows(dy, rows, shape, ax):
+    """Zeros of `shape` plus dy at int64 `rows` along `ax` (the CPU's order of sums)."""
     dt = np.dtype(dy.dtype)
     outer, n, inner = _split3(shape, ax)
-    rows = _rows(op, raw, n, mode)
     acc = np.dtype(np.float32) if dt == np.float16 else dt     # as the CPU's acc_dtype
     g = cuda_launch.zeros(shape, acc)
     if g.size and rows.size:
@@ -149,6 +153,10 @@ def _take_sum(op, dy, raw, shape, ax, mode):
                cuda_launch.to_device(starts.astype(np.int64)), g.reshape(g.size), n, rows.size,
                inner)
     return g if acc == dt else as_dtype(g, dt)
+
+
+def _take_sum(op, dy, raw, shape, ax, mode):
+    return _scatter_rows(dy, _rows(op, raw, shape[ax], mode), shape, ax)
 
 
 def _float(a):
@@ -182,9 +190,57 @@ def _take_grad_bwd(op, dys, ins, outs, attrs):
     return [out, None]
 
 
+# ---------------------------------------------------------------- flat (advanced indexing)
+
+
+def _flat_rows(op, raw, n, check):
+    from ..ops.indexing import _flat_check, as_int64
+
+    h = cuda_launch.to_host(raw).reshape(-1)
+    return _flat_check(op, h, n) if check else as_int64(h)
+
+
+def _gflat_fwd(op, ins, outs, attrs):
+    data, raw = ins
+    if not outs[0].size:
+        return
+    _gather_rows(data.reshape(data.size), _flat_rows(op, raw, data.size, True),
+                 outs[0].reshape(outs[0].size), 0)
+
+
+def _gflat_bwd(op, dys, ins, outs, attrs):
+    data, raw = ins
+    dy = dys[0]
+    if not _float(dy):
+        return cuda_launch.host_backward(op, dys, ins, outs, attrs)
+    g = _scatter_rows(dy.reshape(dy.size), _flat_rows(op, raw, data.size, False),
+                      (data.size,), 0)
+    return [g.reshape(data.shape), None]
+
+
+def _sflat_fwd(op, ins, outs, attrs):
+    data, raw = ins
+    out = outs[0]
+    if not _float(data):
+        return cuda_launch.host_fallback(op.forward, op, ins, outs, attrs)
+    g = _scatter_rows(data.reshape(data.size), _flat_rows(op, raw, out.size, True),
+                      (out.size,), 0)
+    out.reshape(out.size).copy_to_device(g)
+
+
+def _sflat_bwd(op, dys, ins, outs, attrs):
+    dy = dys[0]
+    out = cuda_launch.empty(ins[0].shape, dy.dtype)
+    if out.size:
+        _gather_rows(dy.reshape(dy.size), _flat_rows(op, ins[1], dy.size, False),
+                     out.reshape(out.size), 0)
+    return [out, None]
+
+
 FORWARD = {"pick": _pick_fwd, "one_hot": _one_hot_fwd, "take": _take_fwd,
-           "_take_grad": _take_grad_fwd}
-BACKWARD = {"pick": _pick_bwd, "take": _take_bwd, "_take_grad": _take_grad_bwd}
+           "_take_grad": _take_grad_fwd, "_gather_flat": _gflat_fwd, "_scatter_flat": _sflat_fwd}
+BACKWARD = {"pick": _pick_bwd, "take": _take_bwd, "_take_grad": _take_grad_bwd,
+            "_gather_flat": _gflat_bwd, "_scatter_flat": _sflat_bwd}
 
 
 def ptx_jobs(dtypes):
