@@ -111,39 +111,3 @@ def test_recorded_basic_indexing_and_its_adjoint_on_the_device(no_host, key):
             got = (g.asnumpy(), x.grad.asnumpy())
     np.testing.assert_array_equal(got[0], g.asnumpy())
     np.testing.assert_array_equal(got[1], x.grad.asnumpy())
-
-
-@pytest.mark.parametrize("mode,pw,shape", [
-    ("constant", (0, 0, 0, 0, 1, 2, 2, 1), (2, 3, 3, 4)),
-    ("constant", (0, 0, 0, 0, 0, 1, 2, 0, 1, 1), (1, 2, 2, 3, 2)),
-    ("edge", (0, 0, 0, 0, 2, 1, 1, 3), (1, 2, 3, 4)),
-    ("reflect", (0, 0, 0, 0, 2, 1, 1, 2), (1, 2, 3, 4)),
-])
-def test_pad_on_the_device_and_edge_modes_through_the_host(monkeypatch, mode, pw, shape):
-    def fn(x):
-        return nd.pad(x, mode=mode, pad_width=pw, constant_value=1.5) * 2
-
-    if mode == "constant":
-        def refuse(*args, **kwargs):
-            raise AssertionError("went through the host")
-
-        monkeypatch.setattr(cuda_launch, "host_fallback", refuse)
-        monkeypatch.setattr(cuda_launch, "host_backward", refuse)
-    gy, gg = _run(mx.gpu(0), shape, fn, "float64")
-    cy, cg = _run(mx.cpu(0), shape, fn, "float64")
-    np.testing.assert_array_equal(gy, cy)
-    np.testing.assert_array_equal(gg, cg)
-    for ctx in (mx.gpu(0), mx.cpu(0)):      # second order: _pad_grad forward and backward
-        x = nd.array(np.arange(np.prod(shape), dtype=float).reshape(shape), ctx=ctx,
-                     dtype="float64")
-        x.attach_grad()
-        with mx.autograd.record():
-            y = (fn(x) ** 2).sum()
-            (g,) = mx.autograd.grad(y, [x], create_graph=True)
-            z = (g * g).sum()
-        z.backward()
-        res = (g.asnumpy(), x.grad.asnumpy())
-        if ctx == mx.gpu(0):
-            got = res
-    np.testing.assert_array_equal(got[0], res[0])
-    np.testing.assert_array_equal(got[1], res[1])

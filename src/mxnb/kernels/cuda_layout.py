@@ -1,6 +1,6 @@
 """Layout ops on mx.gpu(): slices, flip, swapaxes, tile, repeat, broadcast_axis, concat,
-stack, split, basic indexing's gradient pair and constant padding, as strided gathers
-and scatters on the device (pad's edge and reflect modes go through the host).
+stack, split and basic indexing's gradient pair, as strided gathers and scatters on the
+device (pad: `cuda_pad`).
 
 Each op reads (or writes) its input as a strided view of a C-contiguous buffer:
 a slice is an offset and steps, flip a negative stride, tile and repeat zero
@@ -305,53 +305,6 @@ def _scatter_basic_bwd(op, dys, ins, outs, attrs):
     return [_gathered(dy, ins[0].shape, _geometry(dy.shape, _key_view(attrs["key"])))]
 
 
-# ---------------------------------------------------------------- pad (constant mode)
-
-
-def _interior(shape, pairs):
-    return _geometry(shape, lambda d: d[tuple(slice(b, n - a) for n, (b, a) in
-                                              zip(d.shape, pairs))])
-
-
-def _pad_fwd(op, ins, outs, attrs):
-    from ..ops.slicing import _pad_geom
-
-    x, out = ins[0], outs[0]
-    pairs = _pad_geom(op, x.shape, x.dtype, attrs)
-    if attrs["mode"] != "constant":       # edge and reflect fold borders: the host's NumPy
-        raise _TooDeep
-    cuda_launch.fill(out, float(attrs["constant_value"]))
-    scatter(x, out, _interior(out.shape, pairs))
-
-
-def _pad_bwd(op, dys, ins, outs, attrs):
-    from ..ops.slicing import _pad_pairs
-
-    if attrs["mode"] != "constant":
-        raise _TooDeep
-    dy = dys[0]
-    return [_gathered(dy, ins[0].shape, _interior(dy.shape, _pad_pairs(attrs)))]
-
-
-def _pad_grad_fwd(op, ins, outs, attrs):
-    from ..ops.slicing import _pad_pairs
-
-    if attrs["mode"] != "constant":
-        raise _TooDeep
-    gather(ins[0], outs[0], _interior(ins[0].shape, _pad_pairs(attrs)))
-
-
-def _pad_grad_bwd(op, dys, ins, outs, attrs):
-    from ..ops.slicing import _pad_pairs
-
-    if attrs["mode"] != "constant":
-        raise _TooDeep
-    dy = dys[0]
-    g = cuda_launch.zeros(ins[0].shape, dy.dtype)
-    scatter(dy, g, _interior(g.shape, _pad_pairs(attrs)))
-    return [g]
-
-
 def _table():
     from ..ops.slicing import _slice_axis_key, _slice_key, _slice_like_key
 
@@ -369,8 +322,6 @@ def _table():
         "split": _or_host(_split_fwd, _split_bwd),
         "_scatter_basic": _or_host(_scatter_basic_fwd, _scatter_basic_bwd),
         "_getitem_basic": _or_host(None, _getitem_bwd),   # its forward is `getitem`'s
-        "pad": _or_host(_pad_fwd, _pad_bwd),
-        "_pad_grad": _or_host(_pad_grad_fwd, _pad_grad_bwd),
     }
     return ({k: f for k, (f, _) in pairs.items() if k != "_getitem_basic"},
             {k: b for k, (_, b) in pairs.items()})
