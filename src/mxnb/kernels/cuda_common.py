@@ -90,6 +90,21 @@ def flat(d):
     return d.reshape(d.size)
 
 
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def bits(d):
+    """A flat view of device array `d` as unsigned integers of its width: kernels that only
+    move values then serve every dtype with one signature (and load no float16)."""
+    return flat(d).view(_UINT[np.dtype(d.dtype).itemsize])
+
+
+def bits_of(value, dtype):
+    """`value` cast to `dtype`, as the unsigned integer of its bits (a fill value for `bits`)."""
+    dt = np.dtype(dtype)
+    return np.asarray(value, dt).reshape(1).view(_UINT[dt.itemsize])[0]
+
+
 def grid_blocks(n):
     """Blocks for `n` independent tiles, capped like the grid-stride launches."""
     cap = cuda_build.config.max_blocks or cuda_build._sm_blocks()

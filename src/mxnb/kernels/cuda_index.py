@@ -19,10 +19,9 @@ import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import as_dtype, kernel
+from .cuda_common import as_dtype, bits, bits_of, kernel
 
 # ruff: noqa: F821  (cuda is bound per kernel)
-_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def gather_along(src, idx, out, n, m, inner):
@@ -67,11 +66,6 @@ def take_add(dy, order, starts, g, n, k, inner):
         g[t] = acc
 
 
-def _bits(d):
-    f = d.reshape(d.size)
-    return f.view(_UINT[np.dtype(d.dtype).itemsize])
-
-
 def _split3(shape, axis):
     outer = int(np.prod(shape[:axis], dtype=np.int64))
     inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
@@ -90,7 +84,7 @@ def _pick_fwd(op, ins, outs, attrs):
     ax, idx = _pick_index(op, data, index, attrs)
     _, n, inner = _split3(data.shape, ax)
     if outs[0].size:
-        launch(kernel(gather_along, "any"), outs[0].size, _bits(data), idx, _bits(outs[0]),
+        launch(kernel(gather_along, "any"), outs[0].size, bits(data), idx, bits(outs[0]),
                n, 1, inner)
 
 
@@ -101,7 +95,7 @@ def _pick_bwd(op, dys, ins, outs, attrs):
     _, n, inner = _split3(data.shape, ax)
     g = cuda_launch.zeros(data.shape, dy.dtype)
     if dy.size:
-        launch(kernel(put_along, "any"), dy.size, _bits(dy), idx, _bits(g), n, 1, inner)
+        launch(kernel(put_along, "any"), dy.size, bits(dy), idx, bits(g), n, 1, inner)
     return [g, None]
 
 
@@ -112,11 +106,10 @@ def _one_hot_fwd(op, ins, outs, attrs):
     if not out.size:
         return
     dt = np.dtype(out.dtype)
-    ut = _UINT[dt.itemsize]
-    on = np.asarray(_fill_value(attrs["on_value"], dt), dt).reshape(1).view(ut)[0]
-    off = np.asarray(_fill_value(attrs["off_value"], dt), dt).reshape(1).view(ut)[0]
+    on = bits_of(_fill_value(attrs["on_value"], dt), dt)
+    off = bits_of(_fill_value(attrs["off_value"], dt), dt)
     idx = as_int64(cuda_launch.to_host(ins[0])).reshape(-1)
-    launch(kernel(one_hot_fill, "any"), out.size, cuda_launch.to_device(idx), _bits(out),
+    launch(kernel(one_hot_fill, "any"), out.size, cuda_launch.to_device(idx), bits(out),
            out.shape[-1], on, off)
 
 
@@ -130,8 +123,8 @@ def _gather_rows(src, rows, out, ax):
     """out = src taken at int64 `rows` (in range) along `ax`."""
     outer, n, inner = _split3(src.shape, ax)
     if out.size:
-        launch(kernel(take_rows, "any"), out.size, _bits(src), cuda_launch.to_device(rows),
-               _bits(out), n, rows.size, inner)
+        launch(kernel(take_rows, "any"), out.size, bits(src), cuda_launch.to_device(rows),
+               bits(out), n, rows.size, inner)
 
 
 def _take_into(op, src, raw, out, ax, mode):

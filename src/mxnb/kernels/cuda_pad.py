@@ -18,11 +18,10 @@ import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import kernel
+from .cuda_common import bits, bits_of, kernel
 
 # ruff: noqa: F821  (cuda is bound per kernel)
 _MODE = {"constant": 0, "edge": 1, "reflect": 2}
-_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def pad_axis(x, out, n, nout, b, inner, mode, value):
@@ -77,14 +76,10 @@ def _split3(shape, ax):
             int(np.prod(shape[ax + 1:], dtype=np.int64)))
 
 
-def _bits(d):
-    return d.reshape(d.size).view(_UINT[np.dtype(d.dtype).itemsize])
-
-
 def pad_into(x, pairs, mode, value, out):
     """out = np.pad(x, pairs, mode) (constant_values=value) on the device."""
     dt = np.dtype(x.dtype)
-    vbits = np.asarray(value, dt).reshape(1).view(_UINT[dt.itemsize])[0]
+    vbits = bits_of(value, dt)
     todo = [ax for ax, (b, a) in enumerate(pairs) if b or a]
     cur, shape = x, list(x.shape)
     if not todo:
@@ -96,7 +91,7 @@ def pad_into(x, pairs, mode, value, out):
         shape[ax] = n + b + a
         nxt = out if ax == todo[-1] else cuda_launch.empty(tuple(shape), dt)
         if nxt.size:
-            launch(kernel(pad_axis, "any"), nxt.size, _bits(cur), _bits(nxt), n, n + b + a, b,
+            launch(kernel(pad_axis, "any"), nxt.size, bits(cur), bits(nxt), n, n + b + a, b,
                    inner, _MODE[mode], vbits)
         cur = nxt
 

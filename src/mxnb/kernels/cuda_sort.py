@@ -17,10 +17,9 @@ import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import as_dtype, kernel
+from .cuda_common import as_dtype, bits, kernel
 
 # ruff: noqa: F821  (cuda, min, BEFORE are bound per kernel)
-_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def _before(u, v, descend):
@@ -110,10 +109,6 @@ def _k(template, dtype=None):
     return kernel(template, "any")
 
 
-def _bits(d):
-    return d.reshape(d.size).view(_UINT[np.dtype(d.dtype).itemsize])
-
-
 def _perm(x, ax, work, descend):
     """(int64 permutation, one row of n per (outer, inner) pair), n, inner)."""
     outer = int(np.prod(work[:ax], dtype=np.int64))
@@ -132,7 +127,7 @@ def _perm(x, ax, work, descend):
 
 def _values(x, perm, n, k, inner, out):
     if out.size:
-        launch(_k(take_sorted), out.size, _bits(x), perm, _bits(out), n, k, inner)
+        launch(_k(take_sorted), out.size, bits(x), perm, bits(out), n, k, inner)
 
 
 def _indices(perm, n, k, inner, out):
@@ -149,7 +144,7 @@ def _indices(perm, n, k, inner, out):
 def _put_back(dy, perm, n, k, inner, shape):
     g = cuda_launch.zeros(shape, dy.dtype)
     if dy.size:
-        launch(_k(put_sorted), dy.size, _bits(dy), perm, _bits(g), n, k, inner)
+        launch(_k(put_sorted), dy.size, bits(dy), perm, bits(g), n, k, inner)
     return g
 
 
@@ -187,7 +182,7 @@ def _topk_fwd(op, ins, outs, attrs):
         ones = cuda_launch.full((int(np.prod(work[:ax], dtype=np.int64)) * k * inner,),
                                 out.dtype, 1)
         if ones.size:
-            launch(_k(put_sorted), ones.size, _bits(ones), perm, _bits(out), n, k, inner)
+            launch(_k(put_sorted), ones.size, bits(ones), perm, bits(out), n, k, inner)
         return
     if ret in ("value", "both"):
         _values(x, perm, n, k, inner, outs[0])
