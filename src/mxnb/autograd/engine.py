@@ -271,7 +271,10 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
 
     pop = pending.pop
     get = pending.get
+    chain = None if create_graph else _chain_fn()
+    i = -1
     for node in nodes:
+        i += 1
         dys = pop(node, None)
         if dys is None:
             continue
@@ -281,6 +284,27 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         op = node.op
         if op.zero_grad:
             continue
+        if op.chain and chain is not None:
+            r = chain(node, dys[0], nodes, i, pending)
+            if r is not None:
+                # node .. r[0] ran as one run of unary nodes; deliver to r[0]'s input
+                node, g = r
+                p = node.parents[0]
+                if p is None:
+                    continue
+                if p.__class__ is tuple_:
+                    n, j = p
+                    lst = get(n)
+                    if lst is None:
+                        lst = pending[n] = [None] * len(n.outs)
+                        lst[j] = g
+                    else:
+                        old = lst[j]
+                        lst[j] = g if old is None else add(old, g, owned)
+                elif p in wanted:
+                    old = vgrads.get(p)
+                    vgrads[p] = g if old is None else add(old, g, owned)
+                continue
         ins = node.ins
         if create_graph or op.backward is None:
             in_grads = _vjp_grads(node, dys, create_graph)
@@ -322,6 +346,15 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
 
 
 _GRAD_OPS = []
+_CHAIN = []
+
+
+def _chain_fn():
+    if not _CHAIN:
+        from ..ops.elemwise import backward_chain
+
+        _CHAIN.append(backward_chain)
+    return _CHAIN[0]
 
 
 def _grad_ops():

@@ -107,6 +107,7 @@ class _FunctionOp:
 
     name = "_CustomFunction"
     zero_grad = False
+    chain = False
     attrs = ()
 
     def __init__(self, func, inputs):

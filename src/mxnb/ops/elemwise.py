@@ -248,6 +248,91 @@ def _unary_backward(op, dys, ins, outs, attrs):
     return [dx]
 
 
+def backward_chain(node, dy, nodes, i, pending):
+    """The engine's short path for small unary nodes: `(last, dx)` or None (take the usual path).
+
+    Starting at `node` (at `nodes[i]`, its output gradient `dy`), runs the
+    serial backward kernels of a run of unary table ops, each writing into one
+    buffer in place, and stops before a node that is not the sole consumer of
+    the previous one's input. `last` is the last node run and `dx` the
+    gradient of its input. Each kernel is the one `_unary_backward` would
+    call, on the same values in the same order, so the numbers are identical;
+    what goes is the per-node allocation, list building and checks (a chain
+    of 20 small ops backpropagated in about a third of the time).
+
+    A node `P` joins the run only if it comes right after the previous one in
+    `nodes` (reverse recording order, so every other consumer of P's output
+    has been processed already) and has no pending gradient (so there is no
+    other consumer and P is no head): then the running buffer is P's whole
+    output gradient.
+    """
+    x = node.ins[0]
+    if (x.__class__ is not np.ndarray or dy is None or dy.dtype is not x.dtype
+            or not dy.flags.c_contiguous):
+        return None
+    n = x.size
+    if n >= SHORT_MAX:
+        return None
+    dt = x.dtype
+    par_min = settings.par_min
+    flat = x.ndim != 1
+    src = dy.reshape(-1) if flat else dy
+    g = None
+    last = None
+    cur = node
+    end = len(nodes)
+    while True:
+        op = cur.op
+        if n * op.cost >= par_min:
+            break
+        tab = _fast_bwd.get(op.kernel_name)
+        if tab is None:
+            break
+        k = tab.get(dt) or fast_miss(tab, dt)
+        if k is None:  # not compiled yet: the usual path builds it
+            break
+        xin = cur.ins[0]
+        np_ = op.nparams
+        if np_:
+            # A Python float goes in as is: the kernel's T(p0) rounds it exactly as dt.type
+            # would (and skips a NumPy scalar, a third of a small node's cost).
+            names = op.attrs
+            attrs = cur.attrs
+            p0 = attrs[names[0][0]]
+            if p0.__class__ is not float:
+                p0 = dt.type(p0)
+            p1 = 0.0
+            if np_ == 2:
+                p1 = attrs[names[1][0]]
+                if p1.__class__ is not float:
+                    p1 = dt.type(p1)
+        else:
+            p0 = p1 = 0.0
+        if g is None:
+            g = np.empty(n, dt)
+        if flat:
+            k(src, xin.reshape(-1), cur.outs[0].reshape(-1), g, p0, p1)
+        else:
+            k(src, xin, cur.outs[0], g, p0, p1)
+        src = g
+        last = cur
+        p = cur.parents[0]
+        if p.__class__ is not tuple:
+            break
+        nxt = p[0]
+        i += 1
+        if (i == end or nodes[i] is not nxt or not nxt.op.chain or nxt in pending
+                or nxt.outs[0] is not xin):
+            break
+        x2 = nxt.ins[0]
+        if x2.__class__ is not np.ndarray or x2.dtype is not dt:
+            break
+        cur = nxt
+    if last is None:
+        return None
+    return last, (g.reshape(x.shape) if flat else g)
+
+
 def _unary_vjp(fn):
     """Adapt a table VJP `fn(g, x, y, *params) -> dx` to the engine's calling convention."""
     def vjp(op, dys, ins, outs, attrs):
@@ -271,11 +356,14 @@ def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=Fals
           domain=(-2.0, 2.0), cost=1, exact=False, smooth=True, doc="", dtypes=None, test=None):
     """Declare an elementwise op y = fwd(x, *params) with fused backward bwd(dy, x, y, *params)."""
     nparams = len(attrs)
-    return register(Op(
+    op = register(Op(
         name, ("data",), aliases=aliases, attrs=attrs, infer=_unary_infer,
         forward=_unary_forward, backward=None if zero_grad else _unary_backward,
-        vjp=None if vjp is None else _unary_vjp(vjp), zero_grad=zero_grad, domain=domain, cost=cost, exact=exact, smooth=smooth,
+        vjp=None if vjp is None else _unary_vjp(vjp), zero_grad=zero_grad, domain=domain,
+        cost=cost, exact=exact, smooth=smooth,
         doc=doc, kind="unary", fwd=fwd, bwd=bwd, nparams=nparams, dtypes=dtypes, test=test))
+    op.chain = bwd is not None and not zero_grad
+    return op
 
 
 def scalar(name, fwd, bwd=None, vjp=None, **kw):

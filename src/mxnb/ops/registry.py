@@ -82,6 +82,9 @@ class Op:
         # Ops computing the same values (elemwise_add and broadcast_add on equal shapes)
         # share compiled kernels under one name.
         self.kernel_name = name
+        # A small-array backward may run a whole run of such ops in one go (see
+        # elemwise.backward_chain); set for table unary ops with a fused backward.
+        self.chain = False
 
     @property
     def differentiable(self):
