@@ -58,6 +58,13 @@ def alive(refs):
     return [r for r in refs if r() is not None]
 
 
+def emptied(ref):
+    """A node freed, or kept only as an empty shell by a live output (see engine.release)."""
+    n = ref()
+    return n is None or (n.op is None and n.attrs is None and n.parents is None
+                         and n.ins is None and n.outs is None)
+
+
 def test_nothing_of_the_graph_outlives_backward():
     x = nd.array(np.linspace(0.1, 0.6, 6))
     x.attach_grad()
@@ -65,7 +72,16 @@ def test_nothing_of_the_graph_outlives_backward():
     assert len(alive(refs)) > 15  # the nodes and their buffers, held by the tape
     e.backward()
     assert alive(refs) == []
-    assert head_node() is None and e._entry is None
+    # The live head keeps only an emptied node (no op, attributes, parents or buffers): it is
+    # no longer in a graph, and the next op reading it drops even that.
+    shell = head_node()
+    assert shell is None or (shell.op is None and shell.attrs is None and shell.parents is None
+                             and shell.ins is None and shell.outs is None)
+    del shell
+    assert not ag.in_graph(e)
+    with ag.record():
+        e2 = e + 1
+    assert e._entry is None and head_node() is None and not ag.in_graph(e2)
     assert x.grad is not None and np.all(np.isfinite(x.grad.asnumpy()))
 
 
@@ -105,7 +121,7 @@ def test_grad_frees_unless_retained_and_create_graph_retains():
     (g1,) = ag.grad(y, [x], create_graph=True)   # retain_graph defaults to create_graph
     assert alive(node_refs) == node_refs
     g1.backward()   # exp's VJP reads y, so this frees the first-order graph too
-    assert alive(node_refs) == []
+    assert alive(node_refs[1:]) == [] and emptied(node_refs[0])   # y itself is alive
     with pytest.raises(mx.MXNetError, match="not in a computational graph"):
         y.backward()
 

@@ -6,11 +6,13 @@ variables per grad_req. Kernels always return fresh arrays.
 
 A node captures, when it is recorded, where each input came from (its
 `parents`: a Variable, an `(node, output index)` entry, or None for a
-constant) and the raw buffers of its inputs and outputs. It holds its output
-NDArrays only weakly (to clear their history when it is released), so no
-reference cycle keeps a graph alive. A pass without `retain_graph` releases
-every node it walked: nothing of the graph outlives it, and reaching a
-released node later raises the "not in a computational graph" error.
+constant) and the raw buffers of its inputs and outputs. It holds no NDArray,
+so no reference cycle keeps a graph alive. A pass without `retain_graph`
+releases every node it walked: it drops the buffers and the parents, so
+nothing of the graph outlives it. An output still alive keeps its (now empty)
+node in `_entry`; a released entry counts as no history (`in_graph`,
+`parent_of`, `record`), and reaching a released node through a live one
+raises the "not in a computational graph" error.
 
 Nodes are numbered in recording order (`seq`); inputs are always recorded
 before their consumers, so sorting reachable nodes by `seq` is a topological
@@ -63,13 +65,11 @@ class Node:
     op, attrs   the op and its attributes, as called
     parents     per input: its Variable, its (node, output index) entry, or None (constant)
     ins, outs   raw buffers of the inputs and outputs (what backward reads)
-    out_refs    weak references to the output NDArrays (release clears their history)
     ctx         the context of the call
     seq         recording order: sorting by it is a topological order
     """
 
-    __slots__ = ("op", "attrs", "parents", "ins", "outs", "out_refs", "ctx", "seq",
-                 "__weakref__")
+    __slots__ = ("op", "attrs", "parents", "ins", "outs", "ctx", "seq", "__weakref__")
 
     @property
     def released(self):
@@ -125,7 +125,7 @@ def record(op, inputs, outs, attrs):
     """Add a node for `op` if some input is in a graph (MXNet's RecordOp rules).
 
     `inputs` and `outs` are NDArrays; the node keeps their raw buffers, the
-    inputs' parents as they are now, and weak references to the outputs.
+    inputs' parents as they are now, and sets each output's `_entry`.
     Callers have checked that no output is already in a graph (invoke does
     for `out=`; fresh outputs never are). This is on every recorded op's path:
     it avoids comprehensions and Node.__init__ (each costs more than the rest).
@@ -171,18 +171,15 @@ def record(op, inputs, outs, attrs):
     if len(outs) == 1:
         o = outs[0]
         node.outs = [o._data]
-        node.out_refs = (_weakref(o),)
         o._entry = (node, 0)
     else:
         node.outs = [o._data for o in outs]
-        node.out_refs = tuple(_weakref(o) for o in outs)
         for i, o in enumerate(outs):
             o._entry = (node, i)
     return node
 
 
 _new = object.__new__
-_weakref = weakref.ref
 
 
 # ---------------------------------------------------------------- the reverse pass
@@ -445,17 +442,12 @@ def _device_zeros(like):
 
 
 def release(nodes):
-    """Drop each node's saved buffers and history; its outputs still alive become plain arrays
-    (so `in_graph` is false for them and `out=` into them is allowed again)."""
+    """Drop each node's saved buffers and history. Its outputs still alive become plain
+    arrays: `in_graph` is false for them, `out=` into them is allowed again, and the next
+    op that reads one clears its `_entry` (see `record`)."""
     for n in nodes:
-        for r in n.out_refs:
-            a = r()
-            if a is not None:
-                e = a._entry
-                if e is not None and e[0] is n:
-                    a._entry = None
         n.parents = n.ins = n.outs = None
-        n.out_refs = ()
+        n.op = n.attrs = None  # a custom Function's op holds the Function and its saved arrays
 
 
 def unmark_null(variables):

@@ -68,7 +68,8 @@ def invoke(op, inputs, attrs, out=None):
                 raise MXNetError(f"{op.name}: out is on {o._ctx} but the inputs are on {ctx}")
             if not o.writable:
                 raise ValueError(f"{op.name}: trying to write to a readonly NDArray")
-            if recording and (o._entry is not None or o._var is not None):
+            if recording and (o._var is not None or (
+                    o._entry is not None and o._entry[0].parents is not None)):
                 autograd._raise_inplace()
         outs += [NDArray(_alloc(s, d, ctx), ctx) for s, d in specs[nvis:]]  # hidden outputs
         if any(np.dtype(o._data.dtype) != np.dtype(d) for o, (s, d) in zip(outs, specs)):
