@@ -182,6 +182,27 @@ def record(op, inputs, outs, attrs):
 _new = object.__new__
 
 
+def record1(op, x, o, attrs):
+    """`record(op, [x], [o], attrs)` for the short paths' one-input, one-output ops."""
+    p = x._var
+    if p is None:
+        p = x._entry
+        if p is None:
+            return
+        if p[0].parents is None:  # history released: the array is a constant now
+            x._entry = None
+            return
+    node = _new(Node)
+    node.op = op
+    node.attrs = attrs
+    node.parents = [p]
+    node.ins = [x._data]
+    node.ctx = x._ctx
+    node.seq = next(_node_count)
+    node.outs = [o._data]
+    o._entry = (node, 0)
+
+
 # ---------------------------------------------------------------- the reverse pass
 
 
@@ -203,6 +224,8 @@ def collect(parents):
             stack.append(p[0])
         elif p is not None:
             variables[p] = None
+    last = None
+    ordered = True  # a chain is found in reverse recording order already: no sort then
     while stack:
         n = stack.pop()
         if n in seen:
@@ -212,13 +235,17 @@ def collect(parents):
         if ps is None:
             raise MXNetError(NOT_IN_GRAPH)
         nodes.append(n)
+        s = n.seq
+        if last is not None and s > last:
+            ordered = False
+        last = s
         for p in ps:
             if p.__class__ is tuple:
                 if p[0] not in seen:
                     stack.append(p[0])
             elif p is not None:
                 variables[p] = None
-    if len(nodes) > 1:
+    if not ordered:
         nodes.sort(key=_seq, reverse=True)
     return nodes, variables
 

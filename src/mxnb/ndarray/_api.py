@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from .. import autograd
-from ..autograd.engine import _state, record as _record
+from ..autograd.engine import _state, record as _record, record1 as _record1
 from ..base import MXNetError, numeric_types, settings
 from ..ops import OPS, _nd
 from ..ops.invoke import invoke
@@ -23,6 +23,7 @@ from .ndarray import NDArray
 _elemwise.NDArray = NDArray
 _elemwise._state = _state
 _elemwise._record = _record
+_elemwise._record1 = _record1
 _fast_miss = _elemwise.fast_miss
 _SHORT_MAX = _elemwise.SHORT_MAX
 _ndarray = np.ndarray
@@ -65,7 +66,7 @@ def _make(op):
                             k(d.reshape(-1), res.reshape(-1), 0.0, 0.0)
                         r = NDArray(res, data._ctx)
                         if _state.recording and (data._var is not None or data._entry is not None):
-                            _record(op, [data], [r], defaults)
+                            _record1(op, data, r, defaults)
                         return r
             if kwargs:
                 raise TypeError(f"{op.name}() got unexpected keyword arguments {sorted(kwargs)}")

@@ -15,6 +15,7 @@ from .registry import Op, fmt_shape, register, same_dtype
 
 NDArray = None  # set by ndarray._api once the class exists (ops must not import ndarray)
 _record = None
+_record1 = None
 
 _B = []  # [builder, templates], imported on the first launch (the builder imports numba)
 _FLOAT16 = np.dtype(np.float16)
@@ -60,8 +61,7 @@ _fast_bwd = {}  # kernel_name -> {dtype: serial flat backward kernel}
 _pending = []   # (table, dtype, dispatcher) built by `launch`, not yet compiled
 # Short paths allocate with np.empty: below 1 MiB, where the buffer pool (_alloc) does not reuse.
 SHORT_MAX = 1 << 17
-_state = None
-_record = None
+_state = None  # set by ndarray._api, as NDArray and the two record functions above
 
 
 def fast_table(op, bwd=False):
@@ -152,7 +152,7 @@ def fast_scalar(op):
                     k(d.reshape(-1), res.reshape(-1), p, 0.0)
                 r = NDArray(res, x._ctx)
                 if _state.recording and (x._var is not None or x._entry is not None):
-                    _record(op, [x], [r], {"scalar": s})
+                    _record1(op, x, r, {"scalar": s})
                 return r
         return None
 
