@@ -34,3 +34,25 @@ def test_ops_run_without_scipy():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "numba saw scipy: False" in r.stdout
+
+
+def test_first_kernel_call_does_not_import_scipy_linalg():
+    # mxnb._jit._skip_blas_probe: numba's own BLAS probe would import all of scipy.linalg
+    # (about 0.3 s) on the first kernel call; jitted np.dot must still work afterwards.
+    code = textwrap.dedent("""
+        import importlib.util, sys
+        import numpy as np
+        import mxnb as mx
+        assert mx.nd.exp(mx.nd.ones((3,))).asnumpy()[0] == np.float32(np.e)
+        print("scipy.linalg after exp:", "scipy.linalg" in sys.modules)
+        import numba
+        import numba.np.arraymath as am, numba.np.linalg as la
+        assert am._HAVE_BLAS == (importlib.util.find_spec("scipy") is not None)
+        assert am.ensure_blas is la.ensure_blas and la.ensure_blas.__name__ == "ensure_blas"
+        if am._HAVE_BLAS:
+            f = numba.njit(lambda a, b: np.dot(a, b))
+            assert f(np.ones((2, 3)), np.ones((3, 2))).tolist() == [[3.0, 3.0]] * 2
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "scipy.linalg after exp: False" in r.stdout

@@ -20,9 +20,50 @@ def numba():
     if nb is None:
         import numba as nb
 
+        _skip_blas_probe()
         _state["numba"] = nb
         _state["cache"] = _probe_cache(nb)
     return nb
+
+
+def _skip_blas_probe():
+    """Spare the first kernel call numba's import of scipy.linalg (about 0.3 s).
+
+    Numba's CPU target, when it first compiles or loads a kernel, imports
+    `numba.np.arraymath`, which asks whether BLAS is there by importing
+    `scipy.linalg.cython_blas` (the whole of scipy.linalg), only to choose how
+    `np.dot` inside jitted code is built. mxnb's kernels never call it. So that
+    import runs here with a probe that only asks whether scipy is installed
+    (the same answer wherever scipy works), and numba's own `ensure_blas` is put
+    back at once: jitted code that does call `np.dot` later still imports and
+    checks scipy then. Anything unexpected leaves numba to do as it always does.
+    """
+    import importlib.util
+    import sys
+
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return  # too late to matter, or nothing to save
+    try:
+        import numba.np.linalg as nb_linalg
+    except Exception:
+        return
+    real = getattr(nb_linalg, "ensure_blas", None)
+    if real is None:
+        return
+
+    def scipy_installed():
+        if importlib.util.find_spec("scipy") is None:
+            raise ImportError("scipy 0.16+ is required for linear algebra")
+
+    nb_linalg.ensure_blas = scipy_installed
+    try:
+        import numba.np.arraymath as nb_arraymath
+    except Exception:
+        return
+    finally:
+        nb_linalg.ensure_blas = real
+    if getattr(nb_arraymath, "ensure_blas", None) is scipy_installed:
+        nb_arraymath.ensure_blas = real
 
 
 def cache_enabled():
