@@ -51,7 +51,7 @@ def cumsum_lines(x, out, n, inner, lines):
 
 
 def along_index(raw, idx, n, bad):
-    """idx = raw truncated toward zero; bad[0] = 1 if any is NaN or outside [0, n) (those give 0)."""
+    """idx = raw truncated toward zero; bad[0] = 1 if any is NaN or outside [0, n) (those get 0)."""
     for t in range(cuda.grid(1), raw.shape[0], cuda.gridsize(1)):
         v = raw[t]
         i = I64(v)
