@@ -16,6 +16,14 @@ float16 computes in float32 (as the CPU does), float32 and float64 in their
 own type. Gradients are matrix products too; FullyConnected's bias gradient is
 a column sum (`cuda_reduce`).
 
+linalg_det and linalg_inverse (and so slogdet, built on det): one thread per
+matrix factors a copy by LU with partial pivoting in LAPACK's order (`_lu`);
+det is then NumPy's sign * exp(sum log|u_ii|), the inverse getrs's solves
+against the identity. The CPU calls LAPACK (NumPy's), whose blocked updates
+round differently: results agree to a few ulps, not bit for bit. Their
+gradients are the ops' VJPs (matrix products, all on the device). float16 goes
+through the host, where NumPy's linalg refuses it as on the CPU.
+
 Tile shapes: MXNB_CUDA_GEMM="TX,TY,TM,TN,BK" (default 16,16,8,8,8 for float32,
 16,16,4,4,8 for float64; 2,2,2,2,4 under the simulator, so tiny matrices span
 several tiles).
@@ -25,7 +33,7 @@ import os
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, cuda
+from .cuda_build import SIMULATOR, cuda, launch
 from .cuda_common import as_dtype, dev, flat, grid_blocks
 
 _F16 = np.dtype(np.float16)
@@ -285,7 +293,149 @@ def _fc_bwd(op, dys, ins, outs, attrs):
     return [dx, dw, db]
 
 
-FORWARD = {"dot": _dot_fwd, "batch_dot": _bdot_fwd, "FullyConnected": _fc_fwd}
+
+# ---------------------------------------------------------------- linalg_det, linalg_inverse
+
+
+def _lu(a, b, base, m, swap_b):
+    """LU with partial pivoting of the m x m row-major matrix at a[base:], in place (L unit,
+    below the diagonal; U on and above it), as LAPACK's getrf: the pivot is the first row of
+    largest |a[i, k]|, whole rows swap, the column below is scaled by 1 / pivot. With
+    `swap_b` the rows of b[base:] swap too (getrs's row interchanges of the right-hand side).
+    Returns (sign of the permutation, whether a pivot was exactly zero)."""
+    sign = 1
+    singular = False
+    for k in range(m):
+        p = k
+        best = abs(a[base + k * m + k])
+        for i in range(k + 1, m):
+            v = abs(a[base + i * m + k])
+            if v > best:
+                best = v
+                p = i
+        if p != k:
+            sign = -sign
+            for j in range(m):
+                t = a[base + k * m + j]
+                a[base + k * m + j] = a[base + p * m + j]
+                a[base + p * m + j] = t
+                if swap_b:
+                    t = b[base + k * m + j]
+                    b[base + k * m + j] = b[base + p * m + j]
+                    b[base + p * m + j] = t
+        d = a[base + k * m + k]
+        if d == DT(0):
+            singular = True
+        else:
+            r = DT(1) / d
+            for i in range(k + 1, m):
+                a[base + i * m + k] *= r
+        for i in range(k + 1, m):
+            li = a[base + i * m + k]
+            for j in range(k + 1, m):
+                a[base + i * m + j] -= li * a[base + k * m + j]
+    return sign, singular
+
+
+def lu_det(a, det, m, nb):
+    """det[b] = det of matrix b of `a` (factored in place), as NumPy's: sign * exp(sum log|u_ii|),
+    0 when a pivot is exactly zero."""
+    for b in range(cuda.grid(1), nb, cuda.gridsize(1)):
+        base = b * m * m
+        s, singular = LU(a, a, base, m, False)
+        sign = DT(s)
+        logdet = DT(0)
+        for i in range(m):
+            d = a[base + i * m + i]
+            if d < DT(0):
+                sign = -sign
+                d = -d
+            if d != DT(0):  # a zero pivot gives 0 below (and the simulator's log(0) raises)
+                logdet += math.log(d)
+        det[b] = DT(0) if singular else sign * math.exp(logdet)
+
+
+def lu_inverse(a, out, m, nb, bad):
+    """out[b] = inverse of matrix b of `a` (factored in place) as LAPACK's gesv(A, I):
+    permuted identity, then unit-lower and upper triangular solves (column-wise, skipping
+    zeros as trsm does); bad[0] = 1 if a pivot is exactly zero."""
+    for b in range(cuda.grid(1), nb, cuda.gridsize(1)):
+        base = b * m * m
+        for i in range(m):
+            for j in range(m):
+                out[base + i * m + j] = DT(1) if i == j else DT(0)
+        _, singular = LU(a, out, base, m, True)
+        if singular:
+            bad[0] = 1
+        for j in range(m):
+            for k in range(m):
+                v = out[base + k * m + j]
+                if v != DT(0):
+                    for i in range(k + 1, m):
+                        out[base + i * m + j] -= v * a[base + i * m + k]
+            for k in range(m - 1, -1, -1):
+                v = out[base + k * m + j]
+                if v != DT(0):
+                    v = v / a[base + k * m + k]
+                    out[base + k * m + j] = v
+                    for i in range(k):
+                        out[base + i * m + j] -= v * a[base + i * m + k]
+
+
+def _lu_kernel(template, dtype):
+    from .cuda_common import kernel
+
+    dt = np.dtype(dtype)
+    return kernel(template, dt.name, DT=dt.type, LU=dev(_lu, DT=dt.type))
+
+
+def _square(a):
+    """(matrices, m) of a (batch of) square matrices, or None where the host must run it:
+    NumPy's linalg refuses float16, and the CPU op's error must be the same."""
+    if np.dtype(a.dtype) not in (_F32, np.dtype(np.float64)):
+        return None
+    m = a.shape[-1]
+    return a.size // (m * m) if m else int(np.prod(a.shape[:-2], dtype=np.int64)), m
+
+
+def _work_copy(a):
+    w = cuda_launch.empty((a.size,), a.dtype)
+    w.copy_to_device(flat(a))
+    return w
+
+
+def _det_fwd(op, ins, outs, attrs):
+    from ..ops.compat import _det_fwd as cpu_fwd
+
+    a, out = ins[0], outs[0]
+    geo = _square(a)
+    if geo is None:
+        return cuda_launch.host_fallback(cpu_fwd, op, ins, outs, attrs)
+    nb, m = geo
+    if not m:
+        cuda_launch.fill(out, 1)      # the empty product, as NumPy
+    elif nb:
+        launch(_lu_kernel(lu_det, a.dtype), nb, _work_copy(a), flat(out), m, nb)
+
+
+def _inverse_fwd(op, ins, outs, attrs):
+    from ..ops.compat import _inv_fwd as cpu_fwd
+
+    a, out = ins[0], outs[0]
+    geo = _square(a)
+    if geo is None:
+        return cuda_launch.host_fallback(cpu_fwd, op, ins, outs, attrs)
+    nb, m = geo
+    if not (m and nb):
+        return
+    bad = cuda_launch.zeros((1,), np.int32)
+    launch(_lu_kernel(lu_inverse, a.dtype), nb, _work_copy(a), flat(out), m, nb, bad)
+    if bad.copy_to_host()[0]:
+        raise np.linalg.LinAlgError("Singular matrix")   # NumPy's, which the CPU op raises
+
+
+FORWARD = {"dot": _dot_fwd, "batch_dot": _bdot_fwd, "FullyConnected": _fc_fwd,
+           "linalg_det": _det_fwd, "linalg_inverse": _inverse_fwd}
 BACKWARD = {"dot": _dot_bwd, "batch_dot": _bdot_bwd, "FullyConnected": _fc_bwd}
 
 
@@ -301,4 +451,9 @@ def ptx_jobs(dtypes):
         a = types.Array(from_dtype(dt), 1, "C")
         jobs.append((f"gemm/{d}", lambda dt=dt: gemm_kernel(dt)[0], (a,) * 4 + (types.int64,) * 8,
                      dt == _F32))
+        i = types.int64
+        jobs.append((f"lu_det/{d}", lambda dt=dt: _lu_kernel(lu_det, dt), (a, a, i, i),
+                     dt == _F32))
+        jobs.append((f"lu_inverse/{d}", lambda dt=dt: _lu_kernel(lu_inverse, dt),
+                     (a, a, i, i, types.Array(types.int32, 1, "C")), dt == _F32))
     return jobs
