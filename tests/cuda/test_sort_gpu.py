@@ -68,3 +68,25 @@ def test_argsort(kw):
 def test_topk(kw):
     grad = kw["ret_typ"] in ("value", "both")
     _both(lambda x: nd.topk(x, **kw), "float64", grad=grad)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+@pytest.mark.parametrize("case", ["sort", "topk", "pick"])
+def test_negative_zero_head_gradients_give_the_cpus_bits(case, dtype):
+    # The CPU adds the head gradient into zeros, so -0.0 comes back +0.0; the device moves
+    # the bits, then cuda_common.unsign_zeros clears the sign.
+    fns = {"sort": lambda x: nd.sort(x, axis=1),
+           "topk": lambda x: nd.topk(x, axis=1, k=2, ret_typ="value"),
+           "pick": lambda x: nd.pick(x, nd.array([0, 2, 1], ctx=x.context), axis=1)}
+    grads = []
+    for ctx in (mx.gpu(0), mx.cpu(0)):
+        x = nd.array(np.arange(12).reshape(3, 4) % 5, ctx=ctx, dtype=dtype)
+        x.attach_grad()
+        with mx.autograd.record():
+            y = fns[case](x)
+        head = np.where(np.arange(y.size).reshape(y.shape) % 2, -0.0, 1.5)
+        y.backward(nd.array(head, ctx=ctx, dtype=dtype))
+        grads.append(x.grad.asnumpy())
+    gpu, cpu = grads
+    assert np.signbit(cpu).sum() == 0
+    np.testing.assert_array_equal(gpu.view(f"u{gpu.itemsize}"), cpu.view(f"u{cpu.itemsize}"))

@@ -105,6 +105,38 @@ def bits_of(value, dtype):
     return np.asarray(value, dt).reshape(1).view(_UINT[dt.itemsize])[0]
 
 
+def unsign_zeros_kernel(b, sign):
+    """b[i] = 0 where b[i] == sign: -0.0 becomes +0.0 in a float array's bits."""
+    for i in range(cuda.grid(1), b.shape[0], cuda.gridsize(1)):
+        if b[i] == sign:
+            b[i] = 0
+
+
+def unsign_zeros(d):
+    """Make the -0.0 of float device array `d` +0.0, in place (integers: nothing to do).
+
+    Gradients the CPU builds by adding into zeros (sort, topk, pick) never hold
+    -0.0 (0.0 + -0.0 is +0.0); the device kernels that place `dy` by moving its
+    bits run this after, so they give the same bits.
+    """
+    dt = np.dtype(d.dtype)
+    if dt.kind != "f" or not d.size:
+        return d
+    b = bits(d)
+    sign = b.dtype.type(1) << b.dtype.type(8 * dt.itemsize - 1)
+    cuda_build.launch(kernel(unsign_zeros_kernel, "any"), b.size, b, sign)
+    return d
+
+
+def unsign_zeros_ptx_jobs():
+    """`cuda_ptx` jobs for `unsign_zeros`: one per float width."""
+    from numba import types
+
+    return [(f"unsign_zeros/{t}", lambda: kernel(unsign_zeros_kernel, "any"),
+             (types.Array(getattr(types, t), 1, "C"), getattr(types, t)), False)
+            for t in ("uint16", "uint32", "uint64")]
+
+
 def grid_blocks(n):
     """Blocks for `n` independent tiles, capped like the grid-stride launches."""
     cap = cuda_build.config.max_blocks or cuda_build._sm_blocks()

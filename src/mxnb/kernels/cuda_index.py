@@ -19,7 +19,7 @@ import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import as_dtype, bits, bits_of, kernel
+from .cuda_common import as_dtype, bits, bits_of, kernel, unsign_zeros
 
 # ruff: noqa: F821  (cuda is bound per kernel)
 
@@ -96,7 +96,7 @@ def _pick_bwd(op, dys, ins, outs, attrs):
     g = cuda_launch.zeros(data.shape, dy.dtype)
     if dy.size:
         launch(kernel(put_along, "any"), dy.size, bits(dy), idx, bits(g), n, 1, inner)
-    return [g, None]
+    return [unsign_zeros(g), None]
 
 
 def _one_hot_fwd(op, ins, outs, attrs):

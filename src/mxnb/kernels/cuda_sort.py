@@ -17,7 +17,7 @@ import numpy as np
 
 from . import cuda_launch
 from .cuda_build import launch
-from .cuda_common import as_dtype, bits, kernel
+from .cuda_common import as_dtype, bits, kernel, unsign_zeros, unsign_zeros_ptx_jobs
 
 # ruff: noqa: F821  (cuda, min, BEFORE are bound per kernel)
 
@@ -145,7 +145,7 @@ def _put_back(dy, perm, n, k, inner, shape):
     g = cuda_launch.zeros(shape, dy.dtype)
     if dy.size:
         launch(_k(put_sorted), dy.size, bits(dy), perm, bits(g), n, k, inner)
-    return g
+    return unsign_zeros(g)
 
 
 def _sort_fwd(op, ins, outs, attrs):
@@ -218,4 +218,5 @@ def ptx_jobs(dtypes):
     return jobs + [
         ("take_sorted/any", lambda: _k(take_sorted), (u, ix, u, i, i, i), False),
         ("sorted_index/any", lambda: _k(sorted_index), (ix, ix, i, i, i), False),
-        ("put_sorted/any", lambda: _k(put_sorted), (u, ix, u, i, i, i), False)]
+        ("put_sorted/any", lambda: _k(put_sorted), (u, ix, u, i, i, i), False)
+    ] + unsign_zeros_ptx_jobs()
