@@ -199,3 +199,18 @@ def test_create_graph_does_not_take_the_short_path(monkeypatch):
     (g,) = ag.grad(y, [x], create_graph=True)
     assert runs == []
     np.testing.assert_allclose(g.asnumpy(), np.exp(np.sin([0.5, 1.0])) * np.cos([0.5, 1.0]))
+
+
+def test_runs_after_multi_output_and_binary_nodes_are_found(monkeypatch):
+    # The engine's delivery code unpacks (node, output index) pairs: the run's position in
+    # the walk must not be taken from them (a bug once made it skip runs or index past the end).
+    def f(a):
+        p, q, r = nd.split(a, num_outputs=3, axis=1)
+        y = nd.exp(nd.sin(p) * 0.5)
+        return y * r  # its gradient goes last to split's output 2
+
+    x = np.random.RandomState(4).uniform(-1, 1, (2, 6))
+    runs = _spy(monkeypatch)
+    fused, plain = _both(monkeypatch, f, [x])
+    np.testing.assert_array_equal(fused, plain)
+    assert len(runs) == 1 and runs[0][0] - runs[0][1] == 2, runs

@@ -296,9 +296,9 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
     pop = pending.pop
     get = pending.get
     chain = None if create_graph else _chain_fn()
-    i = -1
+    pos = -1  # index of `node` in `nodes` (for backward_chain)
     for node in nodes:
-        i += 1
+        pos += 1
         dys = pop(node, None)
         if dys is None:
             continue
@@ -309,7 +309,7 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         if op.zero_grad:
             continue
         if op.chain and chain is not None:
-            r = chain(node, dys[0], nodes, i, pending)
+            r = chain(node, dys[0], nodes, pos, pending)
             if r is not None:
                 # node .. r[0] ran as one run of unary nodes; deliver to r[0]'s input
                 node, g = r
