@@ -308,29 +308,17 @@ def run(head_parents, head_grads, nodes, wanted, create_graph):
         op = node.op
         if op.zero_grad:
             continue
+        in_grads = None
         if op.chain and chain is not None:
             r = chain(node, dys[0], nodes, pos, pending)
             if r is not None:
-                # node .. r[0] ran as one run of unary nodes; deliver to r[0]'s input
+                # node .. r[0] ran as one run of unary nodes: deliver to r[0]'s input
                 node, g = r
-                p = node.parents[0]
-                if p is None:
-                    continue
-                if p.__class__ is tuple_:
-                    n, j = p
-                    lst = get(n)
-                    if lst is None:
-                        lst = pending[n] = [None] * len(n.outs)
-                        lst[j] = g
-                    else:
-                        old = lst[j]
-                        lst[j] = g if old is None else add(old, g, owned)
-                elif p in wanted:
-                    old = vgrads.get(p)
-                    vgrads[p] = g if old is None else add(old, g, owned)
-                continue
+                in_grads = [g]
         ins = node.ins
-        if create_graph or op.backward is None:
+        if in_grads is not None:
+            pass
+        elif create_graph or op.backward is None:
             in_grads = _vjp_grads(node, dys, create_graph)
         elif node.ctx.device_typeid == 2:
             from ..kernels import cuda_launch
