@@ -394,7 +394,7 @@ def normal_f64_once(mt, g, p):
     y = 2.0 * v - 1.0
     r2 = x * x + y * y
     if r2 <= 1.0 and r2 != 0.0:
-        return y * np.sqrt(-2.0 * np.log(r2) / r2), p
+        return y * np.sqrt(-2.0 * log_f64(r2) / r2), p
     return np.nan, p
 
 
@@ -402,7 +402,9 @@ def normal_f64_once(mt, g, p):
 def normal_f64(mt, g, p):
     """`std::normal_distribution<double>` with a fresh object: (z, new p).
 
-    Uses the platform's `log` (glibc's on Linux, as MXNet does).
+    Uses glibc's `log` as MXNet on Linux does, through its transcription
+    `log_f64`: the same bits as the C library on x86-64 glibc, and on any
+    other platform too.
     """
     while True:
         u, p = draw_f64(mt, g, p)
@@ -411,4 +413,4 @@ def normal_f64(mt, g, p):
         y = 2.0 * v - 1.0
         r2 = x * x + y * y
         if r2 <= 1.0 and r2 != 0.0:
-            return y * np.sqrt(-2.0 * np.log(r2) / r2), p
+            return y * np.sqrt(-2.0 * log_f64(r2) / r2), p
