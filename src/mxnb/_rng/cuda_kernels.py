@@ -9,10 +9,10 @@ mirrored on the device.
 Bit-identity on a real GPU needs care that the simulator does not show:
 NVVM contracts `a*b + c` into an FMA, so the float arithmetic goes through
 libdevice's `*_rn` functions, which are never contracted, and the float32
-`log` is the same glibc transcription as on the CPU (with explicit FMAs).
-Raw words, uniforms and integers are then identical by construction; float64
-normals use the device `log` (within an ulp of glibc's; up to 2 ulp in the
-value). Under the simulator (`NUMBA_ENABLE_CUDASIM=1`) the helpers are
+and float64 `log`s are the same glibc transcriptions as on the CPU (with
+explicit FMAs; the device's own `log` is within an ulp of glibc's, not equal).
+Raw words, uniforms, integers and normals are then identical by construction.
+Under the simulator (`NUMBA_ENABLE_CUDASIM=1`) the helpers are
 NumPy-scalar Python, float32 stays float32, and every sampler here matches the
 CPU bit for bit.
 
