@@ -124,7 +124,8 @@ def test_table_interval_edges():
 def test_tiny_values():
     rng = np.random.default_rng(8)
     e = np.repeat(np.arange(-60, 0), 2000)
-    x = np.concatenate([np.ldexp(rng.uniform(1.0, 2.0, e.size), e), np.ldexp(1.0, np.arange(-60, 1))])
+    x = np.concatenate([np.ldexp(rng.uniform(1.0, 2.0, e.size), e),
+                        np.ldexp(1.0, np.arange(-60, 1))])
     assert_glibc_bits(x)
 
 
