@@ -309,7 +309,7 @@ def _normal_f64_chunk(mt, t, p, out, i, end, loc, sd, nb, p32):
             p += four * j
             for q in range(_U64(0), c):
                 w = rs[q]
-                out[i + q] = ys[q] * np.sqrt(-2.0 * np.log(w) / w) * s + m
+                out[i + q] = ys[q] * np.sqrt(-2.0 * _c.log_f64(w) / w) * s + m
             i += c
     return p
 

@@ -202,7 +202,7 @@ def _polar64(a, b, c, d, words):
         y = 2.0 * _k._u01_f64(c, d) - 1.0
         r2 = _k._dadd(_k._dmul(x, x), _k._dmul(y, y))
         if r2 <= 1.0 and r2 != 0.0:
-            return True, _k._dmul(y, math.sqrt(-2.0 * math.log(r2) / r2))
+            return True, _k._dmul(y, math.sqrt(-2.0 * _k._log_f64(r2) / r2))
         return False, 0.0
     ok, z = _polar32(a, b, c, d, words)
     return ok, float(z)

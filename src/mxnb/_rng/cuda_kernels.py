@@ -9,10 +9,10 @@ mirrored on the device.
 Bit-identity on a real GPU needs care that the simulator does not show:
 NVVM contracts `a*b + c` into an FMA, so the float arithmetic goes through
 libdevice's `*_rn` functions, which are never contracted, and the float32
-`log` is the same glibc transcription as on the CPU (with explicit FMAs).
-Raw words, uniforms and integers are then identical by construction; float64
-normals use the device `log` (within an ulp of glibc's; up to 2 ulp in the
-value). Under the simulator (`NUMBA_ENABLE_CUDASIM=1`) the helpers are
+and float64 `log`s are the same glibc transcriptions as on the CPU (with
+explicit FMAs; the device's own `log` is within an ulp of glibc's, not equal).
+Raw words, uniforms, integers and normals are then identical by construction.
+Under the simulator (`NUMBA_ENABLE_CUDASIM=1`) the helpers are
 NumPy-scalar Python, float32 stays float32, and every sampler here matches the
 CPU bit for bit.
 
@@ -53,6 +53,12 @@ if _SIM:
 
     def _bits_f32(u):
         return np.array(u, np.uint32).view(np.float32)[()]
+
+    def _f64_bits(x):
+        return np.array(x, np.float64).view(np.int64)[()]
+
+    def _bits_f64(u):
+        return np.array(u, np.int64).view(np.float64)[()]
 else:
     from numba.cuda import libdevice
 
@@ -68,10 +74,23 @@ else:
     def _bits_f32(u):
         return libdevice.int_as_float(np.int32(u))
 
+    @cuda.jit(device=True)
+    def _f64_bits(x):
+        return libdevice.double_as_longlong(x)
+
+    @cuda.jit(device=True)
+    def _bits_f64(u):
+        return libdevice.longlong_as_double(u)
+
 
 _INVC = _c._LOGF_INVC
 _LOGC = _c._LOGF_LOGC
 _LN2, _A0, _A1, _A2 = _c._LOGF_LN2, _c._LOGF_A0, _c._LOGF_A1, _c._LOGF_A2
+_LOG_INVC, _LOG_LOGC = _c._LOG_INVC, _c._LOG_LOGC
+_LN2HI, _LN2LO = _c._LOG_LN2HI, _c._LOG_LN2LO
+_LA, _LB = _c._LOG_A, _c._LOG_B
+_LOG_OFF, _LOG_LO, _LOG_HI, _LOG_ONE = _c._LOG_OFF, _c._LOG_LO, _c._LOG_HI, _c._LOG_ONE
+_TWO27 = _c._TWO27
 
 
 # ---------------------------------------------------------------------------
@@ -123,6 +142,50 @@ def _logf(x):
     y = _fma(_A0, r2, y)
     y = _fma(y, r2, _dadd(y0, r))
     return _F32(y)
+
+
+@cuda.jit(device=True)
+def _log_f64(x):
+    """glibc's double log, as `mt_core.log_f64` (positive normal x in (0, 1]).
+
+    Every product and sum is an explicit `_fma`, `_dmul` or `_dadd`: NVVM would
+    otherwise contract other `a*b + c` than the ones glibc's build does.
+    """
+    ix = _f64_bits(x)
+    if ix >= _LOG_LO and ix < _LOG_HI:
+        if ix == _LOG_ONE:
+            return 0.0
+        return _log_near1(_dadd(x, -1.0))
+    tmp = ix - _LOG_OFF
+    i = (tmp >> 45) & 127
+    k = tmp >> 52
+    z = _bits_f64(ix - (k << 52))
+    kd = float(k)
+    r = _fma(z, _LOG_INVC[i], -1.0)
+    w = _fma(kd, _LN2HI, _LOG_LOGC[i])
+    hi = _dadd(w, r)
+    lo = _fma(kd, _LN2LO, _dadd(_dadd(w, -hi), r))
+    r2 = _dmul(r, r)
+    p = _fma(_fma(r, _LA[4], _LA[3]), r2, _fma(r, _LA[2], _LA[1]))
+    return _dadd(_fma(_dmul(r, r2), p, _fma(r2, _LA[0], lo)), hi)
+
+
+@cuda.jit(device=True)
+def _log_near1(r):
+    """log1p(r) for |r| < 1/16, as `mt_core._log_near1`."""
+    r2 = _dmul(r, r)
+    r3 = _dmul(r, r2)
+    c1 = _fma(r2, _LB[3], _fma(r, _LB[2], _LB[1]))
+    c2 = _fma(r2, _LB[6], _fma(r, _LB[5], _LB[4]))
+    c3 = _fma(r3, _LB[10], _fma(r2, _LB[9], _fma(r, _LB[8], _LB[7])))
+    p = _fma(_fma(c3, r3, c2), r3, c1)
+    rhi = _fma(-r, _TWO27, _fma(r, _TWO27, r))
+    rlo = _dadd(r, -rhi)
+    rhi2 = _dmul(rhi, rhi)
+    hi = _fma(rhi2, _LB[0], r)
+    lo = _fma(rhi2, _LB[0], _dadd(r, -hi))
+    lo = _fma(_dmul(_LB[0], rlo), _dadd(rhi, r), lo)
+    return _dadd(hi, _fma(p, r3, lo))
 
 
 # ---------------------------------------------------------------------------
