@@ -640,3 +640,38 @@ def test_ordering_gradients():
     grad_checks(lambda v: mx.nd.sort(v, axis=None), [a])
     grad_checks(lambda v: mx.nd.topk(v, k=2, ret_typ="value"), [a])
     grad_checks(lambda v: mx.nd.topk(v, k=3, axis=None, ret_typ="both", is_ascend=True), [a])
+
+
+@pytest.mark.parametrize("value", [
+    "same", "other_dtype", "broadcast", 0, 7, -2.5, True, 1e39, float("nan"), float("-inf")])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32"])
+def test_full_slice_assignment_equals_the_general_path(value, dtype):
+    # x[:] = v has a short path (same shape and dtype, or a number into a float array); it must
+    # write what any other key covering the whole array writes.
+    src = np.arange(6, dtype=np.float64).reshape(2, 3) - 2.5
+    if value == "same":
+        value = mx.nd.array(src * 3, dtype=dtype)
+    elif value == "other_dtype":
+        value = mx.nd.array(src * 3, dtype="float64" if dtype != "float64" else "float32")
+    elif value == "broadcast":
+        value = mx.nd.array(src[:1] * 3, dtype=dtype)
+    a = mx.nd.array(src, dtype=dtype)
+    b = mx.nd.array(src, dtype=dtype)
+    with np.errstate(all="ignore"):
+        a[:] = value
+        b[0:] = value
+    np.testing.assert_array_equal(a.asnumpy(), b.asnumpy())
+    assert a.dtype == np.dtype(dtype)
+
+
+def test_full_slice_assignment_refuses_readonly_and_recorded_targets():
+    ro = mx.nd.from_numpy(np.zeros(3, np.float32).view(), zero_copy=True)
+    ro._data.flags.writeable = False
+    with pytest.raises(ValueError, match="readonly"):
+        ro[:] = mx.nd.ones((3,))
+    x = mx.nd.ones((3,))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x * 2
+        with pytest.raises(mx.base.MXNetError, match="computational graph"):
+            y[:] = mx.nd.zeros((3,))

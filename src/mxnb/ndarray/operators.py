@@ -148,6 +148,21 @@ def _getitem(self, key):
 
 def _setitem(self, key, value):
     """x[key] = value as in MXNet 1.9.1; value is broadcast to the indexed region."""
+    if (key.__class__ is slice and key.start is None and key.stop is None and key.step is None
+            and not _state.recording):
+        # x[:] = y of the same shape and dtype, or x[:] = a number into a float array: the
+        # optimizer updates' and gradient resets' case, without the general key machinery.
+        data = self._data
+        if data.__class__ is np.ndarray and data.flags.writeable:
+            if value.__class__ is NDArray:
+                v = value._data
+                if v.__class__ is np.ndarray and v.shape == data.shape and v.dtype == data.dtype:
+                    np.copyto(data, v)
+                    return
+            elif ((value.__class__ is float or value.__class__ is int)
+                  and data.dtype.kind == "f" and data.itemsize >= 4 and -3e38 < value < 3e38):
+                data.fill(value)  # (out of that range the cast warns: the general path)
+                return
     if _state.recording and autograd.in_graph(self):
         raise_inplace()
     if not self.writable:
