@@ -83,3 +83,18 @@ def test_binary_fused_backward_takes_strided_gradients():
         da, db = op.backward(op, [strided], [a, b], [y], {})
         np.testing.assert_array_equal(da, strided * b)
         np.testing.assert_array_equal(db, strided * a)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_scalar_short_path_rounds_python_scalars_as_the_dtype_does(dtype):
+    # The short path hands Python floats (and ints up to 2**53) to the kernel as float64;
+    # T(p0) must round them exactly as MXNet's cast of the scalar to the array's dtype.
+    x = mx.nd.array(np.linspace(-3, 3, 64), dtype=dtype)
+    t = np.dtype(dtype).type
+    for s in (0.1, 1 / 3, 1e-8, 3.4e38 * 1.01, 2, 16777217, -16777219, 2**53, 2**53 + 1,
+              2**60 + 12345, True):
+        for op in ("__mul__", "__add__", "__truediv__", "__sub__", "__pow__"):
+            got = getattr(x, op)(s).asnumpy()
+            with np.errstate(all="ignore"):
+                ref = getattr(x.asnumpy(), op)(t(s))
+            np.testing.assert_array_equal(got, ref, err_msg=f"{op} {s!r}")

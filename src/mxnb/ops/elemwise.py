@@ -145,7 +145,12 @@ def fast_scalar(op):
                 # MXNet casts the scalar to the array's dtype first. A Python float is passed
                 # as is: the kernel's T(p0) rounds it just as dt.type(s) would, and a NumPy
                 # scalar costs a third of this call.
-                p = s if s.__class__ is float else dt.type(s)
+                if s.__class__ is float:
+                    p = s
+                elif s.__class__ is int and -9007199254740992 <= s <= 9007199254740992:
+                    p = float(s)  # exact, so T(p0) rounds as dt.type(s) does
+                else:
+                    p = dt.type(s)
                 if d.ndim == 1:
                     k(d, res, p, 0.0)
                 else:
