@@ -405,3 +405,17 @@ def test_parallel_and_serial_draws_are_identical():
         np.testing.assert_array_equal(out[0], out[1])
     finally:
         pool.parallel = old
+
+
+def test_negative_binomial_and_shuffle_op_names():
+    # MXNet's op-name forms of the samplers (pinned from MXNet 1.9.1 with mx.random.seed(3)).
+    nd = mx.nd
+    assert nd.random_negative_binomial is nd.random.negative_binomial
+    assert nd.sample_generalized_negative_binomial is nd.random.generalized_negative_binomial
+    mx.random.seed(3)
+    assert nd.random_negative_binomial(k=3, p=0.4, shape=(4,)).asnumpy().tolist() == [1, 3, 6, 2]
+    mx.random.seed(3)
+    got = nd.sample_negative_binomial(nd.array([3, 5]), nd.array([0.4, 0.5]), shape=(2,))
+    assert got.asnumpy().tolist() == [[1, 3], [6, 2]]
+    mx.random.seed(3)
+    assert nd.shuffle(nd.arange(5)).asnumpy().tolist() == [0, 4, 1, 2, 3]

@@ -42,6 +42,13 @@ from .random import uniform as sample_uniform, normal as sample_normal  # noqa: 
 from .random import poisson as sample_poisson, gamma as sample_gamma  # noqa: E402,F401
 from .random import exponential as sample_exponential  # noqa: E402,F401
 from .random import multinomial as sample_multinomial  # noqa: E402,F401
+from .random import negative_binomial as random_negative_binomial  # noqa: E402,F401
+from .random import negative_binomial as sample_negative_binomial  # noqa: E402,F401
+from .random import (generalized_negative_binomial as  # noqa: E402,F401
+                     random_generalized_negative_binomial)
+from .random import (generalized_negative_binomial as  # noqa: E402,F401
+                     sample_generalized_negative_binomial)
+from .random import shuffle  # noqa: E402,F401
 from .random import uniform, normal  # noqa: E402,F401
 
 for _n in _random_like.__all__:  # mx.nd.random.uniform_like, ...
