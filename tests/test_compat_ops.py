@@ -203,3 +203,28 @@ def test_polygamma_against_scipy_and_gamma_second_derivative():
     d1.backward()
     want = special.gamma(1.5) * (special.digamma(1.5) ** 2 + special.polygamma(1, 1.5))
     np.testing.assert_allclose(v.grad.asnumpy(), [want], rtol=1e-12)
+
+
+def test_legacy_crop_as_mxnet():
+    # Values pinned from MXNet 1.9.1's nd.Crop.
+    nd = mx.nd
+    x = nd.arange(2 * 3 * 5 * 6).reshape((2, 3, 5, 6))
+    assert nd.Crop(x, h_w=(2, 3), offset=(1, 2))[1, 2].asnumpy().tolist() == [
+        [158, 159, 160], [164, 165, 166]]
+    assert nd.Crop(x, h_w=(2, 3), center_crop=True)[0, 0].asnumpy().tolist() == [
+        [7, 8, 9], [13, 14, 15]]
+    like = nd.zeros((1, 1, 3, 4))
+    assert nd.Crop(x, like, num_args=2, center_crop=True)[0, 0].asnumpy().tolist() == [
+        [7, 8, 9, 10], [13, 14, 15, 16], [19, 20, 21, 22]]
+    assert nd.Crop(x, like, offset=(2, 1)).shape == (2, 3, 3, 4)
+    x.attach_grad()
+    with mx.autograd.record():
+        z = nd.Crop(x, h_w=(2, 3), offset=(1, 2)) * 2
+    z.backward()
+    g = np.zeros((5, 6))
+    g[1:3, 2:5] = 2
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.broadcast_to(g, (2, 3, 5, 6)))
+    for bad in (lambda: nd.Crop(x, h_w=(6, 3)), lambda: nd.Crop(x, h_w=(2, 3), offset=(4, 0)),
+                lambda: nd.Crop(nd.ones((2, 3)), h_w=(1, 1))):
+        with pytest.raises(mx.base.MXNetError, match="Crop"):
+            bad()

@@ -20,10 +20,13 @@ __all__ = ["NDArray", "arange", "array", "empty", "eye", "linspace", "concatenat
 from . import random  # noqa: E402,F401  (mx.nd.random)
 from . import random_like as _random_like  # noqa: E402
 from . import compat as _compat  # noqa: E402  (moments, SequenceMask, diag, ...)
-for _n in _compat.__all__:  # an op of the table with the same name wins
-    if _n not in globals():
-        globals()[_n] = getattr(_compat, _n)
-        __all__.append(_n)
+from . import legacy as _legacy  # noqa: E402  (Crop)
+for _m in (_compat, _legacy):
+    for _n in _m.__all__:  # an op of the table with the same name wins
+        if _n not in globals():
+            globals()[_n] = getattr(_m, _n)
+            __all__.append(_n)
+del _m
 del _n
 from .optimizer_ops import *  # noqa: E402,F401,F403  (sgd_update, adam_update, ...)
 from .optimizer_ops import __all__ as _opt_names  # noqa: E402
