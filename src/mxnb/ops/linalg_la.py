@@ -72,6 +72,14 @@ def _copy_ltu(m):
     return _masked(m, True) + _mT(_masked(m, True, strict=True))
 
 
+def _t(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _copy_ltu_np(m):
+    return np.tril(m) + _t(np.tril(m, -1))
+
+
 def _lapack_error(routine, dt, info, hint):
     p = "s" if np.dtype(dt) == np.float32 else "d"
     raise MXNetError(f"Check failed: ret == 0 ({info} vs. 0) : {p}{routine} failed in lapack "
@@ -119,6 +127,13 @@ def _potrf_vjp(op, dys, ins, outs, attrs):
     return [nd.linalg_trsm(L, y, rightside=True) * 0.5]
 
 
+def _potrf_bwd(op, dys, ins, outs, attrs):
+    lower = _flag(attrs.get("lower", True))
+    low, g = (outs[0], dys[0]) if lower else (_t(outs[0]), _t(dys[0]))
+    y = np.linalg.solve(_t(low), _copy_ltu_np(_t(low) @ g))
+    return [(_t(np.linalg.solve(_t(low), _t(y))) * 0.5).astype(low.dtype, copy=False)]
+
+
 def _spd_inputs(rng):
     a = rng.uniform(-1, 1, (2, 3, 3))
     return [a @ np.swapaxes(a, -1, -2) + 2 * np.eye(3)]
@@ -129,7 +144,8 @@ _SYM_SKIP = ("MXNet's gradient is the one with respect to a symmetric input, whi
              "f(X) = op((X + X^T) / 2) to order 2")
 
 register(Op("linalg_potrf", ("A",), attrs=(("lower", True),), infer=_chol_infer,
-            forward=_host(_potrf_fwd), vjp=_potrf_vjp, test={"skip": _SYM_SKIP},
+            forward=_host(_potrf_fwd), backward=_potrf_bwd, vjp=_potrf_vjp,
+            test={"skip": _SYM_SKIP},
             doc="Cholesky factor of each symmetric positive definite matrix: L with A = L L^T "
                 "(upper triangle zero), or U with A = U^T U for lower=False."))
 
@@ -165,6 +181,18 @@ def _potri_vjp(op, dys, ins, outs, attrs):
     return [_masked(d, lower)]
 
 
+def _potri_bwd(op, dys, ins, outs, attrs):
+    lower = _flag(attrs.get("lower", True))
+    a, g = outs[0], dys[0]
+    t = np.tril(ins[0]) if lower else np.triu(ins[0])
+    s = g + _t(g)
+    if lower:
+        d = -np.tril(_t(np.linalg.solve(t, _t(a @ s))))
+    else:
+        d = -np.triu(np.linalg.solve(_t(t), s @ a))
+    return [d + 0.0]
+
+
 def _chol_factor_inputs(rng):
     a = _spd_inputs(rng)[0]
     junk = np.triu(rng.uniform(-1, 1, a.shape), 1)  # never read: the gradient there is 0
@@ -172,7 +200,7 @@ def _chol_factor_inputs(rng):
 
 
 register(Op("linalg_potri", ("A",), attrs=(("lower", True),), infer=_chol_infer,
-            forward=_host(_potri_fwd), vjp=_potri_vjp,
+            forward=_host(_potri_fwd), backward=_potri_bwd, vjp=_potri_vjp,
             test={"cases": [{"inputs": _chol_factor_inputs},
                             {"inputs": lambda rng: [np.swapaxes(_chol_factor_inputs(rng)[0],
                                                                 -1, -2)],
@@ -230,10 +258,8 @@ def _substitute(t, b, lower):
     return x
 
 
-def _trsm_fwd(op, ins, outs, attrs):
-    trans, right, lower, alpha = _tri_attrs(attrs)
-    t = _tri_op(ins[0], lower, trans)
-    b = ins[1]
+def _trsm_np(a, b, trans, right, lower, alpha):
+    t = _tri_op(a, lower, trans)
     if right:  # x t = b  <=>  t^T x^T = b^T
         t, b = np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2)
     if np.all(np.diagonal(t, axis1=-2, axis2=-1)):
@@ -241,7 +267,33 @@ def _trsm_fwd(op, ins, outs, attrs):
     else:
         x = _substitute(t, b, lower != (trans != right))
     x = np.swapaxes(x, -1, -2) if right else x
-    np.multiply(x, x.dtype.type(alpha), out=outs[0])
+    return x * x.dtype.type(alpha)
+
+
+def _trsm_fwd(op, ins, outs, attrs):
+    outs[0][...] = _trsm_np(ins[0], ins[1], *_tri_attrs(attrs))
+
+
+def _mask_np(d, trans, lower):
+    d = _t(d) if trans else d
+    return (np.tril(d) if lower else np.triu(d)) + 0.0
+
+
+def _trmm_bwd(op, dys, ins, outs, attrs):
+    trans, right, lower, alpha = _tri_attrs(attrs)
+    a, b = ins
+    g = dys[0]
+    opt = _tri_op(a, lower, trans)
+    d_opt, db = (_t(b) @ g, g @ _t(opt)) if right else (g @ _t(b), _t(opt) @ g)
+    return [_mask_np(d_opt, trans, lower) * alpha, db * alpha]
+
+
+def _trsm_bwd(op, dys, ins, outs, attrs):
+    trans, right, lower, alpha = _tri_attrs(attrs)
+    c, g = outs[0], dys[0]
+    w = _trsm_np(ins[0], g, not trans, right, lower, 1.0)
+    d_opt = _t(c) @ w if right else w @ _t(c)
+    return [_mask_np(-d_opt, trans, lower), w * alpha]
 
 
 def _op_grad(d_opt, a, trans, lower):
@@ -288,11 +340,11 @@ _TRI_CASES = [{"inputs": _tri_inputs((3, 2))},
 _TRI_ATTRS = (("transpose", False), ("rightside", False), ("lower", True), ("alpha", 1.0))
 
 register(Op("linalg_trmm", ("A", "B"), attrs=_TRI_ATTRS, infer=_tri_infer,
-            forward=_host(_trmm_fwd), vjp=_trmm_vjp, test={"cases": _TRI_CASES},
+            forward=_host(_trmm_fwd), backward=_trmm_bwd, vjp=_trmm_vjp, test={"cases": _TRI_CASES},
             doc="alpha * op(T) B (or alpha * B op(T) with rightside=True), T the lower (upper "
                 "for lower=False) triangle of A, op(T) = T^T with transpose=True."))
 register(Op("linalg_trsm", ("A", "B"), attrs=_TRI_ATTRS, infer=_tri_infer,
-            forward=_host(_trsm_fwd), vjp=_trsm_vjp, test={"cases": _TRI_CASES},
+            forward=_host(_trsm_fwd), backward=_trsm_bwd, vjp=_trsm_vjp, test={"cases": _TRI_CASES},
             doc="X with op(T) X = alpha * B (or X op(T) = alpha * B with rightside=True), T "
                 "the lower (upper for lower=False) triangle of A."))
 
@@ -328,8 +380,15 @@ def _gelqf_vjp(op, dys, ins, outs, attrs):
     return [nd.linalg_trsm(low, dq + _mm(_copy_ltu(m), q), transpose=True)]
 
 
+def _gelqf_bwd(op, dys, ins, outs, attrs):
+    q, low = outs
+    dq, dl = dys
+    m = _t(low) @ dl - dq @ _t(q)
+    return [np.linalg.solve(_t(low), dq + _copy_ltu_np(m) @ q)]
+
+
 register(Op("linalg_gelqf", ("A",), infer=_gelqf_infer, forward=_host(_gelqf_fwd),
-            vjp=_gelqf_vjp, num_outputs=2,
+            backward=_gelqf_bwd, vjp=_gelqf_vjp, num_outputs=2,
             test={"cases": [{"inputs": lambda rng: [rng.uniform(-1, 1, (2, 2, 3))]},
                             {"inputs": lambda rng: [rng.uniform(-1, 1, (3, 3)) + 2 * np.eye(3)]}]},
             doc="LQ factorization [Q, L] of each (m, n) matrix, m <= n: A = L Q, Q Q^T = I, "
@@ -375,8 +434,21 @@ def _syevd_vjp(op, dys, ins, outs, attrs):
     return [_mm(_mm(_mT(u), y), u)]
 
 
+def _syevd_bwd(op, dys, ins, outs, attrs):
+    u, lam = outs
+    du, dl = dys
+    n = lam.shape[-1]
+    eps = 1e-30 if lam.dtype == np.float32 else 1e-100
+    x = du @ _t(u)
+    below = np.tril(np.ones((n, n), bool), -1)
+    denom = np.maximum(np.where(below, lam[..., :, None] - lam[..., None, :], 1), eps)
+    y = np.where(below, (x - _t(x)) / (2 * denom), 0)
+    y = y + _t(y) + dl[..., :, None] * np.eye(n)
+    return [(_t(u) @ y @ u).astype(u.dtype, copy=False)]
+
+
 register(Op("linalg_syevd", ("A",), infer=_syevd_infer, forward=_host(_syevd_fwd),
-            vjp=_syevd_vjp, num_outputs=2, test={"skip": _SYM_SKIP},
+            backward=_syevd_bwd, vjp=_syevd_vjp, num_outputs=2, test={"skip": _SYM_SKIP},
             doc="Eigendecomposition [U, lam] of each symmetric matrix (lower triangle read): "
                 "A = U^T diag(lam) U, lam ascending, each row of U with its largest entry "
                 "positive."))
