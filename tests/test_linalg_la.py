@@ -498,6 +498,16 @@ def test_trmm_trsm_against_numpy(transpose, rightside, lower):
 def test_trsm_zero_pivot_gives_inf_as_blas():
     y = la.trsm(mx.nd.array([[0., 0], [1, 1]]), mx.nd.array([[1.], [1]])).asnumpy()
     assert y[0, 0] == np.inf and y[1, 0] == -np.inf
+    # MXNet 1.9.1's outputs (substitution order decides where inf and -inf land)
+    a = mx.nd.array([[2., 1, 0], [0, 0, 1], [0, 0, 1]])
+    b = mx.nd.array([[1., 2, 3], [4, 5, 6]])
+    inf = np.inf
+    assert la.trsm(a, b, rightside=True, lower=False).asnumpy().tolist() == \
+        [[0.5, inf, -inf], [2.0, inf, -inf]]
+    assert la.trsm(a, b, rightside=True, lower=False, transpose=True).asnumpy().tolist() == \
+        [[inf, -inf, 3.0], [inf, -inf, 6.0]]
+    assert la.trsm(a, b.T, lower=False).asnumpy().tolist() == \
+        [[inf, inf], [-inf, -inf], [3.0, 6.0]]
 
 
 def test_gelqf_syevd_against_numpy():
