@@ -2,8 +2,8 @@
 
 gemm/gemm2/syrk are compositions of `dot`/`batch_dot`; extractdiag/makediag/sumlogdiag use
 `mx.nd.diag`-style index maps; inverse/det are ops (ops/compat.py) with VJPs in mxnb ops;
-slogdet is built on det. The others (potrf, potri, trsm, trmm, gelqf, syevd, ...) are not
-implemented in mxnb.
+slogdet is built on det; potrf, potri, trmm, trsm, gelqf, syevd, extracttrian and maketrian
+are ops (ops/linalg_la.py: NumPy's LAPACK forward, VJPs in mxnb ops, MXNet's gradients).
 
 >>> a = mx.nd.array([[1., 2], [3, 4]])
 >>> mx.nd.linalg.gemm2(a, a, transpose_b=True, alpha=2.0).asnumpy()
@@ -18,7 +18,8 @@ from .compat import _check, _finish, _index
 from .creation import zeros as _zeros
 
 __all__ = ["gemm", "gemm2", "syrk", "extractdiag", "makediag", "sumlogdiag", "inverse", "det",
-           "slogdet"]
+           "slogdet", "potrf", "potri", "trmm", "trsm", "gelqf", "syevd", "extracttrian",
+           "maketrian"]
 
 
 def _matrices(name, *arrays):
@@ -106,3 +107,97 @@ def slogdet(A=None, out=None, name=None):
     """[sign, log|det|] of each matrix (log|det| is differentiable, sign is not)."""
     d = nd.linalg_det(A)
     return [nd.sign(d), nd.log(nd.abs(d))]
+
+
+def potrf(A=None, lower=True, out=None, name=None):
+    """Cholesky factor of each symmetric positive definite matrix (its lower triangle is read).
+
+    >>> mx.nd.linalg.potrf(mx.nd.array([[4., 1], [1, 4.25]])).asnumpy()
+    array([[2. , 0. ],
+           [0.5, 2. ]], dtype=float32)
+    """
+    _check("potrf", ("A", A))
+    return nd.linalg_potrf(A, lower=lower, out=out)
+
+
+def potri(A=None, lower=True, out=None, name=None):
+    """inv(L L^T) from the Cholesky factor L (inv(U^T U) from U for lower=False).
+
+    >>> mx.nd.linalg.potri(mx.nd.array([[2., 0], [0, 4]])).asnumpy()
+    array([[0.25  , 0.    ],
+           [0.    , 0.0625]], dtype=float32)
+    """
+    _check("potri", ("A", A))
+    return nd.linalg_potri(A, lower=lower, out=out)
+
+
+def trmm(A=None, B=None, transpose=False, rightside=False, lower=True, alpha=1.0, out=None,
+         name=None):
+    """alpha * op(A) @ B (B @ op(A) with rightside=True), A read as triangular.
+
+    >>> a = mx.nd.array([[1., 0], [1, 1]])
+    >>> mx.nd.linalg.trmm(a, mx.nd.ones((2, 3)), alpha=2.0).asnumpy()
+    array([[2., 2., 2.],
+           [4., 4., 4.]], dtype=float32)
+    """
+    _check("trmm", ("A", A), ("B", B))
+    return nd.linalg_trmm(A, B, transpose=transpose, rightside=rightside, lower=lower,
+                          alpha=alpha, out=out)
+
+
+def trsm(A=None, B=None, transpose=False, rightside=False, lower=True, alpha=1.0, out=None,
+         name=None):
+    """X with op(A) @ X = alpha * B (X @ op(A) = alpha * B with rightside=True), A triangular.
+
+    >>> a = mx.nd.array([[2., 0], [1, 1]])
+    >>> mx.nd.linalg.trsm(a, mx.nd.array([[2.], [2]])).asnumpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    _check("trsm", ("A", A), ("B", B))
+    return nd.linalg_trsm(A, B, transpose=transpose, rightside=rightside, lower=lower,
+                          alpha=alpha, out=out)
+
+
+def gelqf(A=None, out=None, name=None):
+    """[Q, L] with A = L @ Q, Q row-orthonormal, L lower triangular (rows <= columns).
+
+    >>> q, l = mx.nd.linalg.gelqf(mx.nd.array([[1., 2, 3], [4, 5, 6]]))
+    >>> l.asnumpy().round(4)
+    array([[-3.7417,  0.    ],
+           [-8.5524,  1.964 ]], dtype=float32)
+    """
+    _check("gelqf", ("A", A))
+    return nd.linalg_gelqf(A, out=out)
+
+
+def syevd(A=None, out=None, name=None):
+    """[U, lam] with A = U^T diag(lam) U, lam ascending (the lower triangle of A is read).
+
+    >>> u, lam = mx.nd.linalg.syevd(mx.nd.array([[1., 2], [2, 4]]))
+    >>> lam.asnumpy().round(4)
+    array([0., 5.], dtype=float32)
+    """
+    _check("syevd", ("A", A))
+    return nd.linalg_syevd(A, out=out)
+
+
+def extracttrian(A=None, offset=0, lower=True, out=None, name=None):
+    """The triangle of each square matrix as a vector (offset > 0: above diagonal `offset`).
+
+    >>> mx.nd.linalg.extracttrian(mx.nd.array([[1., 2], [3, 4]])).asnumpy()
+    array([1., 3., 4.], dtype=float32)
+    """
+    _check("extracttrian", ("A", A))
+    return nd.linalg_extracttrian(A, offset=offset, lower=lower, out=out)
+
+
+def maketrian(A=None, offset=0, lower=True, out=None, name=None):
+    """Square matrices holding the vectors as their triangle (inverse of extracttrian).
+
+    >>> mx.nd.linalg.maketrian(mx.nd.array([1., 2, 3])).asnumpy()
+    array([[1., 0.],
+           [2., 3.]], dtype=float32)
+    """
+    _check("maketrian", ("A", A))
+    return nd.linalg_maketrian(A, offset=offset, lower=lower, out=out)
