@@ -214,3 +214,16 @@ def test_runs_after_multi_output_and_binary_nodes_are_found(monkeypatch):
     fused, plain = _both(monkeypatch, f, [x])
     np.testing.assert_array_equal(fused, plain)
     assert len(runs) == 1 and runs[0][0] - runs[0][1] == 2, runs
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_integer_scalar_attributes_in_a_run(monkeypatch, dtype):
+    # Int attributes reach the kernels as floats (exact up to 2**53), others as dt.type(v).
+    def f(a):
+        return nd.clip(nd.tanh(a * 3) - 2**60, -2**60 - 1, 7) / 16777217 + 2
+
+    x = np.random.RandomState(5).uniform(-1, 1, (3, 4)).astype(dtype)
+    runs = _spy(monkeypatch)
+    fused, plain = _both(monkeypatch, f, [x])
+    np.testing.assert_array_equal(fused, plain)
+    assert len(runs) == 1 and runs[0][0] - runs[0][1] == 5, runs

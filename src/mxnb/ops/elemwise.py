@@ -145,12 +145,7 @@ def fast_scalar(op):
                 # MXNet casts the scalar to the array's dtype first. A Python float is passed
                 # as is: the kernel's T(p0) rounds it just as dt.type(s) would, and a NumPy
                 # scalar costs a third of this call.
-                if s.__class__ is float:
-                    p = s
-                elif s.__class__ is int and -9007199254740992 <= s <= 9007199254740992:
-                    p = float(s)  # exact, so T(p0) rounds as dt.type(s) does
-                else:
-                    p = dt.type(s)
+                p = s if s.__class__ is float else _as_param(s, dt)
                 if d.ndim == 1:
                     k(d, res, p, 0.0)
                 else:
@@ -256,6 +251,19 @@ def _unary_backward(op, dys, ins, outs, attrs):
     return [dx]
 
 
+def _as_param(v, dt):
+    """A scalar attribute as a kernel argument: T(p0) in the kernel must round it as dt.type(v).
+
+    Python floats, and ints up to 2**53 (exact as floats), go in as floats: a NumPy scalar
+    costs a third of a small call.
+    """
+    if v.__class__ is float:
+        return v
+    if v.__class__ is int and -9007199254740992 <= v <= 9007199254740992:
+        return float(v)
+    return dt.type(v)
+
+
 def backward_chain(node, dy, nodes, i, pending):
     """The engine's short path for small unary nodes: `(last, dx)` or None (take the usual path).
 
@@ -306,14 +314,8 @@ def backward_chain(node, dy, nodes, i, pending):
             # would (and skips a NumPy scalar, a third of a small node's cost).
             names = op.attrs
             attrs = cur.attrs
-            p0 = attrs[names[0][0]]
-            if p0.__class__ is not float:
-                p0 = dt.type(p0)
-            p1 = 0.0
-            if np_ == 2:
-                p1 = attrs[names[1][0]]
-                if p1.__class__ is not float:
-                    p1 = dt.type(p1)
+            p0 = _as_param(attrs[names[0][0]], dt)
+            p1 = _as_param(attrs[names[1][0]], dt) if np_ == 2 else 0.0
         else:
             p0 = p1 = 0.0
         if g is None:
