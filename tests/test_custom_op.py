@@ -2,6 +2,8 @@
 
 Every literal here was printed by MXNet 1.9.1 running the same code.
 """
+import json
+
 import numpy as np
 import pytest
 
@@ -240,6 +242,18 @@ def test_kwargs_reach_the_prop_as_strings():
               f="s")
     assert LOG[0] == ("__init__", {"a": "1", "b": "2.5", "c": "(1, 2)", "d": "True",
                                    "e": "None", "f": "s"})
+
+
+def test_get_symbol_shows_the_custom_node_with_its_attributes():
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.Custom(x, op_type="test_sigmoid", b=2.5, a=(1, 2), name="foo")
+    node = json.loads(mx.autograd.get_symbol(y).tojson())["nodes"][1]
+    # MXNet 1.9.1: {"op": "Custom", "name": "node_<k>", "attrs": {"a": "(1, 2)", "b": "2.5",
+    # "op_type": "test_sigmoid"}, "inputs": [[0, 0, 0]]}
+    assert node["op"] == "Custom" and node["inputs"] == [[0, 0, 0]]
+    assert node["attrs"] == {"a": "(1, 2)", "b": "2.5", "op_type": "test_sigmoid"}
 
 
 @pytest.mark.parametrize("scope,is_train", [

@@ -57,7 +57,8 @@ def Custom(*inputs, op_type=None, out=None, name=None, **kwargs):  # noqa: N802 
     if prop_cls is None:
         raise MXNetError(f"Cannot find custom operator {op_type}")
     # MXNet passes every attribute through its C API, so the Prop sees strings only.
-    prop = _guard(op_type, "__init__", prop_cls, **{k: str(v) for k, v in kwargs.items()})
+    attrs = {k: str(v) for k, v in kwargs.items()}
+    prop = _guard(op_type, "__init__", prop_cls, **attrs)
     n_in = len(prop.list_arguments())
     n_out = len(prop.list_outputs())
     n_aux = len(prop.list_auxiliary_states())
@@ -98,7 +99,7 @@ def Custom(*inputs, op_type=None, out=None, name=None, **kwargs):  # noqa: N802 
         _state.recording = prev
     if prev and args:
         node_op = _CustomNodeOp(op_type, op, auxs, need_og, ctx)
-        node = record(node_op, args, outs, {"op_type": op_type})
+        node = record(node_op, args, outs, dict(attrs, op_type=op_type))
         if node is not None:
             node_op.reqs = [_req(p) for p in node.parents]
     if out is not None:
