@@ -18,6 +18,7 @@ from . import ndarray as nd  # noqa: E402,F401
 from . import random  # noqa: E402,F401
 from . import initializer  # noqa: E402,F401
 from . import initializer as init  # noqa: E402,F401
+from . import operator  # noqa: E402,F401  (mx.operator.CustomOp, register)
 
 
 def set_num_threads(n):
