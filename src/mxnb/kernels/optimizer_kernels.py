@@ -51,10 +51,13 @@ def _sgn(x, one):
 
 
 # ---------------------------------------------------------------- the loops
-# `prange` is range in the serial build and numba's prange in the parallel one.
+# `prange` is range in the serial build and numba's prange in the parallel one. The scalars
+# come in one array `s` of the arrays' dtype (one argument to type instead of up to a dozen:
+# dispatch cost grows with the argument count); flags are stored there as 1 or 0.
 
 
-def _sgd(out, w, g, c1, lr, lr_rs, rs, doclip, cg):
+def _sgd(out, w, g, s):
+    c1, lr, lr_rs, rs, doclip, cg = s[0], s[1], s[2], s[3], s[4] != 0, s[5]
     for i in prange(w.shape[0]):  # noqa: F821
         if doclip:
             out[i] = c1 * w[i] - lr * _clip(rs * g[i], cg)
@@ -62,7 +65,8 @@ def _sgd(out, w, g, c1, lr, lr_rs, rs, doclip, cg):
             out[i] = c1 * w[i] - lr_rs * g[i]
 
 
-def _sgd_mom(out, mom, w, g, mo, lr_wd, lr, lr_rs, rs, doclip, cg):
+def _sgd_mom(out, mom, w, g, s):
+    mo, lr_wd, lr, lr_rs, rs, doclip, cg = s[0], s[1], s[2], s[3], s[4], s[5] != 0, s[6]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         if doclip:
@@ -73,7 +77,8 @@ def _sgd_mom(out, mom, w, g, mo, lr_wd, lr, lr_rs, rs, doclip, cg):
         out[i] = wi + m
 
 
-def _nag(out, mom, w, g, mo, mo1, lr, wd, rs, doclip, cg, alias):
+def _nag(out, mom, w, g, s, alias):
+    mo, mo1, lr, wd, rs, doclip, cg = s[0], s[1], s[2], s[3], s[4], s[5] != 0, s[6]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         rg = rs * g[i]
@@ -87,7 +92,9 @@ def _nag(out, mom, w, g, mo, mo1, lr, wd, rs, doclip, cg, alias):
         mom[i] = m - lr * (rg + wd * wi)
 
 
-def _adam(out, mean, var, w, g, b1, om1, b2, om2, lr, eps, wd, rs, doclip, cg):
+def _adam(out, mean, var, w, g, s):
+    b1, om1, b2, om2, lr, eps, wd, rs = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+    doclip, cg = s[8] != 0, s[9]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         gr = g[i] * rs + wi * wd
@@ -100,7 +107,9 @@ def _adam(out, mean, var, w, g, b1, om1, b2, om2, lr, eps, wd, rs, doclip, cg):
         out[i] = wi - lr * m / (math.sqrt(v) + eps)
 
 
-def _rmsprop(out, n, w, g, g1, om1, lr, eps, wd, rs, doclip, cg, doclipw, cw):
+def _rmsprop(out, n, w, g, s):
+    g1, om1, lr, eps, wd, rs = s[0], s[1], s[2], s[3], s[4], s[5]
+    doclip, cg, doclipw, cw = s[6] != 0, s[7], s[8] != 0, s[9]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         gr = rs * g[i] + wd * wi
@@ -114,8 +123,9 @@ def _rmsprop(out, n, w, g, g1, om1, lr, eps, wd, rs, doclip, cg, doclipw, cw):
         out[i] = o
 
 
-def _rmspropalex(out, n, gs, delta, w, g, g1, om1, g2, lr, eps, wd, rs, doclip, cg, doclipw,
-                 cw):
+def _rmspropalex(out, n, gs, delta, w, g, s):
+    g1, om1, g2, lr, eps, wd, rs = s[0], s[1], s[2], s[3], s[4], s[5], s[6]
+    doclip, cg, doclipw, cw = s[7] != 0, s[8], s[9] != 0, s[10]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         gr = rs * g[i] + wd * wi
@@ -133,7 +143,8 @@ def _rmspropalex(out, n, gs, delta, w, g, g1, om1, g2, lr, eps, wd, rs, doclip, 
         out[i] = o
 
 
-def _ftrl(out, z, n, w, g, lr, l1, beta, wd, rs, doclip, cg, one):
+def _ftrl(out, z, n, w, g, s):
+    lr, l1, beta, wd, rs, doclip, cg, one = s[0], s[1], s[2], s[3], s[4], s[5] != 0, s[6], s[7]
     for i in prange(w.shape[0]):  # noqa: F821
         gr = g[i] * rs
         if doclip:
@@ -147,12 +158,15 @@ def _ftrl(out, z, n, w, g, lr, l1, beta, wd, rs, doclip, cg, one):
         out[i] = (_sgn(zi, one) * l1 - zi) / ((beta + math.sqrt(ni)) / lr + wd) * keep
 
 
-def _signsgd(out, w, g, c1, lr, one):
+def _signsgd(out, w, g, s):
+    c1, lr, one = s[0], s[1], s[2]
     for i in prange(w.shape[0]):  # noqa: F821
         out[i] = c1 * w[i] - lr * _sgn(g[i], one)
 
 
-def _signum(out, mom, w, g, mo, om_wd, om, om_rs, rs, c1, lr, doclip, cg, one):
+def _signum(out, mom, w, g, s):
+    mo, om_wd, om, om_rs, rs, c1, lr = s[0], s[1], s[2], s[3], s[4], s[5], s[6]
+    doclip, cg, one = s[7] != 0, s[8], s[9]
     for i in prange(w.shape[0]):  # noqa: F821
         wi = w[i]
         if doclip:
@@ -199,8 +213,9 @@ def _kernel(name, parallel):
 def launch(name, n, *args):
     """Run optimizer kernel `name` on `n` elements: serial, or parallel for large arrays.
 
-    `args` are the kernel's arguments: 1-D arrays of one dtype (float32 or float64), then
-    scalars of that dtype and bools, in the order of the kernel's signature.
+    `args` are the kernel's arguments: the output, the states, the weight and the gradient
+    (1-D arrays of one dtype, float32 or float64), the scalars as one array of that dtype,
+    and for nag whether the output is the weight.
     """
     if builder.use_parallel(n, _COST[name]):
         builder.run_parallel(_kernel(name, True), _kernel(name, False), *args)

@@ -56,13 +56,6 @@ _FAST = (np.dtype(np.float32), np.dtype(np.float64))
 _kernels = None
 
 
-def _launch(name, n, *args):
-    global _kernels
-    if _kernels is None:
-        from ..kernels import optimizer_kernels as _kernels  # imports numba: on first use
-    _kernels.launch(name, n, *args)
-
-
 def _fast(weight, arrays, out):
     """(dtype's type, output buffer, result NDArray, flat buffers) for the exact kernels, or None.
 
@@ -70,16 +63,22 @@ def _fast(weight, arrays, out):
     one dtype, float32 or float64, and the arrays written to (states, out) are writable.
     """
     wd = weight._data
-    if wd.__class__ is not np.ndarray or wd.dtype not in _FAST:
+    if wd.__class__ is not np.ndarray:
         return None
-    shape, dt = wd.shape, wd.dtype
+    dt = wd.dtype
+    if dt not in _FAST:
+        return None
+    shape = wd.shape
     bufs = []
-    for i, a in enumerate(arrays):
+    for a in arrays:
         d = a._data
-        if d.__class__ is not np.ndarray or d.shape != shape or d.dtype != dt:
+        if d.__class__ is not np.ndarray or d.shape != shape or (d.dtype is not dt
+                                                                 and d.dtype != dt):
             return None
-        if i > 0 and not (d.flags.writeable and d.flags.c_contiguous):  # [0] is the gradient
-            return None
+        if bufs:  # a state (arrays[0] is the gradient): written in place
+            fl = d.flags
+            if not (fl.writeable and fl.c_contiguous):
+                return None
         bufs.append(d.reshape(-1))
     if out is None:
         o = np.empty(shape, dt)
@@ -88,16 +87,96 @@ def _fast(weight, arrays, out):
         if not isinstance(out, NDArray):
             return None
         o = out._data
-        if (o.__class__ is not np.ndarray or o.shape != shape or o.dtype != dt
-                or not (o.flags.writeable and o.flags.c_contiguous)):
+        if o.__class__ is not np.ndarray or o.shape != shape or (o.dtype is not dt
+                                                                 and o.dtype != dt):
+            return None
+        fl = o.flags
+        if not (fl.writeable and fl.c_contiguous):
             return None
         res = out
     return dt.type, o.reshape(-1), res, bufs
 
 
-def _scalars(T, op, **kw):
-    """MXNet's parameters as it sees them: parsed to float32, then cast to the dtype."""
-    return [T(_param(v, k, op)) for k, v in kw.items()]
+# The kernels' scalars from MXNet's parameters (each already parsed to float32 and cast to the
+# dtype T), pre-combined as MXNet's C++ combines them before touching an element.
+def _k_sgd(T, lr, wd, rs, cg):
+    return T(1) - lr * wd, lr, lr * rs, rs, bool(cg >= 0), cg
+
+
+def _k_sgd_mom(T, lr, mo, wd, rs, cg):
+    return mo, lr * wd, lr, lr * rs, rs, bool(cg >= 0), cg
+
+
+def _k_nag(T, lr, mo, wd, rs, cg):
+    return mo, mo + T(1), lr, wd, rs, bool(cg >= 0), cg
+
+
+def _k_adam(T, lr, b1, b2, eps, wd, rs, cg):
+    return b1, T(1) - b1, b2, T(1) - b2, lr, eps, wd, rs, bool(cg >= 0), cg
+
+
+def _k_rmsprop(T, lr, g1, eps, wd, rs, cg, cw):
+    return g1, T(1) - g1, lr, eps, wd, rs, bool(cg >= 0), cg, bool(cw >= 0), cw
+
+
+def _k_rmspropalex(T, lr, g1, g2, eps, wd, rs, cg, cw):
+    return g1, T(1) - g1, g2, lr, eps, wd, rs, bool(cg >= 0), cg, bool(cw >= 0), cw
+
+
+def _k_ftrl(T, lr, l1, beta, wd, rs, cg):
+    return lr, l1, beta, wd, rs, bool(cg >= 0), cg, T(1)
+
+
+def _k_signsgd(T, lr, wd, rs, cg):
+    return T(1) - lr * wd, lr, T(1)   # MXNet parses rescale_grad and clip_gradient, unused
+
+
+def _k_signum(T, lr, mo, wd, rs, cg, wd_lh):
+    om = T(1) - mo
+    return mo, om * wd, om, om * rs, rs, T(1) - lr * wd_lh, lr, bool(cg >= 0), cg, T(1)
+
+
+# op: (kernel, parameter names in the order the _k_ function takes them, _k_ function)
+_SPEC = {
+    "sgd_update": ("sgd", ("lr", "wd", "rescale_grad", "clip_gradient"), _k_sgd),
+    "sgd_mom_update": ("sgd_mom", ("lr", "momentum", "wd", "rescale_grad", "clip_gradient"),
+                       _k_sgd_mom),
+    "nag_mom_update": ("nag", ("lr", "momentum", "wd", "rescale_grad", "clip_gradient"), _k_nag),
+    "adam_update": ("adam", ("lr", "beta1", "beta2", "epsilon", "wd", "rescale_grad",
+                             "clip_gradient"), _k_adam),
+    "rmsprop_update": ("rmsprop", ("lr", "gamma1", "epsilon", "wd", "rescale_grad",
+                                   "clip_gradient", "clip_weights"), _k_rmsprop),
+    "rmspropalex_update": ("rmspropalex", ("lr", "gamma1", "gamma2", "epsilon", "wd",
+                                           "rescale_grad", "clip_gradient", "clip_weights"),
+                           _k_rmspropalex),
+    "ftrl_update": ("ftrl", ("lr", "lamda1", "beta", "wd", "rescale_grad", "clip_gradient"),
+                    _k_ftrl),
+    "signsgd_update": ("signsgd", ("lr", "wd", "rescale_grad", "clip_gradient"), _k_signsgd),
+    "signum_update": ("signum", ("lr", "momentum", "wd", "rescale_grad", "clip_gradient",
+                                 "wd_lh"), _k_signum),
+}
+_memo = {}
+
+
+def _update(op, f, weight, values, extra=()):
+    """Run op's exact kernel: f from _fast, values the parameters in _SPEC's order."""
+    global _kernels
+    T, o, res, bufs = f
+    # NOTE: keyed by value: a training loop repeats the same few parameter tuples, and this
+    # lookup is most of the Python cost of a small update.
+    key = (op, T) + values
+    scal = _memo.get(key)
+    if scal is None:
+        kname, names, combine = _SPEC[op]
+        scal = np.array(combine(T, *(T(_param(v, n, op)) for v, n in zip(values, names))), T)
+        if len(_memo) > 1024:
+            _memo.clear()
+        _memo[key] = scal
+    if _kernels is None:
+        from ..kernels import optimizer_kernels as _kernels  # imports numba: on first use
+    w = weight._data.reshape(-1)
+    _kernels.launch(_SPEC[op][0], o.size, o, *bufs[1:], w, bufs[0], scal, *extra)
+    return res
 
 
 def _result(new, out):
@@ -120,12 +199,7 @@ def sgd_update(weight=None, grad=None, lr=None, wd=0.0, rescale_grad=1.0, clip_g
     _required("sgd_update", lr=lr)
     f = _fast(weight, (grad,), out)
     if f is not None:
-        T, o, res, (g,) = f
-        lr_, wd_, rs, cg = _scalars(T, "sgd_update", lr=lr, wd=wd, rescale_grad=rescale_grad,
-                                    clip_gradient=clip_gradient)
-        _launch("sgd", o.size, o, weight._data.reshape(-1), g, T(1) - lr_ * wd_, lr_, lr_ * rs,
-                rs, bool(cg >= 0), cg)
-        return res
+        return _update("sgd_update", f, weight, (lr, wd, rescale_grad, clip_gradient))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient)
         return _result(weight * (1.0 - lr * wd) - g * lr, out)
@@ -146,12 +220,8 @@ def sgd_mom_update(weight=None, grad=None, mom=None, lr=None, momentum=0.0, wd=0
     _required("sgd_mom_update", lr=lr)
     f = _fast(weight, (grad, mom), out)
     if f is not None:
-        T, o, res, (g, m) = f
-        mo, lr_, wd_, rs, cg = _scalars(T, "sgd_mom_update", momentum=momentum, lr=lr, wd=wd,
-                                        rescale_grad=rescale_grad, clip_gradient=clip_gradient)
-        _launch("sgd_mom", o.size, o, m, weight._data.reshape(-1), g, mo, lr_ * wd_, lr_,
-                lr_ * rs, rs, bool(cg >= 0), cg)
-        return res
+        return _update("sgd_mom_update", f, weight,
+                       (lr, momentum, wd, rescale_grad, clip_gradient))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient)
         _assign(mom, mom * momentum - weight * (lr * wd) - g * lr)
@@ -173,13 +243,9 @@ def nag_mom_update(weight=None, grad=None, mom=None, lr=None, momentum=0.0, wd=0
     _required("nag_mom_update", lr=lr)
     f = _fast(weight, (grad, mom), out)
     if f is not None:
-        T, o, res, (g, m) = f
-        w = weight._data.reshape(-1)
-        mo, lr_, wd_, rs, cg = _scalars(T, "nag_mom_update", momentum=momentum, lr=lr, wd=wd,
-                                        rescale_grad=rescale_grad, clip_gradient=clip_gradient)
-        _launch("nag", o.size, o, m, w, g, mo, mo + T(1), lr_, wd_, rs, bool(cg >= 0), cg,
-                bool(np.may_share_memory(o, w)))
-        return res
+        alias = bool(np.may_share_memory(f[1], weight._data))
+        return _update("nag_mom_update", f, weight,
+                       (lr, momentum, wd, rescale_grad, clip_gradient), (alias,))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient)
         m = mom * momentum
@@ -204,13 +270,8 @@ def adam_update(weight=None, grad=None, mean=None, var=None, lr=None, beta1=0.9,
     _required("adam_update", lr=lr)
     f = _fast(weight, (grad, mean, var), out)
     if f is not None:
-        T, o, res, (g, m, v) = f
-        b1, b2, eps, lr_, wd_, rs, cg = _scalars(
-            T, "adam_update", beta1=beta1, beta2=beta2, epsilon=epsilon, lr=lr, wd=wd,
-            rescale_grad=rescale_grad, clip_gradient=clip_gradient)
-        _launch("adam", o.size, o, m, v, weight._data.reshape(-1), g, b1, T(1) - b1, b2,
-                T(1) - b2, lr_, eps, wd_, rs, bool(cg >= 0), cg)
-        return res
+        return _update("adam_update", f, weight,
+                       (lr, beta1, beta2, epsilon, wd, rescale_grad, clip_gradient))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient, weight, wd)
         _assign(mean, mean * beta1 + g * (1.0 - beta1))
@@ -238,13 +299,8 @@ def rmsprop_update(weight=None, grad=None, n=None, lr=None, gamma1=0.95, epsilon
     _required("rmsprop_update", lr=lr)
     f = _fast(weight, (grad, n), out)
     if f is not None:
-        T, o, res, (g, nb) = f
-        g1, eps, lr_, wd_, rs, cg, cw = _scalars(
-            T, "rmsprop_update", gamma1=gamma1, epsilon=epsilon, lr=lr, wd=wd,
-            rescale_grad=rescale_grad, clip_gradient=clip_gradient, clip_weights=clip_weights)
-        _launch("rmsprop", o.size, o, nb, weight._data.reshape(-1), g, g1, T(1) - g1, lr_, eps,
-                wd_, rs, bool(cg >= 0), cg, bool(cw >= 0), cw)
-        return res
+        return _update("rmsprop_update", f, weight,
+                       (lr, gamma1, epsilon, wd, rescale_grad, clip_gradient, clip_weights))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient, weight, wd)
         _assign(n, nd.square(g) * (1.0 - gamma1) + n * gamma1)
@@ -268,13 +324,8 @@ def rmspropalex_update(weight=None, grad=None, n=None, g=None, delta=None, lr=No
     _required("rmspropalex_update", lr=lr)
     f = _fast(weight, (grad, n, g, delta), out)
     if f is not None:
-        T, o, res, (gb, nb, sg, db) = f
-        g1, g2, eps, lr_, wd_, rs, cg, cw = _scalars(
-            T, "rmspropalex_update", gamma1=gamma1, gamma2=gamma2, epsilon=epsilon, lr=lr, wd=wd,
-            rescale_grad=rescale_grad, clip_gradient=clip_gradient, clip_weights=clip_weights)
-        _launch("rmspropalex", o.size, o, nb, sg, db, weight._data.reshape(-1), gb, g1,
-                T(1) - g1, g2, lr_, eps, wd_, rs, bool(cg >= 0), cg, bool(cw >= 0), cw)
-        return res
+        return _update("rmspropalex_update", f, weight,
+                       (lr, gamma1, gamma2, epsilon, wd, rescale_grad, clip_gradient, clip_weights))
     with autograd.pause():
         gr = _grad(grad, rescale_grad, clip_gradient, weight, wd)
         _assign(n, nd.square(gr) * (1.0 - gamma1) + n * gamma1)
@@ -297,13 +348,8 @@ def ftrl_update(weight=None, grad=None, z=None, n=None, lr=None, lamda1=0.01, be
     _required("ftrl_update", lr=lr)
     f = _fast(weight, (grad, z, n), out)
     if f is not None:
-        T, o, res, (g, zb, nb) = f
-        lr_, l1, b, wd_, rs, cg = _scalars(T, "ftrl_update", lr=lr, lamda1=lamda1, beta=beta,
-                                           wd=wd, rescale_grad=rescale_grad,
-                                           clip_gradient=clip_gradient)
-        _launch("ftrl", o.size, o, zb, nb, weight._data.reshape(-1), g, lr_, l1, b, wd_, rs,
-                bool(cg >= 0), cg, T(1))
-        return res
+        return _update("ftrl_update", f, weight,
+                       (lr, lamda1, beta, wd, rescale_grad, clip_gradient))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient)
         _assign(z, z + g - (nd.sqrt(n + nd.square(g)) - nd.sqrt(n)) * weight / lr)
@@ -324,12 +370,7 @@ def signsgd_update(weight=None, grad=None, lr=None, wd=0.0, rescale_grad=1.0, cl
     _required("signsgd_update", lr=lr)
     f = _fast(weight, (grad,), out)
     if f is not None:
-        T, o, res, (g,) = f
-        lr_, wd_ = _scalars(T, "signsgd_update", lr=lr, wd=wd)
-        _param(rescale_grad, "rescale_grad", "signsgd_update")      # parsed (and checked) only
-        _param(clip_gradient, "clip_gradient", "signsgd_update")
-        _launch("signsgd", o.size, o, weight._data.reshape(-1), g, T(1) - lr_ * wd_, lr_, T(1))
-        return res
+        return _update("signsgd_update", f, weight, (lr, wd, rescale_grad, clip_gradient))
     with autograd.pause():
         return _result(weight * (1.0 - lr * wd) - nd.sign(grad) * lr, out)
 
@@ -348,14 +389,8 @@ def signum_update(weight=None, grad=None, mom=None, lr=None, momentum=0.0, wd=0.
     _required("signum_update", lr=lr)
     f = _fast(weight, (grad, mom), out)
     if f is not None:
-        T, o, res, (g, m) = f
-        mo, lr_, wd_, rs, cg, wdl = _scalars(
-            T, "signum_update", momentum=momentum, lr=lr, wd=wd, rescale_grad=rescale_grad,
-            clip_gradient=clip_gradient, wd_lh=wd_lh)
-        om = T(1) - mo
-        _launch("signum", o.size, o, m, weight._data.reshape(-1), g, mo, om * wd_, om, om * rs,
-                rs, T(1) - lr_ * wdl, lr_, bool(cg >= 0), cg, T(1))
-        return res
+        return _update("signum_update", f, weight,
+                       (lr, momentum, wd, rescale_grad, clip_gradient, wd_lh))
     with autograd.pause():
         g = _grad(grad, rescale_grad, clip_gradient)
         _assign(mom, mom * momentum - (g + weight * wd) * (1.0 - momentum))
