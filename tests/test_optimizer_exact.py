@@ -1,7 +1,7 @@
 """Optimizer updates bit for bit against MXNet 1.9.1 (mxnb/kernels/optimizer_kernels.py).
 
-REF: MXNet 1.9.1's outputs (the new weight, then each updated state) for the inputs that
-`_inputs` builds: a NumPy RandomState stream scaled by exact powers of two, with zeros, signed
+REF: MXNet 1.9.1's outputs (the new weight, then each updated state; float32, float64 and
+float16) for the inputs that `_inputs` builds: a NumPy RandomState stream scaled by exact powers of two, with zeros, signed
 zeros, infinities, NaN, a float32 denormal and values beyond the clip bounds first. DIGESTS
 are SHA-1 prefixes of the raw bytes (NaNs made one pattern) for 3000 elements per case;
 SMALL are whole float32 results, as uint32 bit patterns, for the first 16 (the special
@@ -75,7 +75,13 @@ OPS = {
     ]),
 }
 
-DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
+DIGESTS = {('adam_update', 'float16', 0, False): '4aa286f7e4f7f333',
+ ('adam_update', 'float16', 0, True): '4aa286f7e4f7f333',
+ ('adam_update', 'float16', 1, False): '7d952abba0139ecd',
+ ('adam_update', 'float16', 1, True): '7d952abba0139ecd',
+ ('adam_update', 'float16', 2, False): '25ece9793601cca5',
+ ('adam_update', 'float16', 2, True): '25ece9793601cca5',
+ ('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('adam_update', 'float32', 0, True): '1b628fd6c787e334',
  ('adam_update', 'float32', 1, False): '1845e2a4e15e0123',
  ('adam_update', 'float32', 1, True): '1845e2a4e15e0123',
@@ -87,6 +93,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('adam_update', 'float64', 1, True): 'b9fc51f0bedd9f23',
  ('adam_update', 'float64', 2, False): 'da73d97e365fa999',
  ('adam_update', 'float64', 2, True): 'da73d97e365fa999',
+ ('ftrl_update', 'float16', 0, False): 'f73bd4145198ee0e',
+ ('ftrl_update', 'float16', 0, True): 'f73bd4145198ee0e',
+ ('ftrl_update', 'float16', 1, False): 'c23f27110b2d6bc8',
+ ('ftrl_update', 'float16', 1, True): 'c23f27110b2d6bc8',
+ ('ftrl_update', 'float16', 2, False): 'fc5e3a2e2a437ec9',
+ ('ftrl_update', 'float16', 2, True): 'fc5e3a2e2a437ec9',
  ('ftrl_update', 'float32', 0, False): '902d54101465c4ee',
  ('ftrl_update', 'float32', 0, True): '902d54101465c4ee',
  ('ftrl_update', 'float32', 1, False): '20e1238950218d48',
@@ -99,6 +111,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('ftrl_update', 'float64', 1, True): '2d8e7e3c1cd097b7',
  ('ftrl_update', 'float64', 2, False): '6f7a2694efdbb514',
  ('ftrl_update', 'float64', 2, True): '6f7a2694efdbb514',
+ ('nag_mom_update', 'float16', 0, False): '53ba370b656c8c21',
+ ('nag_mom_update', 'float16', 0, True): '425b1d8a3085b232',
+ ('nag_mom_update', 'float16', 1, False): '35c6ec5f4d287c07',
+ ('nag_mom_update', 'float16', 1, True): '8ac18fb213d62384',
+ ('nag_mom_update', 'float16', 2, False): '759a6031d149e433',
+ ('nag_mom_update', 'float16', 2, True): 'f624affff9a9a21f',
  ('nag_mom_update', 'float32', 0, False): '54b84efe4623d4a6',
  ('nag_mom_update', 'float32', 0, True): 'fb6394fbff688306',
  ('nag_mom_update', 'float32', 1, False): '22707be4a3a33c70',
@@ -111,6 +129,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('nag_mom_update', 'float64', 1, True): 'e19acb9f787c9c1a',
  ('nag_mom_update', 'float64', 2, False): '9d603d12190ddb4e',
  ('nag_mom_update', 'float64', 2, True): '6d0841786fa455a1',
+ ('rmsprop_update', 'float16', 0, False): '997b98b3299ad2e2',
+ ('rmsprop_update', 'float16', 0, True): '997b98b3299ad2e2',
+ ('rmsprop_update', 'float16', 1, False): 'a7e1621627ee6ed8',
+ ('rmsprop_update', 'float16', 1, True): 'a7e1621627ee6ed8',
+ ('rmsprop_update', 'float16', 2, False): 'd200096f3ef276fa',
+ ('rmsprop_update', 'float16', 2, True): 'd200096f3ef276fa',
  ('rmsprop_update', 'float32', 0, False): '8fbd99f4102d7bef',
  ('rmsprop_update', 'float32', 0, True): '8fbd99f4102d7bef',
  ('rmsprop_update', 'float32', 1, False): 'e682b18be897e6b1',
@@ -123,6 +147,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('rmsprop_update', 'float64', 1, True): '09b9041905713aa4',
  ('rmsprop_update', 'float64', 2, False): 'f3a6028d15fdde28',
  ('rmsprop_update', 'float64', 2, True): 'f3a6028d15fdde28',
+ ('rmspropalex_update', 'float16', 0, False): 'a57a95445e3c42f2',
+ ('rmspropalex_update', 'float16', 0, True): 'a57a95445e3c42f2',
+ ('rmspropalex_update', 'float16', 1, False): '7076d841c4c366a5',
+ ('rmspropalex_update', 'float16', 1, True): '7076d841c4c366a5',
+ ('rmspropalex_update', 'float16', 2, False): '5de531cbafc6c379',
+ ('rmspropalex_update', 'float16', 2, True): '5de531cbafc6c379',
  ('rmspropalex_update', 'float32', 0, False): '7db20a5cd6551991',
  ('rmspropalex_update', 'float32', 0, True): '7db20a5cd6551991',
  ('rmspropalex_update', 'float32', 1, False): '96bb3e6098278c52',
@@ -135,6 +165,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('rmspropalex_update', 'float64', 1, True): '032c0e3f8147d1b6',
  ('rmspropalex_update', 'float64', 2, False): 'b6fcea008bc3612c',
  ('rmspropalex_update', 'float64', 2, True): 'b6fcea008bc3612c',
+ ('sgd_mom_update', 'float16', 0, False): 'd14a0d1aafa84c6b',
+ ('sgd_mom_update', 'float16', 0, True): 'd14a0d1aafa84c6b',
+ ('sgd_mom_update', 'float16', 1, False): '46602d907c10c197',
+ ('sgd_mom_update', 'float16', 1, True): '46602d907c10c197',
+ ('sgd_mom_update', 'float16', 2, False): '0e25596a46f0233a',
+ ('sgd_mom_update', 'float16', 2, True): '0e25596a46f0233a',
  ('sgd_mom_update', 'float32', 0, False): '9527aaf4f9c80da3',
  ('sgd_mom_update', 'float32', 0, True): '9527aaf4f9c80da3',
  ('sgd_mom_update', 'float32', 1, False): 'c58f7793a8b81760',
@@ -147,6 +183,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('sgd_mom_update', 'float64', 1, True): 'eb91e53e25d6ee84',
  ('sgd_mom_update', 'float64', 2, False): 'fc477a4b6ba8e2b3',
  ('sgd_mom_update', 'float64', 2, True): 'fc477a4b6ba8e2b3',
+ ('sgd_update', 'float16', 0, False): '7b30648659ebdb3d',
+ ('sgd_update', 'float16', 0, True): '7b30648659ebdb3d',
+ ('sgd_update', 'float16', 1, False): '174cab14d73013f7',
+ ('sgd_update', 'float16', 1, True): '174cab14d73013f7',
+ ('sgd_update', 'float16', 2, False): '30468dcfb8d7f23c',
+ ('sgd_update', 'float16', 2, True): '30468dcfb8d7f23c',
  ('sgd_update', 'float32', 0, False): '3262b8d2d1fbd0a3',
  ('sgd_update', 'float32', 0, True): '3262b8d2d1fbd0a3',
  ('sgd_update', 'float32', 1, False): 'd8a038bac383c59b',
@@ -159,6 +201,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('sgd_update', 'float64', 1, True): 'a426c5b469fcb2d2',
  ('sgd_update', 'float64', 2, False): '246d4927709f8368',
  ('sgd_update', 'float64', 2, True): '246d4927709f8368',
+ ('signsgd_update', 'float16', 0, False): '4146b10d53fe116c',
+ ('signsgd_update', 'float16', 0, True): '4146b10d53fe116c',
+ ('signsgd_update', 'float16', 1, False): '7cea8a5bd3fdff01',
+ ('signsgd_update', 'float16', 1, True): '7cea8a5bd3fdff01',
+ ('signsgd_update', 'float16', 2, False): '35a5a44166874962',
+ ('signsgd_update', 'float16', 2, True): '35a5a44166874962',
  ('signsgd_update', 'float32', 0, False): '3464c364cdf02ecb',
  ('signsgd_update', 'float32', 0, True): '3464c364cdf02ecb',
  ('signsgd_update', 'float32', 1, False): 'd9838a5b5342c00d',
@@ -171,6 +219,12 @@ DIGESTS = {('adam_update', 'float32', 0, False): '1b628fd6c787e334',
  ('signsgd_update', 'float64', 1, True): '88e1a5f18a7666b2',
  ('signsgd_update', 'float64', 2, False): '14d3f6a8b18ad6fa',
  ('signsgd_update', 'float64', 2, True): '14d3f6a8b18ad6fa',
+ ('signum_update', 'float16', 0, False): '1aa8aed1985d71cc',
+ ('signum_update', 'float16', 0, True): '1aa8aed1985d71cc',
+ ('signum_update', 'float16', 1, False): 'fd901ad1eb17d0b7',
+ ('signum_update', 'float16', 1, True): 'fd901ad1eb17d0b7',
+ ('signum_update', 'float16', 2, False): '462f33256c0e9910',
+ ('signum_update', 'float16', 2, True): '462f33256c0e9910',
  ('signum_update', 'float32', 0, False): '4ef945da9a8b0557',
  ('signum_update', 'float32', 0, True): '4ef945da9a8b0557',
  ('signum_update', 'float32', 1, False): '68fcf34eb8fcbda0',
@@ -249,13 +303,14 @@ BIG = {'adam_update': '25882e21b3b7d7e9', 'sgd_mom_update': '6951da50e0984c13'}
 def _inputs(seed, n, dt, nstates, pos):
     """weight, grad, states (float64 draws rounded once to dt; powers of two keep them exact)."""
     r = np.random.RandomState(seed)
-    span = 20 if dt == np.float32 else 60
+    span = {np.float32: 20, np.float64: 60}.get(dt, 8)
     out = []
     for j in range(2 + nstates):
         v = r.randn(n) * np.ldexp(1.0, r.randint(-span, span, n))
         v = np.where(r.rand(n) < 0.5, r.randn(n), v)  # half of ordinary size
         v[:len(SPECIAL)] = np.roll(SPECIAL, 3 * j)
-        v = v.astype(dt)
+        with np.errstate(over="ignore"):  # +-3e38 is inf in float16
+            v = v.astype(dt)
         if j - 2 in pos:
             v = np.abs(v)
         out.append(v)
@@ -288,7 +343,7 @@ def _run(op, dt, kw, n, seed, alias):
 @pytest.mark.parametrize("op", sorted(OPS))
 def test_bit_exact_against_mxnet(op):
     bad = []
-    for dt in (np.float32, np.float64):
+    for dt in (np.float32, np.float64, np.float16):
         for k, kw in enumerate(OPS[op][2]):
             for alias in (False, True):
                 if _digest(_run(op, dt, kw, 3000, 7 + k, alias)) != DIGESTS[(op, np.dtype(dt).name,
@@ -332,15 +387,16 @@ def test_adam_against_float64_formula():
                                atol=1e-6)
 
 
-def test_float16_and_mismatched_arrays_take_the_composed_path():
-    """float16 (not bit-exact: MXNet rounds every half_t step) and mixed dtypes still update."""
-    w = mx.nd.array([1.0, 2.0], dtype="float16")
-    m = mx.nd.zeros((2,), dtype="float16")
-    mx.nd.sgd_mom_update(w, mx.nd.array([0.5, -1.0], dtype="float16"), m, lr=0.1,
-                         momentum=0.9, out=w)
-    np.testing.assert_allclose(w.asnumpy(), [0.95, 2.1], rtol=1e-3)
-    np.testing.assert_allclose(m.asnumpy(), [-0.05, 0.1], rtol=1e-3)
-    assert w.dtype == np.float16
+def test_mixed_dtypes_fail_as_in_mxnet():
+    """Mixed dtypes go to the composed path, which fails as MXNet does; one dtype updates."""
+    w = mx.nd.array([1.0, 2.0])
+    with pytest.raises(mx.MXNetError):
+        mx.nd.sgd_mom_update(w, mx.nd.array([0.5, -1.0]), mx.nd.zeros((2,), dtype="float64"),
+                             lr=0.1, momentum=0.9, out=w)
+    m = mx.nd.zeros((2,))
+    mx.nd.sgd_mom_update(w, mx.nd.array([0.5, -1.0]), m, lr=0.1, momentum=0.9, out=w)
+    np.testing.assert_allclose(w.asnumpy(), [0.95, 2.1], rtol=1e-6)
+    np.testing.assert_allclose(m.asnumpy(), [-0.05, 0.1], rtol=1e-6)
 
 
 def test_mxnet_parameter_parsing():

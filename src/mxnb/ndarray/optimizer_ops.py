@@ -52,15 +52,17 @@ def _assign(state, value):
     state[:] = value
 
 
-_FAST = (np.dtype(np.float32), np.dtype(np.float64))
+_FAST = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16))
 _kernels = None
+_f16 = None
 
 
 def _fast(weight, arrays, out):
     """(dtype's type, output buffer, result NDArray, flat buffers) for the exact kernels, or None.
 
     None (the composed path) unless every array is a CPU NumPy buffer of weight's shape and of
-    one dtype, float32 or float64, and the arrays written to (states, out) are writable.
+    one dtype, float32, float64 or float16, and the arrays written to (states, out) are
+    writable.
     """
     wd = weight._data
     if wd.__class__ is not np.ndarray:
@@ -160,7 +162,7 @@ _memo = {}
 
 def _update(op, f, weight, values, extra=()):
     """Run op's exact kernel: f from _fast, values the parameters in _SPEC's order."""
-    global _kernels
+    global _kernels, _f16
     T, o, res, bufs = f
     # NOTE: keyed by value: a training loop repeats the same few parameter tuples, and this
     # lookup is most of the Python cost of a small update.
@@ -168,13 +170,20 @@ def _update(op, f, weight, values, extra=()):
     scal = _memo.get(key)
     if scal is None:
         kname, names, combine = _SPEC[op]
-        scal = np.array(combine(T, *(T(_param(v, n, op)) for v, n in zip(values, names))), T)
+        params = tuple(T(_param(v, n, op)) for v, n in zip(values, names))
+        scal = params if T is np.float16 else np.array(combine(T, *params), T)
         if len(_memo) > 1024:
             _memo.clear()
         _memo[key] = scal
+    w = weight._data.reshape(-1)
+    if T is np.float16:
+        if _f16 is None:
+            from ..kernels import optimizer_f16 as _f16
+        with np.errstate(all="ignore"):
+            getattr(_f16, _SPEC[op][0])(o, *bufs[1:], w, bufs[0], *scal, *extra)
+        return res
     if _kernels is None:
         from ..kernels import optimizer_kernels as _kernels  # imports numba: on first use
-    w = weight._data.reshape(-1)
     _kernels.launch(_SPEC[op][0], o.size, o, *bufs[1:], w, bufs[0], scal, *extra)
     return res
 
