@@ -4,13 +4,14 @@ Each takes the weight, its gradient and the optimizer states, updates the states
 (as MXNet does) and returns the new weight, written into `out` when given (the usual call is
 `mx.nd.sgd_update(w, g, lr=0.1, out=w)`); nothing is recorded by autograd.
 
-On CPU arrays of float32 or float64 each update is one Numba loop
-(`mxnb.kernels.optimizer_kernels`) that gives MXNet 1.9.1's numbers bit for bit: MXNet's
-evaluation order, every element in the array's dtype, the scalars parsed to float32 as MXNet's
-parameter parser does (`_dmlc_float`). The formulas in the docstrings below are written in that
-order (`a * b * c` is `(a * b) * c`; `(1 - beta1)` and `lr * wd` are rounded in the dtype first).
-Other arrays (GPU, float16, mismatched shapes or dtypes) take the same formulas written with
-mxnb ops, which may differ from MXNet in the last bit.
+On CPU arrays each update gives MXNet 1.9.1's numbers bit for bit: MXNet's evaluation order,
+every element in the array's dtype, the scalars parsed to float32 as MXNet's parameter parser
+does (`_dmlc_float`). float32 and float64 run one Numba loop (`mxnb.kernels.optimizer_kernels`);
+float16 runs NumPy float16 steps (`mxnb.kernels.optimizer_f16`), since MXNet rounds every
+float16 operation. The formulas in the docstrings below are written in that order (`a * b * c`
+is `(a * b) * c`; `(1 - beta1)` and `lr * wd` are rounded in the dtype first).
+Other arrays (GPU arrays, mismatched shapes or dtypes) take the same formulas written with mxnb
+ops: on the GPU these may differ from MXNet's CPU numbers in the last bit.
 
 >>> w = mx.nd.array([1., 2.]); g = mx.nd.array([0.5, -1.])
 >>> mx.nd.sgd_update(w, g, lr=0.1, wd=0.01, out=w)
