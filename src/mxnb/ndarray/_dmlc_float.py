@@ -1,0 +1,94 @@
+"""The float32 value MXNet 1.9.1 gives an operator's `float` parameter.
+
+MXNet's frontend passes every keyword argument as `str(value)`, and dmlc-core parses it with
+its own `dmlc::stof`, not the C library's: integer and fraction digits are read separately,
+the fraction is divided in double, rounded to float32 and only then added to the integer part
+in float32, and the exponent scales in float32 too. So `rescale_grad=1.2304113526906009`
+becomes 1.2304112911224365, one ulp below `np.float32(1.2304113526906009)`; about one random
+double in ten parses differently from `np.float32(x)`. Short decimals (0.1, 0.001, 0.9) and
+integers parse as `np.float32` would.
+
+>>> float(stof("1.2304113526906009")), float(np.float32(1.2304113526906009))
+(1.2304112911224365, 1.2304114103317261)
+"""
+import numpy as np
+
+from ..base import MXNetError
+
+_F = np.float32
+_MAX_DIGITS = 19      # dmlc's kStrtofMaxDigits: later fraction digits are ignored
+_cache = {}
+
+
+def stof(s):
+    """dmlc::stof(s) (its range-checked variant), as a NumPy float32; OverflowError out of range."""
+    s = s.strip()
+    i, n = 0, len(s)
+    positive = True
+    if i < n and s[i] in "+-":
+        positive = s[i] == "+"
+        i += 1
+    low = s[i:i + 3].lower()
+    if low == "inf":
+        return _F(np.inf if positive else -np.inf)
+    if low == "nan":
+        return _F(np.nan)
+    predec = 0
+    while i < n and s[i].isdigit():
+        predec = (predec * 10 + int(s[i])) % (1 << 64)   # uint64 arithmetic
+        i += 1
+    value = _F(predec)
+    if i < n and s[i] == ".":
+        i += 1
+        val2, pow10, count = 0, 1, 0
+        while i < n and s[i].isdigit():
+            if count < _MAX_DIGITS:
+                val2 = val2 * 10 + int(s[i])
+                pow10 *= 10
+            i += 1
+            count += 1
+        value = _F(value + _F(float(val2) / float(pow10)))
+    if i < n and s[i] in "eE":
+        i += 1
+        negative = False
+        if i < n and s[i] in "+-":
+            negative = s[i] == "-"
+            i += 1
+        expon = 0
+        while i < n and s[i].isdigit():
+            expon = expon * 10 + int(s[i])
+            i += 1
+        if expon > 38 or (expon == 38 and ((not negative and value > _F(3.402823466))
+                                           or (negative and value < _F(1.175494351)))):
+            raise OverflowError(s)
+        scale = _F(1)
+        while expon >= 8:
+            scale = _F(scale * _F(1e8))
+            expon -= 8
+        while expon > 0:
+            scale = _F(scale * _F(10))
+            expon -= 1
+        value = _F(value / scale) if negative else _F(value * scale)
+    if i == 0 or (i < n and s[i:] not in ("f", "F")):
+        raise ValueError(s)
+    return value if positive else -value
+
+
+def param(value, name, op):
+    """MXNet's float32 for parameter `name` of operator `op` given `value` (cached)."""
+    key = (value.__class__, value)
+    r = _cache.get(key)
+    if r is None:
+        s = str(value)
+        try:
+            r = stof(s)
+        except OverflowError:
+            raise MXNetError(f"Out of range value for {name}, value='{s}', in operator "
+                             f"{op}") from None
+        except ValueError:
+            raise MXNetError(f"Invalid Parameter format for {name} expect float but value="
+                             f"'{s}', in operator {op}") from None
+        if len(_cache) > 4096:
+            _cache.clear()
+        _cache[key] = r
+    return r
