@@ -147,11 +147,15 @@ UNARY_GRAD.update({
 })
 BINARY["_prelu"] = lambda a, b: np.where(a > 0, a, b * a)
 BINARY_GRAD["_prelu"] = (lambda a, b: np.where(a > 0, 1.0, b), lambda a, b: np.where(a > 0, 0.0, a))
+# hard_sigmoid's alpha is a `float` attribute in MXNet: 0.2 reaches even float64 arrays as the
+# float32 nearest to it (mxnb._dmlc_float).
+_HS_ALPHA = float(np.float32(0.2))
 UNARY.update({
     "logical_not": lambda x: (x == 0).astype(np.float64),
-    "hard_sigmoid": lambda x: np.clip(0.2 * x + 0.5, 0, 1),
+    "hard_sigmoid": lambda x: np.clip(_HS_ALPHA * x + 0.5, 0, 1),
 })
-UNARY_GRAD["hard_sigmoid"] = lambda x: np.where((0.2 * x + 0.5 > 0) & (0.2 * x + 0.5 < 1), 0.2, 0.0)
+UNARY_GRAD["hard_sigmoid"] = lambda x: np.where(
+    (_HS_ALPHA * x + 0.5 > 0) & (_HS_ALPHA * x + 0.5 < 1), _HS_ALPHA, 0.0)
 UNARY.update({
     "gamma": special.gamma, "gammaln": special.gammaln, "erfinv": special.erfinv,
     "_polygamma": special.digamma,  # default n=0

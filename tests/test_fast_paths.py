@@ -85,16 +85,47 @@ def test_binary_fused_backward_takes_strided_gradients():
         np.testing.assert_array_equal(db, strided * a)
 
 
+# (Python scalar, the double MXNet 1.9.1 computes x * scalar with), pinned from MXNet: its
+# frontend passes str(scalar) and dmlc::stod parses it digit by digit, an ulp off here.
+MXNET_DOUBLE_SCALARS = [
+    ("-0x1.d5109e211a640p-2", "-0x1.d5109e211a641p-2"),
+    ("0x1.e03e9779ce330p-1", "0x1.e03e9779ce32fp-1"),
+    ("-0x1.61448b78e1e7dp+0", "-0x1.61448b78e1e7ep+0"),
+    ("0x1.d342e0fb43500p-1", "0x1.d342e0fb434ffp-1")]
+# (Python float, the float32 MXNet's clip uses as its bound): dmlc::stof of str(v).
+MXNET_FLOAT_ATTRS = [
+    ("0x1.4a87e6e219598p+0", "0x1.4a87e80000000p+0"),
+    ("0x1.6417ceda2ccd0p+1", "0x1.6417d00000000p+1"),
+    ("0x1.1cfc0ef7ef233p+1", "0x1.1cfc100000000p+1"),
+    ("0x1.bf2a514611963p+0", "0x1.bf2a500000000p+0")]
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_scalar_short_path_rounds_python_scalars_as_the_dtype_does(dtype):
-    # The short path hands Python floats (and ints up to 2**53) to the kernel as float64;
-    # T(p0) must round them exactly as MXNet's cast of the scalar to the array's dtype.
+def test_scalars_reach_kernels_as_mxnet_parses_them(dtype):
+    # Every path (short forward, general forward, fused backward runs, create_graph VJPs)
+    # must use MXNet's parse of str(v): `double` scalars through stod, `float` attributes
+    # (clip's bounds) through stof, then the cast to the array's dtype.
     x = mx.nd.array(np.linspace(-3, 3, 64), dtype=dtype)
     t = np.dtype(dtype).type
-    for s in (0.1, 1 / 3, 1e-8, 3.4e38 * 1.01, 2, 16777217, -16777219, 2**53, 2**53 + 1,
-              2**60 + 12345, True):
-        for op in ("__mul__", "__add__", "__truediv__", "__sub__", "__pow__"):
-            got = getattr(x, op)(s).asnumpy()
-            with np.errstate(all="ignore"):
-                ref = getattr(x.asnumpy(), op)(t(s))
-            np.testing.assert_array_equal(got, ref, err_msg=f"{op} {s!r}")
+    for v, m in MXNET_DOUBLE_SCALARS:
+        v, m = float.fromhex(v), float.fromhex(m)
+        np.testing.assert_array_equal((x * v).asnumpy(), x.asnumpy() * t(m))
+        np.testing.assert_array_equal(mx.nd._mul_scalar(x, scalar=v).asnumpy(),
+                                      x.asnumpy() * t(m))
+        xg = x.copy()
+        xg.attach_grad()
+        with mx.autograd.record():
+            y = (xg * v) * 1.0          # a backward run of two scalar nodes
+        y.backward()
+        np.testing.assert_array_equal(xg.grad.asnumpy(), np.full(64, t(m)))
+        with mx.autograd.record():
+            (g,) = mx.autograd.grad(xg * v, [xg], create_graph=True)
+        np.testing.assert_array_equal(g.asnumpy(), np.full(64, t(m)))
+    for v, m in MXNET_FLOAT_ATTRS:
+        v, m = float.fromhex(v), float.fromhex(m)
+        got = mx.nd.clip(x, -v, v).asnumpy()
+        np.testing.assert_array_equal(got, np.clip(x.asnumpy(), t(-m), t(m)))
+    # ints and short decimals parse exactly: the dtype's own rounding
+    for s in (2, 16777217, -16777219, 2**53, 0.1, 1.5, 1e-8, True):
+        with np.errstate(all="ignore"):
+            np.testing.assert_array_equal((x * s).asnumpy(), x.asnumpy() * t(s), err_msg=repr(s))

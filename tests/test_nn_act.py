@@ -100,10 +100,12 @@ def test_activation_fused_equals_vjp(act):
 def test_leaky_variants_match_numpy():
     x = np.random.RandomState(3).uniform(-3, 3, (4, 5))
     lam, alpha = 1.0507009873554805, 1.6732632423543772
+    # `slope` is a `float` attribute in MXNet: even float64 arrays get float32(slope)
+    s1, s7 = float(np.float32(0.1)), float(np.float32(0.7))
     cases = {
-        ("leaky", 0.1): (np.where(x > 0, x, 0.1 * x), np.where(x > 0, 1, 0.1)),
+        ("leaky", 0.1): (np.where(x > 0, x, s1 * x), np.where(x > 0, 1, s1)),
         ("leaky", -0.5): (np.where(x > 0, x, -0.5 * x), np.where(x > 0, 1, -0.5)),
-        ("elu", 0.7): (np.where(x > 0, x, 0.7 * np.expm1(x)), np.where(x > 0, 1, 0.7 * np.exp(x))),
+        ("elu", 0.7): (np.where(x > 0, x, s7 * np.expm1(x)), np.where(x > 0, 1, s7 * np.exp(x))),
         ("selu", 0.25): (lam * np.where(x > 0, x, alpha * np.expm1(x)),
                          lam * np.where(x > 0, 1, alpha * np.exp(x))),
         ("gelu", 0.25): (0.5 * x * (1 + special.erf(x / math.sqrt(2))),

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import mxnb as mx
-from mxnb.ndarray._dmlc_float import stof
+from mxnb._dmlc_float import stof
 
 SPECIAL = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, -0.5, 3.0, -3.0, 1e-40, 3e38,
            -3e38, 2.0, 1e-30]

@@ -24,7 +24,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError
 from . import _api as nd
-from ._dmlc_float import param as _param
+from .._dmlc_float import param as _param
 from .compat import _check
 from .ndarray import NDArray
 

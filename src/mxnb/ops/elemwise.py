@@ -9,6 +9,7 @@ and the engine sums gradients back to the input shapes.
 import numpy as np
 
 from .._alloc import empty as _pooled_empty
+from .._dmlc_float import double_attr, single_attr
 from ..base import MXNetError, settings
 from ..kernels import bcast
 from .registry import Op, fmt_shape, register, same_dtype
@@ -142,10 +143,9 @@ def fast_scalar(op):
             k = fast.get(dt) or fast_miss(fast, dt)
             if k is not None:
                 res = empty(d.shape, dt)
-                # MXNet casts the scalar to the array's dtype first. A Python float is passed
-                # as is: the kernel's T(p0) rounds it just as dt.type(s) would, and a NumPy
-                # scalar costs a third of this call.
-                p = s if s.__class__ is float else _as_param(s, dt)
+                # MXNet parses str(s) as a double, then casts it to the array's dtype: the
+                # kernel's T(p0) does the cast (see _as_param).
+                p = double_attr(s) if s.__class__ is float else _as_param(s, dt, double_attr)
                 if d.ndim == 1:
                     k(d, res, p, 0.0)
                 else:
@@ -187,7 +187,9 @@ def _params(op, attrs, dtype):
     """Scalar attrs as float64 kernel arguments, cast to the array dtype first as MXNet does."""
     if not op.nparams:
         return _NO_PARAMS
-    vals = [attrs[name] for name, _ in op.attrs[:op.nparams]]
+    parse = op.parse
+    vals = [parse(v) if v.__class__ is float else v  # as MXNet parses str(v)
+            for v in (attrs[name] for name, _ in op.attrs[:op.nparams])]
     if dtype.kind != "f" or dtype == _FLOAT16:
         vals = [float(np.asarray(v, dtype=np.float64).astype(dtype)) for v in vals]
     else:
@@ -230,8 +232,8 @@ def _unary_backward(op, dys, ins, outs, attrs):
                 n = op.nparams
                 if n:  # as _params for float dtypes, without its lists
                     names = op.attrs
-                    p0 = dt.type(attrs[names[0][0]])
-                    p1 = dt.type(attrs[names[1][0]]) if n == 2 else 0.0
+                    p0 = _as_param(attrs[names[0][0]], dt, op.parse)
+                    p1 = _as_param(attrs[names[1][0]], dt, op.parse) if n == 2 else 0.0
                 else:
                     p0 = p1 = 0.0
                 if x.ndim == 1:
@@ -251,14 +253,16 @@ def _unary_backward(op, dys, ins, outs, attrs):
     return [dx]
 
 
-def _as_param(v, dt):
-    """A scalar attribute as a kernel argument: T(p0) in the kernel must round it as dt.type(v).
+def _as_param(v, dt, parse):
+    """A scalar attribute as a kernel argument: T(p0) in the kernel must round it as MXNet does.
 
-    Python floats, and ints up to 2**53 (exact as floats), go in as floats: a NumPy scalar
-    costs a third of a small call.
+    A Python float goes in as MXNet parses `str(v)` (`parse`: `double_attr` for the `double`
+    `scalar` of the scalar ops, `single_attr` for `float` attributes such as clip's bounds).
+    Ints up to 2**53 go in as floats (exact); others as dt.type(v). A NumPy scalar made here
+    would cost a third of a small call.
     """
     if v.__class__ is float:
-        return v
+        return parse(v)
     if v.__class__ is int and -9007199254740992 <= v <= 9007199254740992:
         return float(v)
     return dt.type(v)
@@ -314,8 +318,8 @@ def backward_chain(node, dy, nodes, i, pending):
             # would (and skips a NumPy scalar, a third of a small node's cost).
             names = op.attrs
             attrs = cur.attrs
-            p0 = _as_param(attrs[names[0][0]], dt)
-            p1 = _as_param(attrs[names[1][0]], dt) if np_ == 2 else 0.0
+            p0 = _as_param(attrs[names[0][0]], dt, op.parse)
+            p1 = _as_param(attrs[names[1][0]], dt, op.parse) if np_ == 2 else 0.0
         else:
             p0 = p1 = 0.0
         if g is None:
@@ -347,6 +351,9 @@ def _unary_vjp(fn):
     """Adapt a table VJP `fn(g, x, y, *params) -> dx` to the engine's calling convention."""
     def vjp(op, dys, ins, outs, attrs):
         params = [attrs[n] for n, _ in op.attrs[:op.nparams]]
+        if op.parse is single_attr:
+            # a `float` attribute: the VJP's ops must see the float32 value the kernels use
+            params = [single_attr(v) if v.__class__ is float else v for v in params]
         return [fn(dys[0], ins[0], outs[0], *params)]
 
     vjp.table_fn = fn
@@ -373,6 +380,9 @@ def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=Fals
         cost=cost, exact=exact, smooth=smooth,
         doc=doc, kind="unary", fwd=fwd, bwd=bwd, nparams=nparams, dtypes=dtypes, test=test))
     op.chain = bwd is not None and not zero_grad
+    # MXNet declares these attributes `float` (clip's bounds, LeakyReLU's slope, ...): a Python
+    # float reaches the op as dmlc's float32 parse of str(v) (see _dmlc_float).
+    op.parse = single_attr
     return op
 
 
@@ -381,6 +391,7 @@ def scalar(name, fwd, bwd=None, vjp=None, **kw):
     kw.setdefault("attrs", (("scalar", None),))
     op = unary(name, fwd, bwd, vjp, **kw)
     op.kind = "scalar"
+    op.parse = double_attr  # the scalar ops' `scalar` is a `double` in MXNet
     return op
 
 

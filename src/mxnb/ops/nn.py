@@ -22,6 +22,7 @@ import numpy as np
 
 from ..autograd.engine import _state
 from ..base import MXNetError
+from .._dmlc_float import double_attr
 from . import _nd as nd
 from ._math import T, erf, exp, expm1, fabs, log1p
 from .elemwise import binary, unary
@@ -159,12 +160,13 @@ def _smooth_l1_vjp(g, x, y, s):
     return g * (inner * x * s2 + (1 - inner) * nd.sign(x))
 
 
-unary("smooth_l1", _smooth_l1, _smooth_l1_grad, _smooth_l1_vjp, attrs=(("scalar", 1.0),),
-      smooth=False, doc="""Smooth L1 loss with sigma = scalar:
+_sl1 = unary("smooth_l1", _smooth_l1, _smooth_l1_grad, _smooth_l1_vjp, attrs=(("scalar", 1.0),),
+             smooth=False, doc="""Smooth L1 loss with sigma = scalar:
 0.5 * (sigma x)^2 where |x| < 1 / sigma^2, else |x| - 0.5 / sigma^2.
 
 >>> mx.nd.smooth_l1(mx.nd.array([-2., 0.5]), scalar=1.0)
 [1.5   0.125]""")
+_sl1.parse = double_attr  # a binary-scalar op in MXNet: its `scalar` is a double
 
 # ---------------------------------------------------------------- Activation
 
