@@ -48,7 +48,7 @@ __all__ = [
 _jitable = _numba().extending.register_jitable
 
 _F = np.float32
-_ZERO, _HALF, _ONE, _TWO = _F(0.0), _F(0.5), _F(1.0), _F(2.0)
+_ZERO, _HALF, _ONE, _TWO, _FOUR = _F(0.0), _F(0.5), _F(1.0), _F(2.0), _F(4.0)
 _INF, _NAN = _F(np.inf), _F(np.nan)
 _SIGN = np.int32(-0x80000000)
 _MIN_NORMAL = _F(2.0 ** -126)
@@ -60,6 +60,10 @@ _SHIFT = _F(1.5 * 2 ** 23)
 # With 127 added as well, the low 8 bits are (n + 127), the biased exponent of 2^n,
 # and a left shift by 23 moves them into place (the higher bits shift out).
 _SHIFT_BIASED = _F(1.5 * 2 ** 23 + 127)
+# Even offsets round ties as _SHIFT does; the low bits then hold n + 128 (or
+# n + 126), so the 2^n factors built from them absorb a factor 2 (or 1/2).
+_SHIFT_128 = _F(1.5 * 2 ** 23 + 128)
+_SHIFT_126 = _F(1.5 * 2 ** 23 + 126)
 
 # Cody-Waite split of ln 2: n * _LN2_HI is exact for |n| < 2^15 (Cephes).
 _LN2_HI = _F(0.693359375)
@@ -133,20 +137,26 @@ def exp_f32(x):
     >>> exp_f32(np.float32(-1.0))
     np.float32(0.36787945)
     """
-    if x > _EXP_HI:
-        x = _EXP_HI
-    if x < _EXP_LO:
-        x = _EXP_LO
-    n = _round(x * _LOG2E)
+    # Python's max/min keep their first argument unless the second lies strictly
+    # beyond it, so NaN passes; LLVM emits one vmaxps and one vminps (the two
+    # ifs this replaced gave a compare, a max and a blend).
+    x = min(max(x, _EXP_LO), _EXP_HI)
+    # n = x / ln2 rounded (ties to even: the offset is even), with n + 128 left
+    # in the low bits of t.
+    t = x * _LOG2E + _SHIFT_128
+    n = t - _SHIFT_128
     q = _exp_q(_exp_reduce(x, n))
     # 2^n in two factors, each a normal float, so that both the overflow to inf and
-    # the subnormal results come out of the last multiply, rounded once.
-    t1 = n * _HALF + _SHIFT_BIASED   # rounds n / 2 to an integer, biased
-    n1 = t1 - _SHIFT_BIASED
+    # the subnormal results come out of the last multiply, rounded once:
+    # s1 = 2^(n1 - 1) with n1 = n / 2 rounded, and s2 = 2^(n - n1 + 1), read off
+    # the bits of t - n1 (exact) without another add.
+    t1 = n * _HALF + _SHIFT_126
+    n1 = t1 - _SHIFT_126
     s1 = i32_as_f32(f32_as_i32(t1) << 23)
+    s2 = i32_as_f32(f32_as_i32(t - n1) << 23)
     # (1 + q) s1 as one multiply-add: s1 is a power of two that keeps the product
     # normal, so this rounds exactly as 1 + q would, one operation sooner.
-    return (q * s1 + s1) * _pow2(n - n1)
+    return (q * s1 + s1) * s2
 
 
 _EXPM1_HI = _F(88.8)   # expm1(88.8) overflows; NaN passes both clamps
@@ -329,12 +339,13 @@ def tanh_f32(x):
     # rounds to 1. The clamp keeps 2^n of the exp normal (n <= 27), so this inlined
     # exp needs neither exp_f32's range clamps nor its two-factor scaling (a third
     # fewer operations in the tanh loop). NaN passes the clamp.
-    b = _TANH_SAT if a > _TANH_SAT else a
-    b2 = b + b
-    n = _round(b2 * _LOG2E)
-    s = _pow2(n)
-    e = _exp_q(_exp_reduce(b2, n)) * s + s
-    large = _ONE - _TWO / (e + _ONE)
+    b2 = min(a, _TANH_SAT)
+    b2 = b2 + b2
+    t = b2 * _LOG2E + _SHIFT_128
+    n = t - _SHIFT_128
+    s = i32_as_f32(f32_as_i32(t) << 23)       # 2^(n + 1), straight from the bits of t
+    e2 = _exp_q(_exp_reduce(b2, n)) * s + s   # 2 e^2b
+    large = _ONE - _FOUR / (e2 + _TWO)        # = 1 - 2 / (e^2b + 1), rounded the same
     y = small if a < _TANH_SMALL else large
     return _copysign(y, x)
 

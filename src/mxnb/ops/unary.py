@@ -25,9 +25,10 @@ def _sigmoid(x):
     # 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so exp never overflows.
     # One exp and one division for both: a vectorised loop evaluates both arms of
     # the select, and two exps were twice the work (same bits as the two-exp form).
-    pos = x >= T(0)
-    e = exp(-x if pos else x)  # not -abs(x): a NaN keeps its sign, as before
-    num = T(1) if pos else e
+    # min(x, -x) is -|x| but keeps a NaN as it is (Python's min returns its first
+    # argument unless the second is smaller), as the two-exp form did.
+    e = exp(min(x, -x))
+    num = T(1) if x >= T(0) else e
     return num / (T(1) + e)
 
 
