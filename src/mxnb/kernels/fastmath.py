@@ -93,7 +93,7 @@ def _exp_q(r):
     """e^r - 1 for |r| <= ln2/2, as r + r^2 P(r); P is a degree-4 minimax fit
     (relative error of e^r 3.1e-9: `lawson(..., 4, ...)` in bench/fit_fastmath.py),
     evaluated by Estrin's scheme: a shorter dependency chain than Horner, and one
-    multiply-add fewer than the degree-5 fit this replaced (1.3x faster exp loop)."""
+    multiply-add fewer than the degree-5 fit this replaced."""
     r2 = r * r
     a = _F(0.1666652113199234) * r + _F(0.4999999403953552)
     b = _F(0.008368710055947304) * r + _F(0.04166838899254799)
