@@ -114,7 +114,9 @@ def test_leaky_family_matches_cpu(act, dtype):
     x = _x((2, 7), dtype)
     (y,), _, _ = _compare(lambda a: mx.nd.LeakyReLU(a, act_type=act, slope=0.3), [x], TOL[dtype])
     if act in _LEAKY_REF and dtype == "float64":
-        np.testing.assert_allclose(y, _LEAKY_REF[act](x, 0.3), rtol=1e-12, atol=1e-14)
+        # `slope` is a `float` attribute in MXNet: float64 arrays get float32(0.3)
+        np.testing.assert_allclose(y, _LEAKY_REF[act](x, float(np.float32(0.3))), rtol=1e-12,
+                                   atol=1e-14)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

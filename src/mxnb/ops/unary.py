@@ -25,9 +25,9 @@ def _sigmoid(x):
     # 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so exp never overflows.
     # One exp and one division for both: a vectorised loop evaluates both arms of
     # the select, and two exps were twice the work (same bits as the two-exp form).
-    # min(x, -x) is -|x| but keeps a NaN as it is (Python's min returns its first
-    # argument unless the second is smaller), as the two-exp form did.
-    e = exp(min(x, -x))
+    # -|x|, written so a NaN stays as it is (as Python's min(x, -x) would), as the two-exp
+    # form did; not min() itself, which the CUDA target binds differently.
+    e = exp(-x if -x < x else x)
     num = T(1) if x >= T(0) else e
     return num / (T(1) + e)
 
