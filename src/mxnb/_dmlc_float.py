@@ -23,51 +23,7 @@ _cache = {}
 def stod(s):
     """dmlc::stod(s): the same digit-by-digit parse in double (MXNet's `double` parameters, such
     as the `scalar` of `x * 0.1`); about one random double in fourteen comes out an ulp off."""
-    s = s.strip()
-    i, n = 0, len(s)
-    positive = True
-    if i < n and s[i] in "+-":
-        positive = s[i] == "+"
-        i += 1
-    low = s[i:i + 3].lower()
-    if low == "inf":
-        return float("inf") if positive else float("-inf")
-    if low == "nan":
-        return float("nan")
-    predec = 0
-    while i < n and s[i].isdigit():
-        predec = (predec * 10 + int(s[i])) % (1 << 64)
-        i += 1
-    value = float(predec)
-    if i < n and s[i] == ".":
-        i += 1
-        val2, pow10, count = 0, 1, 0
-        while i < n and s[i].isdigit():
-            if count < _MAX_DIGITS:
-                val2 = val2 * 10 + int(s[i])
-                pow10 *= 10
-            i += 1
-            count += 1
-        value = value + float(val2) / float(pow10)
-    if i < n and s[i] in "eE":
-        i += 1
-        negative = False
-        if i < n and s[i] in "+-":
-            negative = s[i] == "-"
-            i += 1
-        expon = 0
-        while i < n and s[i].isdigit():
-            expon = expon * 10 + int(s[i])
-            i += 1
-        scale = 1.0
-        while expon >= 8:
-            scale *= 1e8
-            expon -= 8
-        while expon > 0:
-            scale *= 10.0
-            expon -= 1
-        value = value / scale if negative else value * scale
-    return value if positive else -value
+    return _parse(s, float)
 
 
 _as_double = {}
@@ -106,6 +62,12 @@ def single_attr(v):
 
 def stof(s):
     """dmlc::stof(s) (its range-checked variant), as a NumPy float32; OverflowError out of range."""
+    return _parse(s, _F)
+
+
+def _parse(s, T):
+    """dmlc's ParseFloat in the type `T` (np.float32 for stof, float for stod): every step is
+    rounded to T, as the C++ template does."""
     s = s.strip()
     i, n = 0, len(s)
     positive = True
@@ -114,14 +76,14 @@ def stof(s):
         i += 1
     low = s[i:i + 3].lower()
     if low == "inf":
-        return _F(np.inf if positive else -np.inf)
+        return T(np.inf if positive else -np.inf)
     if low == "nan":
-        return _F(np.nan)
+        return T(np.nan)
     predec = 0
     while i < n and s[i].isdigit():
         predec = (predec * 10 + int(s[i])) % (1 << 64)   # uint64 arithmetic
         i += 1
-    value = _F(predec)
+    value = T(predec)
     if i < n and s[i] == ".":
         i += 1
         val2, pow10, count = 0, 1, 0
@@ -131,7 +93,7 @@ def stof(s):
                 pow10 *= 10
             i += 1
             count += 1
-        value = _F(value + _F(float(val2) / float(pow10)))
+        value = T(value + T(float(val2) / float(pow10)))
     if i < n and s[i] in "eE":
         i += 1
         negative = False
@@ -142,17 +104,18 @@ def stof(s):
         while i < n and s[i].isdigit():
             expon = expon * 10 + int(s[i])
             i += 1
-        if expon > 38 or (expon == 38 and ((not negative and value > _F(3.402823466))
-                                           or (negative and value < _F(1.175494351)))):
+        if T is _F and (expon > 38 or (expon == 38 and (
+                (not negative and value > _F(3.402823466))
+                or (negative and value < _F(1.175494351))))):
             raise OverflowError(s)
-        scale = _F(1)
+        scale = T(1)
         while expon >= 8:
-            scale = _F(scale * _F(1e8))
+            scale = T(scale * T(1e8))
             expon -= 8
         while expon > 0:
-            scale = _F(scale * _F(10))
+            scale = T(scale * T(10))
             expon -= 1
-        value = _F(value / scale) if negative else _F(value * scale)
+        value = T(value / scale) if negative else T(value * scale)
     if i == 0 or (i < n and s[i:] not in ("f", "F")):
         raise ValueError(s)
     return value if positive else -value
