@@ -46,51 +46,30 @@ def _u32_to_f32(typingctx, x):
     return types.float32(types.uint32), codegen
 
 
-@intrinsic
-def _f32_bits(typingctx, x):
-    """The bits of a float32 as a uint32."""
-    if x != types.float32:
-        return None
+def _bitcast(name, src, dst, doc):
+    """An intrinsic `name` reinterpreting the bits of a `src` value as a `dst` (one bitcast)."""
+    def cast(typingctx, x):
+        if x != src:
+            return None
 
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.uint32))
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], context.get_value_type(dst))
 
-    return types.uint32(types.float32), codegen
+        return dst(src), codegen
 
-
-@intrinsic
-def _bits_f32(typingctx, x):
-    """A uint32 reinterpreted as a float32."""
-    if x != types.uint32:
-        return None
-
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.float32))
-
-    return types.float32(types.uint32), codegen
-
-@intrinsic
-def _f64_bits(typingctx, x):
-    """The bits of a float64 as an int64 (signed: see `log_f64`)."""
-    if x != types.float64:
-        return None
-
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.int64))
-
-    return types.int64(types.float64), codegen
+    cast.__name__ = cast.__qualname__ = name  # intrinsics are told apart by name
+    cast.__doc__ = doc
+    return intrinsic(cast)
 
 
-@intrinsic
-def _bits_f64(typingctx, x):
-    """An int64 reinterpreted as a float64."""
-    if x != types.int64:
-        return None
-
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], context.get_value_type(types.float64))
-
-    return types.float64(types.int64), codegen
+_f32_bits = _bitcast("_f32_bits", types.float32, types.uint32,
+                     "The bits of a float32 as a uint32.")
+_bits_f32 = _bitcast("_bits_f32", types.uint32, types.float32,
+                     "A uint32 reinterpreted as a float32.")
+_f64_bits = _bitcast("_f64_bits", types.float64, types.int64,
+                     "The bits of a float64 as an int64 (signed: see `log_f64`).")
+_bits_f64 = _bitcast("_bits_f64", types.int64, types.float64,
+                     "An int64 reinterpreted as a float64.")
 
 
 @intrinsic
