@@ -29,7 +29,7 @@ import numpy as np
 
 from ..base import MXNetError
 from . import _api as nd
-from .creation import array as _array
+from .creation import array as _array, zeros as _zeros
 from .ndarray import NDArray
 
 __all__ = ["RNN"]
@@ -147,9 +147,6 @@ def _check(cfg, data, parameters, state, cell, seq):
                          "data should be rank-3 tensor of dim [sequence length, batch size, "
                          "input size]")
     T, N, I = data.shape
-    _, size = _layout(cfg, I)
-    if parameters.shape != (size,):
-        _shape_error(parameters.shape, (size,))
     LD = cfg["L"] * cfg["D"]
     if state.shape != (LD, N, cfg["P"] or cfg["H"]):
         _shape_error(state.shape, (LD, N, cfg["P"] or cfg["H"]))
@@ -157,6 +154,9 @@ def _check(cfg, data, parameters, state, cell, seq):
         _shape_error(cell.shape, (LD, N, cfg["H"]))
     if seq is not None and seq.shape != (N,):
         _shape_error(seq.shape, (N,))
+    _, size = _layout(cfg, I)  # MXNet infers the states' shapes first
+    if parameters.shape != (size,):
+        _shape_error(parameters.shape, (size,))
     dt = data.dtype
     if np.dtype(dt).name not in _FLOATS:
         raise MXNetError(f"RNN: This operation only support floating point types, not "
@@ -204,15 +204,22 @@ def _cell_step(cfg, x_t, h, c, w):
 
 
 def _clip_state(cfg, c):
+    """cuDNN's cell clip, with the bounds exact in the data's dtype (a float64 state is not
+    clipped at float32(bound)); NaN passes unless `lstm_state_clip_nan`, which sends it to the
+    lower bound as fmin(fmax(c, lo), hi) does."""
     lo, hi = cfg["clip_min"], cfg["clip_max"]
     if lo is None and hi is None:
         return c
     lo = -np.inf if lo is None else lo
     hi = np.inf if hi is None else hi
+    lo_a = _array(np.full(c.shape, lo, c.dtype), ctx=c.context, dtype=c.dtype)
+    hi_a = _array(np.full(c.shape, hi, c.dtype), ctx=c.context, dtype=c.dtype)
+    # comparisons are false on NaN, so these keep it
+    c = nd.where(c < lo_a, lo_a, c)
+    c = nd.where(c > hi_a, hi_a, c)
     if cfg["clip_nan"]:
-        # NOTE: cuDNN's non-propagating clip sends NaN to the lower bound (fmin(fmax(c, lo), hi))
-        c = nd.where(c == c, c, nd.ones_like(c) * lo)
-    return nd.clip(c, a_min=lo, a_max=hi)
+        c = nd.where(c == c, c, lo_a)
+    return c
 
 
 def _direction(cfg, xs, h, c, w, reverse, masks, zeros):
@@ -254,7 +261,7 @@ def _forward(cfg, data, parameters, state, cell, seq):
     masks = zeros = None
     if seq is not None:
         masks = _seq_masks(seq, T, data.dtype, data.context)
-        zeros = nd.zeros((N, P or H), ctx=data.context, dtype=data.dtype)
+        zeros = _zeros((N, P or H), ctx=data.context, dtype=data.dtype)
     x, hys, cys = data, [], []
     for l in range(L):
         if l > 0 and cfg["p"] > 0:
