@@ -117,11 +117,9 @@ def _layout(cfg, input_size):
 
 
 def _shape_error(given, want):
+    inferred = ",".join(map(str, want)) + ("," if len(want) == 1 else "")  # a Python tuple
     raise MXNetError(f"RNN: Shape inconsistent, Provided = [{','.join(map(str, given))}], "
-                     f"inferred shape=({','.join(map(str, want))},)"
-                     if len(want) == 1 else
-                     f"RNN: Shape inconsistent, Provided = [{','.join(map(str, given))}], "
-                     f"inferred shape=({','.join(map(str, want))})")
+                     f"inferred shape=({inferred})")
 
 
 def _inputs(cfg, data, parameters, state, state_cell, sequence_length):
