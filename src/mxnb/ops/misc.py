@@ -121,8 +121,15 @@ _ste("sign")
 # ---------------------------------------------------------------- fft / ifft
 
 
+class _Shape:
+    """An input's shape as a tuple (a simulator device array's shape rejects negative indices)."""
+
+    def __init__(self, a):
+        self.shape, self.ndim, self.dtype = tuple(a.shape), len(a.shape), a.dtype
+
+
 def _fft_infer(op, inputs, attrs):
-    x = inputs[0]
+    x = _Shape(inputs[0])
     dt = np.dtype(x.dtype)
     if dt.kind != "f":
         raise MXNetError(f"{op.name}: data must be floating point, got {dt.name}")
@@ -187,7 +194,7 @@ register(Op("_contrib_ifft", ("data",), attrs=(("compute_size", 128),), infer=_f
 
 
 def _cs_infer(op, inputs, attrs):
-    x, h, s = inputs
+    x, h, s = (_Shape(a) for a in inputs)
     dt = np.dtype(x.dtype)
     for nm, a in (("h", h), ("s", s)):
         if np.dtype(a.dtype) != dt:
@@ -251,7 +258,7 @@ register(Op("_contrib_count_sketch", ("data", "h", "s"),
 
 
 def _svm_infer(op, inputs, attrs):
-    x, label = inputs
+    x, label = (_Shape(a) for a in inputs)
     dt = np.dtype(x.dtype)
     if dt.kind != "f":
         raise MXNetError(f"{op.name}: This operation only support floating point types, not "
@@ -322,10 +329,11 @@ def _kl_infer(op, inputs, attrs):
                          f": Operator {op.name} expects 2 inputs, but got {len(inputs)} instead. "
                          "(pass the auxiliary state: IdentityAttachKLSparseReg(data, "
                          "moving_avg))")
-    x, ma = inputs
+    x, ma = (_Shape(a) for a in inputs)
     if x.ndim < 2 or tuple(ma.shape) != (x.shape[1],) or x.shape[1] != x.shape[-1]:
-        raise MXNetError(f"{op.name}: moving_avg must have shape [{x.shape[1] if x.ndim > 1 else '?'}]"
-                         f" (data's axis 1, which must also be its last axis), got "
+        want = x.shape[1] if x.ndim > 1 else "?"
+        raise MXNetError(f"{op.name}: moving_avg must have shape [{want}] (data's axis 1, "
+                         "which must also be its last axis), got "
                          f"{fmt_shape(ma.shape)} for data {fmt_shape(x.shape)}")
     for nm, a in (("data", x), ("moving_avg", ma)):
         if np.dtype(a.dtype) != np.float32:
@@ -454,7 +462,8 @@ _amc = Op("amp_multicast", ("data",), attrs=(("num_outputs", None), ("cast_narro
           infer=_amc_infer, forward=_host(_amc_fwd),
           backward=lambda op, dys, ins, outs, attrs: [d.astype(x.dtype) for d, x in zip(dys, ins)],
           vjp=lambda op, dys, ins, outs, attrs: [
-              d if np.dtype(d.dtype) == np.dtype(x.dtype) else nd.cast(d, dtype=x.dtype) for d, x in zip(dys, ins)],
+              d if np.dtype(d.dtype) == np.dtype(x.dtype) else nd.cast(d, dtype=x.dtype)
+              for d, x in zip(dys, ins)],
           test={"inputs": lambda rng: [rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 2, (3,))],
                 "attrs": {"num_outputs": 2}},
           doc="Cast float16/float32 inputs to the widest of their dtypes (the narrowest with "
