@@ -361,3 +361,19 @@ def test_amp_multicast_dtypes_as_mxnet():
     s.backward()
     assert a.grad.dtype == np.float16 and a.grad.asnumpy().tolist() == [2, 2]
     assert b.grad.asnumpy().tolist() == [3, 3]
+
+# ---------------------------------------------------------------- index_copy's gradient
+
+
+def test_index_copy_gradient_as_mxnet():
+    old = mx.nd.arange(12).reshape((4, 3))
+    new = mx.nd.arange(100, 106).reshape((2, 3))
+    idx = mx.nd.array([2, 0], dtype="int64")
+    old.attach_grad()
+    new.attach_grad()
+    with autograd.record():
+        z = mx.nd.contrib.index_copy(old, idx, new) * mx.nd.arange(12).reshape((4, 3))
+    z.backward()
+    # MXNet 1.9.1: the copied rows get no gradient in old_tensor, new_tensor gets their rows
+    assert old.grad.asnumpy().tolist() == [[0, 0, 0], [3, 4, 5], [0, 0, 0], [9, 10, 11]]
+    assert new.grad.asnumpy().tolist() == [[6, 7, 8], [0, 1, 2]]
