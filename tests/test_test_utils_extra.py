@@ -149,3 +149,30 @@ def test_simple_forward_needs_bind_and_env_helpers():
     assert tu.getenv("MXNB_TEST_EXTRA_VAR") == "7"
     tu.setenv("MXNB_TEST_EXTRA_VAR", None)
     assert tu.getenv("MXNB_TEST_EXTRA_VAR") is None
+
+
+def test_small_utilities():
+    a = np.array([[1.0, 4.0], [9.0, 16.0]])
+    assert np.array_equal(tu.assign_each(a, np.sqrt), np.sqrt(a))
+    assert tu.assign_each(a, None) is not a and np.array_equal(tu.assign_each(a, None), a)
+    assert np.array_equal(tu.assign_each2(a, a, lambda x, y: x - 2 * y), -a)
+    calls = []
+
+    @tu.retry(3)
+    def flaky():
+        calls.append(1)
+        assert len(calls) == 2
+
+    flaky()
+    assert len(calls) == 2
+
+    @tu.retry(2)
+    def always():
+        assert False
+
+    with pytest.raises(AssertionError):
+        always()
+    assert list(tu.list_gpus()) == list(range(mx.context.num_gpus()))
+    with tu.discard_stderr():
+        pass
+    assert tu.is_op_runnable()

@@ -9,7 +9,10 @@ Symbol/executor ones are duck-typed: `numeric_grad` works with any object that h
 >>> buckets[1], probs[1]
 ((0.25, 0.5), 0.25)
 """
+import contextlib
+import functools
 import os
+import sys
 
 import numpy as np
 
@@ -23,7 +26,8 @@ __all__ = ["default_dtype", "default_numeric_eps", "random_sample", "random_unif
            "new_orthonormal_matrix_2d", "new_sym_matrix_with_real_eigvals_2d",
            "new_sym_matrix_with_real_eigvals_nd", "mean_check", "var_check",
            "chi_square_check", "gen_buckets_probs_with_ppf", "verify_generator",
-           "numeric_grad", "simple_forward", "getenv", "setenv"]
+           "numeric_grad", "simple_forward", "getenv", "setenv", "assign_each", "assign_each2",
+           "retry", "list_gpus", "discard_stderr", "is_op_runnable"]
 
 
 def _nd():
@@ -449,3 +453,87 @@ def setenv(name, value):
         os.environ.pop(name, None)
     else:
         os.environ[name] = str(value)
+
+
+# ---------------------------------------------------------------- small utilities
+
+
+def assign_each(the_input, function):
+    """function(v) for each element v of the NumPy array `the_input`, as a float64 array (a
+    copy when function is None).
+
+    >>> assign_each(np.array([1, 4]), np.sqrt).tolist()
+    [1.0, 2.0]
+    """
+    if function is None:
+        return np.array(the_input)
+    return np.array([function(v) for v in np.asarray(the_input).ravel()],
+                    dtype=np.float64).reshape(np.shape(the_input))
+
+
+def assign_each2(input1, input2, function):
+    """function(a, b) for each pair of elements of two same-shape NumPy arrays, as float64.
+
+    >>> assign_each2(np.array([1, 2]), np.array([3, 4]), lambda a, b: a * b).tolist()
+    [3.0, 8.0]
+    """
+    if function is None:
+        return np.array(input1)
+    assert input1.shape == input2.shape
+    pairs = zip(np.asarray(input1).ravel(), np.asarray(input2).ravel())
+    return np.array([function(a, b) for a, b in pairs], dtype=np.float64).reshape(input1.shape)
+
+
+def retry(n):
+    """Decorator: run a stochastic test up to `n` times, failing only if every run raises
+    AssertionError."""
+    assert n > 0
+
+    def decorate(f):
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            for i in range(n):
+                try:
+                    return f(*args, **kwargs)
+                except AssertionError:
+                    if i == n - 1:
+                        raise
+                    _nd().waitall()
+        return wrapper
+    return decorate
+
+
+def list_gpus():
+    """range(number of GPUs): empty without one.
+
+    >>> len(list_gpus()) >= 0
+    True
+    """
+    from .context import num_gpus
+
+    return range(num_gpus())
+
+
+@contextlib.contextmanager
+def discard_stderr():
+    """Send file descriptor 2 (C-level stderr too) to /dev/null inside the `with` block."""
+    with open(os.devnull, "w") as bit_bucket:
+        try:
+            fd = sys.stderr.fileno()
+        except (AttributeError, OSError, ValueError):
+            # stderr replaced by an object without a file descriptor (a pytest capture)
+            yield
+            return
+        old = os.dup(fd)
+        try:
+            sys.stderr.flush()
+            os.dup2(bit_bucket.fileno(), fd)
+            yield
+        finally:
+            os.dup2(old, fd)
+            os.close(old)
+
+
+def is_op_runnable():
+    """True: every mxnb op runs on every context (MXNet's answer without TVM ops)."""
+    return True
