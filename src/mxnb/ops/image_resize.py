@@ -1,0 +1,202 @@
+"""`cv2.resize` as MXNet 1.9.1's `_image_resize` calls it (OpenCV 3.4.2, no IPP), on NumPy.
+
+Modes (MXNet's `interp`): 0 nearest, 1 bilinear, 2 bicubic, 3 area; 4 (Lanczos) is refused.
+Each follows OpenCV's `resize.cpp`:
+
+* nearest: source index floor(d * src/dst), clamped to the last pixel;
+* bilinear: source coordinate (d + 0.5) * scale - 0.5 with float weights, edges clamped;
+  uint8 uses OpenCV's fixed-point path (weights * 2048 as shorts, the vertical pass
+  `((b0 * (h0 >> 4)) >> 16) + ((b1 * (h1 >> 4)) >> 16) + 2) >> 2`); an exact 2x
+  downscale is area averaging, as in OpenCV;
+* bicubic: Keys' kernel with A = -0.75, indices clamped (replicated border), the same
+  fixed-point scheme for uint8;
+* area: integer factors average blocks (uint8: rounded sums, 2x2: (sum + 2) >> 2); other
+  downscales use OpenCV's overlap weights; upscales are bilinear with area weights.
+
+An output of the input's size is a copy. float32/float64/uint8/int8 only (MXNet: float16 is
+refused, int32 fails inside OpenCV).
+"""
+import math
+
+import numpy as np
+
+_F = np.float32
+
+
+def _linear_tab(dst, src, area_mode):
+    """Per-destination index and float weights of one axis (OpenCV's xofs/alpha)."""
+    inv = dst / src
+    scale = 1.0 / inv
+    idx = np.empty(dst, np.int64)
+    fx = np.empty(dst, _F)
+    for d in range(dst):
+        if not area_mode:
+            f = _F((d + 0.5) * scale - 0.5)
+            s = math.floor(f)
+            f = _F(f - _F(s))
+        else:
+            s = math.floor(d * scale)
+            f = _F((d + 1) - (s + 1) * inv)
+            f = _F(0) if f <= 0 else _F(f - _F(math.floor(f)))
+        if s < 0:
+            f, s = _F(0), 0
+        if s >= src - 1:
+            f, s = _F(0), src - 1
+        idx[d] = s
+        fx[d] = f
+    return idx, np.minimum(idx + 1, src - 1), _F(1) - fx, fx
+
+
+def _cubic_coeffs(x):
+    a = _F(-0.75)
+    x = _F(x)
+    c0 = ((a * (x + _F(1)) - _F(5) * a) * (x + _F(1)) + _F(8) * a) * (x + _F(1)) - _F(4) * a
+    c1 = ((a + _F(2)) * x - (a + _F(3))) * x * x + _F(1)
+    c2 = ((a + _F(2)) * (_F(1) - x) - (a + _F(3))) * (_F(1) - x) * (_F(1) - x) + _F(1)
+    return [c0, c1, c2, _F(1) - c0 - c1 - c2]
+
+
+def _cubic_tab(dst, src):
+    scale = src / dst
+    idx = np.empty((dst, 4), np.int64)
+    w = np.empty((dst, 4), _F)
+    for d in range(dst):
+        f = _F((d + 0.5) * scale - 0.5)
+        s = math.floor(f)
+        f = _F(f - _F(s))
+        idx[d] = np.clip(np.arange(s - 1, s + 3), 0, src - 1)
+        w[d] = _cubic_coeffs(f)
+    return idx, w
+
+
+def _fix(w):
+    """saturate_cast<short>(w * 2048): OpenCV rounds to nearest (half to even)."""
+    return np.clip(np.rint(w.astype(_F) * _F(2048)), -32768, 32767).astype(np.int64)
+
+
+def _separable(x, ty, tx, dtype):
+    """Horizontal then vertical taps: ty/tx are (index, weight) lists of arrays."""
+    (iy, wy), (ix, wx) = ty, tx
+    if dtype == np.uint8 or dtype == np.int8:
+        xi = x.astype(np.int64)
+        h = [xi[:, i] for i in ix.T]          # rows, taps along W
+        hs = sum(hh * _fix(w)[None, :, None] for hh, w in zip(h, wx.T))
+        taps = [hs[i] for i in iy.T]
+        bs = [_fix(w)[:, None, None] for w in wy.T]
+        if len(taps) == 2:
+            v = ((bs[0] * (taps[0] >> 4)) >> 16) + ((bs[1] * (taps[1] >> 4)) >> 16) + 2 >> 2
+        else:   # OpenCV's cubic: FixedPtCast with 22 bits
+            v = (sum(b * t for b, t in zip(bs, taps)) + (1 << 21)) >> 22
+        info = np.iinfo(dtype)
+        return np.clip(v, info.min, info.max).astype(dtype)
+    wt = np.float64 if dtype == np.float64 else _F
+    xf = x.astype(wt)
+    hs = None
+    for i, w in zip(ix.T, wx.T):
+        t = xf[:, i] * w.astype(wt)[None, :, None]
+        hs = t if hs is None else hs + t
+    v = None
+    for i, w in zip(iy.T, wy.T):
+        t = hs[i] * w.astype(wt)[:, None, None]
+        v = t if v is None else v + t
+    return v.astype(dtype)
+
+
+def _round_store(v, dtype):
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(v), info.min, info.max).astype(dtype)
+    return v.astype(dtype)
+
+
+def _area_fast(x, sy, sx, dh, dw):
+    if x.dtype.kind in "iu":
+        blocks = x[:dh * sy, :dw * sx].astype(np.int64).reshape(dh, sy, dw, sx, -1)
+        tot = blocks.sum(axis=(1, 3))
+        if sx == 2 and sy == 2:
+            return np.clip((tot + 2) >> 2, *_lim(x.dtype)).astype(x.dtype)
+        return _round_store(tot.astype(_F) * _F(1.0 / (sx * sy)), x.dtype)
+    wt = np.float64 if x.dtype == np.float64 else _F
+    blocks = x[:dh * sy, :dw * sx].astype(wt).reshape(dh, sy, dw, sx, -1)
+    tot = None
+    for a in range(sy):
+        for b in range(sx):
+            t = blocks[:, a, :, b]
+            tot = t if tot is None else tot + t
+    return (tot * wt(1.0 / (sx * sy))).astype(x.dtype)
+
+
+def _lim(dtype):
+    info = np.iinfo(dtype)
+    return info.min, info.max
+
+
+def _area_tab(src, dst):
+    """OpenCV's computeResizeAreaTab: (src index, dst index, float weight) triples."""
+    scale = src / dst
+    tab = []
+    for dx in range(dst):
+        fsx1 = dx * scale
+        fsx2 = fsx1 + scale
+        cell = min(scale, src - fsx1)
+        sx1 = math.ceil(fsx1)
+        sx2 = math.floor(fsx2)
+        sx2 = min(sx2, src - 1)
+        sx1 = min(sx1, sx2)
+        if sx1 - fsx1 > 1e-3:
+            tab.append((sx1 - 1, dx, _F((sx1 - fsx1) / cell)))
+        for s in range(sx1, sx2):
+            tab.append((s, dx, _F(1.0 / cell)))
+        if fsx2 - sx2 > 1e-3:
+            tab.append((sx2, dx, _F(min(min(fsx2 - sx2, 1.0), cell) / cell)))
+    return tab
+
+
+def _area_general(x, dh, dw):
+    wt = np.float64 if x.dtype == np.float64 else _F
+    h, w, c = x.shape
+    xt, yt = _area_tab(w, dw), _area_tab(h, dh)
+    out = np.empty((dh, dw, c), x.dtype)
+    acc = np.zeros((dw, c), wt)
+    prev = None
+    for sy, dy, beta in yt:
+        row = x[sy].astype(wt)
+        buf = np.zeros((dw, c), wt)
+        for sxi, dxi, alpha in xt:
+            buf[dxi] += row[sxi] * wt(alpha)
+        if dy != prev:
+            if prev is not None:
+                out[prev] = _round_store(acc, x.dtype)
+            acc = wt(beta) * buf
+            prev = dy
+        else:
+            acc = acc + wt(beta) * buf
+    out[prev] = _round_store(acc, x.dtype)
+    return out
+
+
+def resize_one(x, dh, dw, interp):
+    """One (H, W, C) image to (dh, dw, C), as cv2.resize(x, (dw, dh), interpolation=interp)."""
+    h, w, _ = x.shape
+    if (h, w) == (dh, dw):
+        return x.copy()
+    sx, sy = w / dw, h / dh
+    isx, isy = round(sx), round(sy)
+    fast = abs(sx - isx) < 2.2e-16 and abs(sy - isy) < 2.2e-16
+    if interp == 1 and fast and isx == 2 and isy == 2:
+        interp = 3
+    if interp == 0:
+        iy = np.minimum(np.floor(np.arange(dh) * (h / dh)).astype(np.int64), h - 1)
+        ix = np.minimum(np.floor(np.arange(dw) * (w / dw)).astype(np.int64), w - 1)
+        return x[iy][:, ix]
+    if interp == 3 and sx >= 1 and sy >= 1:
+        return _area_fast(x, isy, isx, dh, dw) if fast else _area_general(x, dh, dw)
+    if interp == 2:
+        iy, wy = _cubic_tab(dh, h)
+        ix, wx = _cubic_tab(dw, w)
+        return _separable(x, (iy, wy), (ix, wx), x.dtype)
+    area = interp == 3
+    y0, y1, a0, a1 = _linear_tab(dh, h, area)
+    x0, x1, b0, b1 = _linear_tab(dw, w, area)
+    return _separable(x, (np.stack([y0, y1], 1), np.stack([a0, a1], 1)),
+                      (np.stack([x0, x1], 1), np.stack([b0, b1], 1)), x.dtype)
