@@ -23,8 +23,11 @@ import numpy as np
 _F = np.float32
 
 
-def _linear_tab(dst, src, area_mode):
-    """Per-destination index and float weights of one axis (OpenCV's xofs/alpha)."""
+def _linear_tab(dst, src, area_mode, clamp):
+    """Per-destination taps and float weights of one axis (OpenCV's xofs/alpha).
+
+    OpenCV clamps the weights at the edges only horizontally (`clamp`); vertically it keeps
+    them and clips the row indices, which rounds differently (it matters for uint8)."""
     inv = dst / src
     scale = 1.0 / inv
     idx = np.empty(dst, np.int64)
@@ -38,13 +41,13 @@ def _linear_tab(dst, src, area_mode):
             s = math.floor(d * scale)
             f = _F((d + 1) - (s + 1) * inv)
             f = _F(0) if f <= 0 else _F(f - _F(math.floor(f)))
-        if s < 0:
+        if clamp and s < 0:
             f, s = _F(0), 0
-        if s >= src - 1:
+        if clamp and s >= src - 1:
             f, s = _F(0), src - 1
         idx[d] = s
         fx[d] = f
-    return idx, np.minimum(idx + 1, src - 1), _F(1) - fx, fx
+    return np.clip(idx, 0, src - 1), np.clip(idx + 1, 0, src - 1), _F(1) - fx, fx
 
 
 def _cubic_coeffs(x):
@@ -118,12 +121,18 @@ def _area_fast(x, sy, sx, dh, dw):
         return _round_store(tot.astype(_F) * _F(1.0 / (sx * sy)), x.dtype)
     wt = np.float64 if x.dtype == np.float64 else _F
     blocks = x[:dh * sy, :dw * sx].astype(wt).reshape(dh, sy, dw, sx, -1)
-    tot = None
-    for a in range(sy):
-        for b in range(sx):
-            t = blocks[:, a, :, b]
-            tot = t if tot is None else tot + t
-    return (tot * wt(1.0 / (sx * sy))).astype(x.dtype)
+    terms = [blocks[:, a, :, b] for a in range(sy) for b in range(sx)]
+    if sx == 2 and sy == 2:
+        tot = ((terms[0] + terms[1]) + terms[2]) + terms[3]
+    else:   # OpenCV adds the block (row-major) four terms at a time into the sum
+        tot = np.zeros_like(terms[0])
+        k = 0
+        while k + 4 <= len(terms):
+            tot = tot + (((terms[k] + terms[k + 1]) + terms[k + 2]) + terms[k + 3])
+            k += 4
+        for t in terms[k:]:
+            tot = tot + t
+    return (tot * _F(1.0 / (sx * sy))).astype(x.dtype)
 
 
 def _lim(dtype):
@@ -196,7 +205,7 @@ def resize_one(x, dh, dw, interp):
         ix, wx = _cubic_tab(dw, w)
         return _separable(x, (iy, wy), (ix, wx), x.dtype)
     area = interp == 3
-    y0, y1, a0, a1 = _linear_tab(dh, h, area)
-    x0, x1, b0, b1 = _linear_tab(dw, w, area)
+    y0, y1, a0, a1 = _linear_tab(dh, h, area, False)
+    x0, x1, b0, b1 = _linear_tab(dw, w, area, True)
     return _separable(x, (np.stack([y0, y1], 1), np.stack([a0, a1], 1)),
                       (np.stack([x0, x1], 1), np.stack([b0, b1], 1)), x.dtype)
