@@ -105,7 +105,7 @@ def _norm_params(op, attrs, shape):
         if len(v) not in (1, c):
             raise MXNetError(f"{op.name}: Invalid {name} for input with shape {fmt_shape(shape)}. "
                              f"{name} must have either 1 or {c} elements, but got "
-                             f"{fmt_shape(tuple(float(a) for a in v))}")
+                             "[" + ",".join(f"{float(a):g}" for a in v) + "]")
     mean = np.array([mean[i if len(mean) > 1 else 0] for i in range(c)], np.float32)
     std = np.array([std[i if len(std) > 1 else 0] for i in range(c)], np.float32)
     return mean.reshape(c, 1, 1), std.reshape(c, 1, 1)
@@ -140,8 +140,9 @@ def _norm_bwd(op, dys, ins, outs, attrs):
 
 
 def _norm_vjp(op, dys, ins, outs, attrs):
-    s = _norm_scale(op, attrs, ins[0].shape).astype(dys[0].dtype)
-    return [nd.broadcast_mul(dys[0], nd.array(s, ctx=dys[0].context))]
+    from .linalg_la import _const
+
+    return [nd.broadcast_mul(dys[0], _const(_norm_scale(op, attrs, ins[0].shape), dys[0]))]
 
 
 register(Op("_image_normalize", ("data",), attrs=(("mean", (0.0, 0.0, 0.0, 0.0)),
