@@ -63,6 +63,12 @@ def test_normalize_matches_mxnet():
     # one value for every channel; uint8 data truncates toward zero
     u = mx.nd.array(np.full((1, 2, 2), 7), dtype="uint8")
     np.testing.assert_array_equal(I.normalize(u, mean=(1,), std=(2,)).asnumpy(), 3)
+    # integer results wrap as MXNet's C conversion does (MXNet 1.9.1: [144, 2, 0], [197, 254, 253])
+    u = mx.nd.array(np.array([200, 1, 0]).reshape(3, 1, 1), dtype="uint8")
+    np.testing.assert_array_equal(I.normalize(u, mean=(0,), std=(0.5,)).asnumpy().ravel(),
+                                  [144, 2, 0])
+    np.testing.assert_array_equal(I.normalize(u, mean=(3,), std=(1,)).asnumpy().ravel(),
+                                  [197, 254, 253])
 
 
 def test_normalize_gradient_matches_mxnet():

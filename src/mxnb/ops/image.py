@@ -124,7 +124,11 @@ def _norm_fwd(op, ins, outs, attrs):
             y = (x - mean.astype(np.float64)) / std.astype(np.float64)
         else:   # DType - float is float arithmetic for every other dtype
             y = (x.astype(np.float32) - mean) / std
-        _store(outs[0], y)
+        if outs[0].dtype.kind in "iu":
+            # a plain C conversion: truncation, and x86's wrap-around out of range (200 / 0.5
+            # stores 144 in uint8, -2 stores 254), as MXNet 1.9.1 gives
+            y = np.trunc(np.nan_to_num(y)).astype(np.int64)
+        np.copyto(outs[0], y, casting="unsafe")
 
 
 def _norm_scale(op, attrs, shape):
