@@ -49,7 +49,7 @@ def normalize(data=None, mean=_Null, std=_Null, out=None, name=None, **kwargs):
 def resize(data=None, size=_Null, keep_ratio=_Null, interp=_Null, out=None, name=None, **kwargs):
     """Resize (H, W, C) or (N, H, W, C) images to `size` = (width, height) or one side.
 
-    interp: 0 nearest, 1 bilinear (default), 2 bicubic, 3 area, as OpenCV's cv2.resize.
+    interp: 0 nearest, 1 bilinear (default), 2 bicubic, 3 area, 4 Lanczos, as cv2.resize.
 
     >>> mx.nd.image.resize(mx.nd.ones((4, 6, 3)), (3, 2)).shape
     (2, 3, 3)

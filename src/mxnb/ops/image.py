@@ -344,9 +344,9 @@ def _resize_infer(op, inputs, attrs):
     if dt not in _RESIZE_DTYPES:
         raise MXNetError(f"{op.name}: resize supports float32, float64, uint8 and int8 images "
                          f"(OpenCV has no resize for {dt.name}), got {dt.name}")
-    if int(attrs["interp"]) not in (0, 1, 2, 3):
-        raise MXNetError(f"{op.name}: interp must be 0 (nearest), 1 (bilinear), 2 (bicubic) or "
-                         f"3 (area), got {attrs['interp']}")
+    if int(attrs["interp"]) not in (0, 1, 2, 3, 4):
+        raise MXNetError(f"{op.name}: interp must be 0 (nearest), 1 (bilinear), 2 (bicubic), "
+                         f"3 (area) or 4 (Lanczos), got {attrs['interp']}")
     return [(x.shape[:-3] + (h, w, x.shape[-1]), dt)]
 
 

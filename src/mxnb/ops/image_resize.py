@@ -1,6 +1,6 @@
 """`cv2.resize` as MXNet 1.9.1's `_image_resize` calls it (OpenCV 3.4.2, no IPP), on NumPy.
 
-Modes (MXNet's `interp`): 0 nearest, 1 bilinear, 2 bicubic, 3 area; 4 (Lanczos) is refused.
+Modes (MXNet's `interp`): 0 nearest, 1 bilinear, 2 bicubic, 3 area, 4 Lanczos (8x8).
 Each follows OpenCV's `resize.cpp`:
 
 * nearest: source index floor(d * src/dst), clamped to the last pixel;
@@ -9,7 +9,7 @@ Each follows OpenCV's `resize.cpp`:
   `((b0 * (h0 >> 4)) >> 16) + ((b1 * (h1 >> 4)) >> 16) + 2) >> 2`); an exact 2x
   downscale is area averaging, as in OpenCV;
 * bicubic: Keys' kernel with A = -0.75, indices clamped (replicated border), the same
-  fixed-point scheme for uint8;
+  fixed-point scheme for uint8; Lanczos4 likewise with 8 taps;
 * area: integer factors average blocks (uint8: rounded sums, 2x2: (sum + 2) >> 2); other
   downscales use OpenCV's overlap weights; upscales are bilinear with area weights.
 
@@ -60,16 +60,41 @@ def _cubic_coeffs(x):
     return [c0, c1, c2, _F(1) - c0 - c1 - c2]
 
 
-def _cubic_tab(dst, src):
+_S45 = 0.70710678118654752440084436210485
+_LANCZOS_CS = ((1, 0), (-_S45, -_S45), (0, 1), (_S45, -_S45), (-1, 0), (_S45, _S45), (0, -1),
+               (-_S45, _S45))
+
+
+def _lanczos4_coeffs(x):
+    """OpenCV's interpolateLanczos4: the sines from one sin/cos pair, normalised in float."""
+    if x < np.finfo(_F).eps:
+        return [_F(0)] * 3 + [_F(1)] + [_F(0)] * 4
+    x = _F(x)
+    # x + 3 - i is float arithmetic in OpenCV (x is a float), then double with pi
+    y0 = -float(x + _F(3)) * math.pi * 0.25
+    s0, c0 = math.sin(y0), math.cos(y0)
+    coeffs = []
+    total = _F(0)
+    for i in range(8):
+        y = -float(x + _F(3) - _F(i)) * math.pi * 0.25
+        coeffs.append(_F((_LANCZOS_CS[i][0] * s0 + _LANCZOS_CS[i][1] * c0) / (y * y)))
+        total = _F(total + coeffs[-1])
+    total = _F(_F(1) / total)
+    return [_F(c * total) for c in coeffs]
+
+
+def _kernel_tab(dst, src, taps):
+    """Indices (clamped: a replicated border) and weights of the cubic or Lanczos4 kernel."""
     scale = src / dst
-    idx = np.empty((dst, 4), np.int64)
-    w = np.empty((dst, 4), _F)
+    idx = np.empty((dst, taps), np.int64)
+    w = np.empty((dst, taps), _F)
+    coeffs = _cubic_coeffs if taps == 4 else _lanczos4_coeffs
     for d in range(dst):
         f = _F((d + 0.5) * scale - 0.5)
         s = math.floor(f)
         f = _F(f - _F(s))
-        idx[d] = np.clip(np.arange(s - 1, s + 3), 0, src - 1)
-        w[d] = _cubic_coeffs(f)
+        idx[d] = np.clip(np.arange(s - taps // 2 + 1, s + taps // 2 + 1), 0, src - 1)
+        w[d] = coeffs(f)
     return idx, w
 
 
@@ -89,8 +114,10 @@ def _separable(x, ty, tx, dtype):
         bs = [_fix(w)[:, None, None] for w in wy.T]
         if len(taps) == 2:
             v = ((bs[0] * (taps[0] >> 4)) >> 16) + ((bs[1] * (taps[1] >> 4)) >> 16) + 2 >> 2
-        else:
+        elif len(taps) == 4:
             v = _cubic_rows(taps, [_fix(w) for w in wy.T])
+        else:   # Lanczos4: no SIMD path, FixedPtCast with 22 bits
+            v = (sum(b * t for b, t in zip(bs, taps)) + (1 << 21)) >> 22
         info = np.iinfo(dtype)
         return np.clip(v, info.min, info.max).astype(dtype)
     wt = np.float64 if dtype == np.float64 else _F
@@ -220,10 +247,9 @@ def resize_one(x, dh, dw, interp):
         return x[iy][:, ix]
     if interp == 3 and sx >= 1 and sy >= 1:
         return _area_fast(x, isy, isx, dh, dw) if fast else _area_general(x, dh, dw)
-    if interp == 2:
-        iy, wy = _cubic_tab(dh, h)
-        ix, wx = _cubic_tab(dw, w)
-        return _separable(x, (iy, wy), (ix, wx), x.dtype)
+    if interp in (2, 4):
+        taps = 4 if interp == 2 else 8
+        return _separable(x, _kernel_tab(dh, h, taps), _kernel_tab(dw, w, taps), x.dtype)
     area = interp == 3
     y0, y1, a0, a1 = _linear_tab(dh, h, area, False)
     x0, x1, b0, b1 = _linear_tab(dw, w, area, True)
