@@ -4,9 +4,10 @@ Shapes, dtypes and arithmetic follow `src/operator/image/image_random-inl.h`:
 
 * to_tensor: (H, W, C) or (N, H, W, C), any dtype -> float32 (C, H, W) / (N, C, H, W), x / 255.
 * normalize: (C, H, W) or (N, C, H, W) with C in {1, 3}, same dtype out, (x - mean[c]) / std[c]
-  with mean and std C++ floats (a length-1 tuple applies to every channel).
+  with mean and std C++ floats (a length-1 tuple applies to every channel; the default of
+  four zeros fits no image, as in MXNet); integer results wrap as C's conversion does.
 * crop: (H, W, C) or (N, H, W, C); resize: the same, through OpenCV's `cv2.resize` in MXNet
-  (`image_resize.py` reproduces its nearest, bilinear and area modes).
+  (`image_resize.py` reproduces its five modes bit for bit).
 * the augmenters (flips, random_*, adjust_lighting): (H, W, C) only, C in {1, 3}; the colour
   ones compute in C++ float and store through MXNet's `saturate_cast` (clip to [0, 255] for
   uint8, a plain conversion otherwise).
