@@ -115,6 +115,11 @@ def _brightness(x, out, alpha):
 
 def _seq_sum(terms):
     """C++'s `float sum += term` over the terms in order (each add rounded to float)."""
+    if terms.size == 0:
+        return _F(0)
+    if terms.dtype != np.float64:
+        # float terms: NumPy's accumulate adds strictly in order, rounding each sum to float
+        return np.add.accumulate(terms.astype(_F).ravel())[-1]
     s = _F(0)
     # float(double(s) + double(t)) is the float sum: double rounding is harmless for +
     for t in terms.ravel().tolist():
@@ -129,7 +134,7 @@ def _contrast(x, out, alpha):
     else:
         terms = x
     with np.errstate(all="ignore"):
-        mean = _F(_seq_sum(terms.astype(np.float64)) / _F(length))
+        mean = _F(_seq_sum(terms) / _F(length))
         beta = _F(_F(_F(1) - _F(alpha)) * mean)
         v = _mul(x, alpha) + (np.float64(beta) if x.dtype == np.float64 else beta)
     _store(out, v.astype(_F))

@@ -206,27 +206,39 @@ def _area_tab(src, dst):
     return tab
 
 
+def _tap_table(tab, dst):
+    """The area table as (taps, dst) index and weight arrays, padded with zero weights.
+
+    Tap k of every destination is added in one vectorised step, in the table's order; a
+    zero-weight pad adds an exact 0."""
+    per = [[] for _ in range(dst)]
+    for src_i, dst_i, wgt in tab:
+        per[dst_i].append((src_i, wgt))
+    n = max(len(p) for p in per)
+    idx = np.zeros((n, dst), np.int64)
+    wgt = np.zeros((n, dst), _F)
+    for d, p in enumerate(per):
+        for k, (i, w) in enumerate(p):
+            idx[k, d], wgt[k, d] = i, w
+    return idx, wgt
+
+
 def _area_general(x, dh, dw):
+    """OpenCV's ResizeArea_Invoker: horizontal sums per source row, then the rows weighted."""
     wt = np.float64 if x.dtype == np.float64 else _F
-    h, w, c = x.shape
-    xt, yt = _area_tab(w, dw), _area_tab(h, dh)
-    out = np.empty((dh, dw, c), x.dtype)
-    acc = np.zeros((dw, c), wt)
-    prev = None
-    for sy, dy, beta in yt:
-        row = x[sy].astype(wt)
-        buf = np.zeros((dw, c), wt)
-        for sxi, dxi, alpha in xt:
-            buf[dxi] += row[sxi] * wt(alpha)
-        if dy != prev:
-            if prev is not None:
-                out[prev] = _round_store(acc, x.dtype)
-            acc = wt(beta) * buf
-            prev = dy
-        else:
-            acc = acc + wt(beta) * buf
-    out[prev] = _round_store(acc, x.dtype)
-    return out
+    h, w, _ = x.shape
+    xi, xw = _tap_table(_area_tab(w, dw), dw)
+    yi, yw = _tap_table(_area_tab(h, dh), dh)
+    xs = x.astype(wt)
+    buf = None
+    for k in range(xi.shape[0]):
+        t = xs[:, xi[k]] * xw[k].astype(wt)[None, :, None]
+        buf = t if buf is None else buf + t
+    acc = None
+    for k in range(yi.shape[0]):
+        t = yw[k].astype(wt)[:, None, None] * buf[yi[k]]
+        acc = t if acc is None else acc + t
+    return _round_store(acc, x.dtype)
 
 
 def resize_one(x, dh, dw, interp):
