@@ -17,8 +17,9 @@ Random draws come from the single MT19937 generator (MXNet's `kRandom` resource,
 gives MXNet's draws exactly (`image_random.py`).
 
 Gradients, as MXNet 1.9.1 declares them: crop scatters dy back, normalize is dy / std[c];
-every augmenter (flips included) passes dy through unchanged (MXNet registers them with
-`ElemwiseGradUseNone{"_copy"}`) [COPY]. to_tensor's MXNet gradient fails on a shape check;
+the colour augmenters and the random flips pass dy through unchanged (MXNet registers them with
+`ElemwiseGradUseNone{"_copy"}`) [COPY]. MXNet does that for the two plain flips too, which is
+wrong for a mirror: mxnb mirrors dy back [FIX]. to_tensor's MXNet gradient fails on a shape check;
 mxnb gives the true one, dy transposed back / 255 [FIX]. resize has none in MXNet either.
 Where MXNet writes uninitialised memory (the middle column of an odd-width flip, hue and
 lighting on 1-channel images, a colour jitter that applies nothing) mxnb copies the input [FIX].
@@ -244,10 +245,18 @@ def _flip(x, out, axis):
     np.copyto(out, np.flip(x, axis))
 
 
-_aug_op("_image_flip_left_right", lambda op, ins, outs, attrs: _flip(ins[0], outs[0], 1),
-        doc="Mirror an (H, W, C) image left to right.")
-_aug_op("_image_flip_top_bottom", lambda op, ins, outs, attrs: _flip(ins[0], outs[0], 0),
-        doc="Mirror an (H, W, C) image top to bottom.")
+def _flip_op(name, axis, doc):
+    # MXNet 1.9.1 gives the flips the identity gradient too; a mirror's gradient is the
+    # mirrored dy, so mxnb gives that [FIX].
+    register(Op(name, ("data",), infer=_image_infer,
+                forward=_host(lambda op, ins, outs, attrs: _flip(ins[0], outs[0], axis)),
+                backward=lambda op, dys, ins, outs, attrs: [np.flip(dys[0], axis).copy()],
+                vjp=lambda op, dys, ins, outs, attrs: [nd.flip(dys[0], axis=axis)], doc=doc,
+                test={"shapes": [(3, 4, 3)]}))
+
+
+_flip_op("_image_flip_left_right", 1, "Mirror an (H, W, C) image left to right.")
+_flip_op("_image_flip_top_bottom", 0, "Mirror an (H, W, C) image top to bottom.")
 
 
 def _adjust_lighting_fwd(op, ins, outs, attrs):
