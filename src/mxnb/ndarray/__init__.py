@@ -33,6 +33,7 @@ from .optimizer_ops import __all__ as _opt_names  # noqa: E402
 __all__ += list(_opt_names)
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from . import contrib  # noqa: E402,F401  (mx.nd.contrib.foreach, isnan, ...)
+from . import image  # noqa: E402,F401  (mx.nd.image.to_tensor, resize, ...)
 from .custom import Custom  # noqa: E402,F401  (ops written with mx.operator)
 __all__.append("Custom")
 from .rnn import RNN  # noqa: E402,F401  (the fused RNN layer, as composed ops)
