@@ -1,0 +1,183 @@
+"""MXNet 1.9.1's remaining optimizer updates (mixed precision, FTML, AdamW, LAMB, the multi-tensor
+forms), bit for bit, as NumPy steps in MXNet's C++ evaluation order.
+
+Each function takes NumPy arrays (any shape, all of one shape) and the scalars already rounded
+to the type MXNet computes in (`float` parameters parsed by dmlc, then cast to the kernel's
+type), computes every new value first and only then writes the states and `out`, so `out` may
+be the weight. A NumPy operation on arrays and scalars of one dtype rounds once per operation,
+as the C++ expression does (MXNet's x86-64 build does not contract into FMAs); float16 arrays
+with float16 scalars round each step to float16, as mshadow's `half_t` operators do. Where
+MXNet's C++ mixes in a `double` (`1. - beta1_t`) the step is written in float64 and rounded.
+
+The mixed-precision (`mp_`) kernels read the float32 master copy, compute in float32 and write
+both it and the low-precision output. Checked against MXNet 1.9.1 in tests/test_optimizer_more.py.
+"""
+import numpy as np
+
+F32 = np.float32
+
+
+def clip(x, b):
+    """mshadow_op::clip: NaN passes through."""
+    return np.where(x > b, b, np.where(x < -b, -b, x))
+
+
+def _store(out, value):
+    out[...] = value
+
+
+# ---------------------------------------------------------------- mixed-precision SGD family
+
+def mp_sgd(out, w32, g, lr, wd, rs, cg):
+    """MP_SGDKernel: float32 math on the master copy `w32`; `out` gets it in its own dtype."""
+    g = g.astype(F32)
+    if cg >= 0:
+        w = (F32(1) - lr * wd) * w32 - lr * clip(rs * g, cg)
+    else:
+        w = (F32(1) - lr * wd) * w32 - (lr * rs) * g
+    _store(w32, w)
+    _store(out, w)
+
+
+def mp_sgd_mom(out, mom, w32, g, lr, mo, wd, rs, cg):
+    g = g.astype(F32)
+    if cg >= 0:
+        m = mo * mom - lr * wd * w32 - lr * clip(rs * g, cg)
+    else:
+        m = mo * mom - lr * wd * w32 - lr * rs * g
+    w = w32 + m
+    _store(mom, m)
+    _store(w32, w)
+    _store(out, w)
+
+
+def mp_nag(out, mom, w32, g, lr, mo, wd, rs, cg):
+    """MP_NAGMomKernel: the momentum's weight-decay term uses the *new* master weight."""
+    g = g.astype(F32)
+    rg = clip(rs * g, cg) if cg >= 0 else rs * g
+    m = mo * mom
+    w = w32 - m + (mo + F32(1)) * (m - lr * (rg + wd * w32))
+    m = m - lr * (rg + wd * w)
+    _store(mom, m)
+    _store(w32, w)
+    _store(out, w)
+
+
+def multi_sgd(out, w, g, mom, w32, lr, wd, mo, rs, cg):
+    """MultiSGDKernel for one weight, in the type T of the scalars (float32 when mixed
+    precision): mom = mo*mom - lr*wd*w - lr*clip(rs*g); w = w + mom. `mom` None: no momentum
+    state (its value is 0); `w32` None: not mixed precision (w itself is read)."""
+    T = type(lr)
+    wv = w32 if w32 is not None else w
+    gv = g.astype(T, copy=False)
+    m0 = mom if mom is not None else np.zeros(wv.shape, T)
+    if cg >= 0:
+        m = mo * m0 - lr * wd * wv - lr * clip(rs * gv, cg)
+    else:
+        m = mo * m0 - lr * wd * wv - lr * rs * gv
+    nw = wv + m
+    if mom is not None:
+        _store(mom, m)
+    if w32 is not None:
+        _store(w32, nw)
+    _store(out, nw)
+
+
+# ---------------------------------------------------------------- FTML
+
+def ftml(out, d, v, z, w, g, lr, b1, b2, eps, t, wd, rs, cg):
+    """FTMLKernel in the arrays' dtype T (every scalar a T; t cast to T, powers by powf/pow)."""
+    T = type(lr)
+    one = T(1)
+    gi = rs * g + wd * w
+    if cg >= 0:
+        gi = clip(gi, cg)
+    nv = b2 * v + (one - b2) * (gi * gi)
+    c1 = (one - T(np.power(b1, t))) / lr
+    c2 = one - T(np.power(b2, t))
+    dt = c1 * (np.sqrt(nv / c2) + eps)
+    nz = b1 * z + (one - b1) * gi - (dt - b1 * d) * w
+    new = -nz / dt
+    _store(v, nv)
+    _store(z, nz)
+    _store(d, dt)
+    _store(out, new)
+
+
+# ---------------------------------------------------------------- AdamW (contrib)
+
+def adamw(out, mean, var, w, g, c_b1, c_om1, c_b2, c_om2, eta, lr, wd, eps, rs, cg):
+    """AdamWUpdate (mshadow expressions) in dtype T: the gradient array is rescaled and clipped
+    in place first, as MXNet does (`grad = rescale * grad`), then mean, var and the output."""
+    ng = rs * g
+    if cg >= 0:
+        ng = clip(ng, cg)
+    _store(g, ng)
+    m = c_b1 * mean + c_om1 * ng
+    vv = c_b2 * var + c_om2 * (ng * ng)
+    new = w - eta * (lr * m / (np.sqrt(vv) + eps) + wd * w)
+    _store(mean, m)
+    _store(var, vv)
+    _store(out, new)
+
+
+def mp_adamw(out, mean, var, w32, g, b1, b2, eta, lr, wd, eps, rs, cg):
+    """MPAdamWKernel: float32 on the master copy."""
+    sg = rs * g.astype(F32)
+    if cg >= 0:
+        sg = clip(sg, cg)
+    m = b1 * mean + (F32(1) - b1) * sg
+    vv = b2 * var + (F32(1) - b2) * (sg * sg)
+    w = w32 - eta * (lr * m / (np.sqrt(vv) + eps) + wd * w32)
+    _store(mean, m)
+    _store(var, vv)
+    _store(w32, w)
+    _store(out, w)
+
+
+# ---------------------------------------------------------------- LAMB
+
+def _div_double(a, b):
+    """C++ `float / double` assigned to float: the quotient in double, rounded once."""
+    return (a.astype(np.float64) / np.float64(b)).astype(a.dtype)
+
+
+def lamb_phase1(out, mean, var, w, g, b1, b1t, b2, b2t, wd, eps, bias, rs, cg):
+    """LambUpdatePhaseOneKernel in dtype T (w is the float32 master copy for the mp form,
+    whose gradient `g * rescale_grad` is rounded in g's dtype first, as `half_t * float` is)."""
+    T = type(b1)
+    one = T(1)
+    gr = (g * g.dtype.type(rs) if g.dtype == np.float16 else g * rs).astype(T, copy=False)
+    if cg >= 0:
+        gr = clip(gr, cg)
+    m = b1 * mean + (one - b1) * gr
+    v = b2 * var + (one - b2) * gr * gr
+    if bias:
+        if T is np.float16:
+            mh = m / T(F32(1.0) - F32(b1t))
+        else:
+            mh = _div_double(m, 1.0 - np.float64(b1t))
+        vh = v / (one - b2t)
+        new = mh / (np.sqrt(vh) + eps) + wd * w
+    else:
+        new = m / (np.sqrt(v) + eps) + wd * w
+    _store(mean, m)
+    _store(var, v)
+    _store(out, new)
+
+
+def lamb_phase2(out, w, g, r1, r2, lr, lb, ub):
+    """LambUpdatePhaseTwoKernel: lr scaled by r1/r2 (r1 bounded), out = w - lr*g. `w` is the
+    float32 master copy for the mp form (which does not update it)."""
+    T = type(lr)
+    nr1 = T(r1)
+    if lb >= 0:
+        nr1 = nr1 if nr1 > lb else lb       # mshadow_op::maximum: a > b ? a : b
+    if ub >= 0:
+        nr1 = nr1 if nr1 < ub else ub       # mshadow_op::minimum: a < b ? a : b
+    r2 = T(r2)
+    if nr1 == 0 or r2 == 0:
+        lr = lr * T(1)
+    else:
+        lr = lr * nr1 / r2
+    _store(out, w - lr * g)
