@@ -144,10 +144,13 @@ def _div_double(a, b):
 
 def lamb_phase1(out, mean, var, w, g, b1, b1t, b2, b2t, wd, eps, bias, rs, cg):
     """LambUpdatePhaseOneKernel in dtype T (w is the float32 master copy for the mp form,
-    whose gradient `g * rescale_grad` is rounded in g's dtype first, as `half_t * float` is)."""
+    where `grad * rescale_grad` is a `half_t * float`: computed in float32, rounded to float16)."""
     T = type(b1)
     one = T(1)
-    gr = (g * g.dtype.type(rs) if g.dtype == np.float16 else g * rs).astype(T, copy=False)
+    if g.dtype != T:
+        gr = (g.astype(F32) * F32(rs)).astype(g.dtype).astype(T)
+    else:
+        gr = g * rs
     if cg >= 0:
         gr = clip(gr, cg)
     m = b1 * mean + (one - b1) * gr
@@ -171,10 +174,11 @@ def lamb_phase2(out, w, g, r1, r2, lr, lb, ub):
     float32 master copy for the mp form (which does not update it)."""
     T = type(lr)
     nr1 = T(r1)
-    if lb >= 0:
-        nr1 = nr1 if nr1 > lb else lb       # mshadow_op::maximum: a > b ? a : b
-    if ub >= 0:
-        nr1 = nr1 if nr1 < ub else ub       # mshadow_op::minimum: a < b ? a : b
+    # MXNet 1.9.1's maximum/minimum propagate NaN: a NaN r1 stays NaN
+    if lb >= 0 and nr1 == nr1:
+        nr1 = nr1 if nr1 > lb else lb
+    if ub >= 0 and nr1 == nr1:
+        nr1 = nr1 if nr1 < ub else ub
     r2 = T(r2)
     if nr1 == 0 or r2 == 0:
         lr = lr * T(1)
