@@ -63,18 +63,35 @@ def mp_nag(out, mom, w32, g, lr, mo, wd, rs, cg):
     _store(out, w)
 
 
-def multi_sgd(out, w, g, mom, w32, lr, wd, mo, rs, cg):
-    """MultiSGDKernel for one weight, in the type T of the scalars (float32 when mixed
-    precision): mom = mo*mom - lr*wd*w - lr*clip(rs*g); w = w + mom. `mom` None: no momentum
-    state (its value is 0); `w32` None: not mixed precision (w itself is read)."""
-    T = type(lr)
+def mixed_mul(s, a, T):
+    """C++ `float * MPDType` as MXNet's preloaded kernels compute it: float16 via float32 (a
+    `half_t` operator), float64 in double, float32 as is; `a` an array or a scalar."""
+    if T is np.float16:
+        return (F32(s) * np.asarray(a).astype(F32)).astype(T)
+    W = np.float64 if T is np.float64 else F32
+    return W(s) * (a if np.ndim(a) else W(a))
+
+
+def multi_sgd(out, w, g, mom, w32, lr, wd, mo, rs, cg, preloaded=False):
+    """MultiSGDKernel / PreloadedMultiSGDKernel for one weight, in MPDType T (the type of
+    `mo`, `rs`, `cg`; float32 when mixed precision): mom = mo*mom - lr*wd*w -
+    lr*clip(rs*g, cg); w = w + mom. `mom` None: no momentum state (its value is 0); `w32`
+    None: not mixed precision (w itself is read). Preloaded: lr and wd are float32 (read from
+    float32 arrays), so their products with T values go through `mixed_mul`; else they are T."""
+    T = type(mo)
     wv = w32 if w32 is not None else w
     gv = g.astype(T, copy=False)
     m0 = mom if mom is not None else np.zeros(wv.shape, T)
-    if cg >= 0:
-        m = mo * m0 - lr * wd * wv - lr * clip(rs * gv, cg)
+    if preloaded:
+        t2 = mixed_mul(lr * wd, wv, T)
+        if cg >= 0:
+            t3 = mixed_mul(lr, clip(rs * gv, cg), T)
+        else:
+            t3 = mixed_mul(lr, rs, T) * gv
     else:
-        m = mo * m0 - lr * wd * wv - lr * rs * gv
+        t2 = lr * wd * wv
+        t3 = lr * clip(rs * gv, cg) if cg >= 0 else lr * rs * gv
+    m = mo * m0 - t2 - t3
     nw = wv + m
     if mom is not None:
         _store(mom, m)
@@ -185,3 +202,41 @@ def lamb_phase2(out, w, g, r1, r2, lr, lb, ub):
     else:
         lr = lr * nr1 / r2
     _store(out, w - lr * g)
+
+
+# ---------------------------------------------------------------- multi_sum_sq, multi_lars
+
+_sumsq64 = None
+
+
+def _sum_sq_f64(a):
+    """float32 `sum += x*x` over float64 x: each addition in double, rounded to float32."""
+    global _sumsq64
+    if _sumsq64 is None:
+        from .._jit import njit
+
+        @njit(nogil=True)
+        def _sumsq64(x):
+            s = np.float32(0)
+            for i in range(x.shape[0]):
+                s = np.float32(np.float64(s) + x[i] * x[i])
+            return s
+    return _sumsq64(np.ascontiguousarray(a).reshape(-1))
+
+
+def sum_sq(a):
+    """MXNet's CPU multi_sum_sq for one array: a float32 running sum of the squares, in order
+    (each square in the array's dtype)."""
+    if a.size == 0:
+        return F32(0)
+    if a.dtype == np.float64:
+        return _sum_sq_f64(a)
+    sq = (a * a).reshape(-1).astype(F32)
+    return np.cumsum(sq, dtype=F32)[-1]
+
+
+def lars(out, lrs, wss, gss, wds, eta, eps, rs):
+    """MultiLARSKernel (float32)."""
+    wn = np.sqrt(wss)
+    valid = (wn > 0) & (gss > 0)
+    _store(out, np.where(valid, lrs * eta * wn / (np.sqrt(gss) * rs + wds * wn + eps), lrs))

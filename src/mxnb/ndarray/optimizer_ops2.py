@@ -108,6 +108,14 @@ class HostRun:
         self._new = h
         return h
 
+    def sync(self, written):
+        """Copy the buffers `written` (indices) back to their arrays where those are on a GPU."""
+        if self.device:
+            for i in written:
+                a = self.arrays[i]
+                if a._data.__class__ is not np.ndarray:
+                    a._data.copy_to_device(np.ascontiguousarray(self.bufs[i]))
+
     def finish(self, written):
         """Copy the written buffers back to their GPU arrays; the result NDArray."""
         if self.device:
