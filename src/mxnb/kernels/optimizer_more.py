@@ -240,3 +240,72 @@ def lars(out, lrs, wss, gss, wds, eta, eps, rs):
     wn = np.sqrt(wss)
     valid = (wn > 0) & (gss > 0)
     _store(out, np.where(valid, lrs * eta * wn / (np.sqrt(gss) * rs + wds * wn + eps), lrs))
+
+
+# ---------------------------------------------------------------- multi-tensor AdamW and LAMB
+
+def multi_adamw(out, w, g, mean, var, w32, lr, wd, eta, b1, b2, eps, rs, cg):
+    """MultiMPAdamWKernel for one weight in MPDType T (the scalars' type): the moving averages
+    written as beta*(state - x) + x, as MXNet 1.9.1's multi kernel does."""
+    T = type(b1)
+    wv = w32 if w32 is not None else w.astype(T, copy=False)
+    sg = rs * g.astype(T, copy=False)
+    if cg >= 0:
+        sg = clip(sg, cg)
+    m = b1 * (mean - sg) + sg
+    adj = sg * sg
+    v = b2 * (var - adj) + adj
+    nw = wv - eta * (lr * m / (np.sqrt(v) + eps) + wd * wv)
+    _store(mean, m)
+    _store(var, v)
+    if w32 is not None:
+        _store(w32, nw)
+    _store(out, nw)
+
+
+def multi_lamb_step1(mean, var, w, g, b1, b2, eps, cg, bias, rs, step, wd):
+    """MultiLAMB_step1_kernel for one tensor in MPDType T (the type of the state arrays):
+    updates mean and var, returns the float32 direction temp_g. `w` is the master copy (mp)
+    or the weight; eps, cg, rs, wd are the float32 parameters."""
+    T = mean.dtype.type
+    one = T(1)
+    sg = mixed_mul(rs, g.astype(T, copy=False), T)
+    if cg >= 0:
+        sg = clip(sg, T(cg))
+    tb1, tb2 = T(b1), T(b2)
+    m = tb1 * mean + (one - tb1) * sg
+    v = tb2 * var + (one - tb2) * sg * sg
+    _store(mean, m)
+    _store(var, v)
+    if bias:
+        m = m / (one - T(np.power(tb1, T(step))))
+        v = v / (one - T(np.power(tb2, T(step))))
+    wdw = mixed_mul(wd, w, T)
+    if T is np.float16:
+        # half / double: the double sqrt(var) + eps rounded to float, the quotient to half
+        den = (np.sqrt(v.astype(np.float64)) + np.float64(eps)).astype(F32)
+        q = (m.astype(F32) / den).astype(T)
+        return (q + wdw).astype(F32)
+    W = np.float64
+    q = m.astype(W) / (np.sqrt(v.astype(W)) + W(eps))
+    return (q + wdw.astype(W)).astype(F32)
+
+
+def multi_lamb_step2(out, w, w32, temp_g, ssw, ssg, lr, lb, ub):
+    """MultiLAMB_step2_kernel for one tensor: the trust ratio from the float32 sums of squares
+    of the weight and of temp_g, then w -= lr*r*temp_g in MPDType (w32's type when mp)."""
+    r1 = F32(np.sqrt(ssw))
+    r2 = F32(np.sqrt(ssg))
+    if lb >= 0 and r1 < lb:     # std::max / std::min: a NaN r1 stays
+        r1 = lb
+    if ub >= 0 and ub < r1:
+        r1 = ub
+    wv = w32 if w32 is not None else w
+    T = wv.dtype.type
+    r = T(1) if (r1 == 0 or r2 == 0) else T(r1 / r2)
+    lra = mixed_mul(lr, r, T)
+    step = mixed_mul(lra, temp_g, T) if T is not np.float64 else np.float64(lra) * temp_g
+    nw = wv - step
+    if w32 is not None:
+        _store(w32, nw)
+    _store(out, nw)
