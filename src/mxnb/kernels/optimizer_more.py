@@ -309,3 +309,26 @@ def multi_lamb_step2(out, w, w32, temp_g, ssw, ssg, lr, lb, ub):
     if w32 is not None:
         _store(w32, nw)
     _store(out, nw)
+
+
+# ---------------------------------------------------------------- group AdaGrad
+
+def group_adagrad(w, g, hist, lr, rs, cg, eps):
+    """GroupAdagradDnsRspKernel with every row present, in place on w (rows = first axis):
+    hist.flat[row] += (sequential DType sum over the row of clip(g*rs)^2) / row_length;
+    w -= lr*clip(g*rs) / sqrt(hist.flat[row] + eps) (MXNet 1.9.1 adds eps inside the root)."""
+    T = type(lr)
+    rows = w.shape[0]
+    w2 = w.reshape(rows, -1)
+    gr = g.reshape(rows, -1) * rs
+    if cg >= 0:
+        gr = clip(gr, cg)
+    ssq = np.zeros(rows, T)
+    for j in range(gr.shape[1]):
+        ssq = ssq + gr[:, j] * gr[:, j]
+    n = gr.shape[1]
+    inc = (ssq.astype(F32) / F32(n)).astype(T) if T is np.float16 else ssq / T(n)
+    hf = hist.reshape(-1)
+    h = hf[:rows] + inc
+    hf[:rows] = h
+    w2[...] = w2 - lr * gr / np.sqrt(h + eps)[:, None]

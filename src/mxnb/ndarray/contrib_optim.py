@@ -237,3 +237,42 @@ def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, 
 
 __all__ += ["multi_adamw_update", "multi_mp_adamw_update", "multi_lamb_update",
             "multi_mp_lamb_update"]
+
+
+def group_adagrad_update(weight=None, grad=None, history=None, lr=None, rescale_grad=1.0,
+                         clip_gradient=-1.0, epsilon=1e-5, out=None, name=None):
+    """AdaGrad with one history value per row (group sparsity): g = clip(rescale_grad*grad);
+    history[row] += mean over the row of g^2; weight -= lr*g / sqrt(history[row] + epsilon).
+    Updates the weight in place: `out` must be the weight, as MXNet requires. MXNet 1.9.1 runs
+    it only with a row_sparse gradient on the CPU; a dense gradient here is that gradient with
+    every row present (the same numbers), history is indexed flat by row as MXNet's kernel does.
+
+    >>> w, h = mx.nd.ones((2, 2)), mx.nd.zeros((2, 1))
+    >>> mx.nd.contrib.group_adagrad_update(w, mx.nd.ones((2, 2)), h, lr=0.1, out=w).asnumpy()
+    array([[0.90000093, 0.90000093],
+           [0.90000093, 0.90000093]], dtype=float32)
+    """
+    op = "_contrib_group_adagrad_update"
+    if lr is None:
+        raise MXNetError(f"Required parameter lr of float is not presented, in operator {op}")
+    named = [("weight", weight), ("grad", grad), ("history", history)]
+    dt = check_arrays(op, named, ("weight", "grad", "history"),
+                      shapes={"history": None})
+    if out is not weight:
+        raise MXNetError(f"{op}: Check failed: req == kWriteInplace (1 vs. 2) : kWriteInplace "
+                         f"is expected for sparse group_adagrad_update")
+    if weight.size == 0 or history.size < (weight.shape[0] if weight.ndim else 1):
+        raise MXNetError(f"{op}: history of shape {history.shape} has fewer than one value per "
+                         f"row of weight {weight.shape}")
+    T = dt.type
+    lr_, rs, cg, eps = (T(_param(v, nm, op)) for v, nm in
+                        ((lr, "lr"), (rescale_grad, "rescale_grad"),
+                         (clip_gradient, "clip_gradient"), (epsilon, "epsilon")))
+    h = HostRun([a for _, a in named])
+    with np.errstate(all="ignore"):
+        _kernels().group_adagrad(h.bufs[0], h.bufs[1], h.bufs[2], lr_, rs, cg, eps)
+    h.sync((0, 2))
+    return weight
+
+
+__all__ += ["group_adagrad_update"]
