@@ -1,0 +1,218 @@
+"""The optimizer updates of optimizer_ops2 / optimizer_multi / contrib_optim against MXNet 1.9.1.
+
+DIGESTS: for each case of tests/optimizer_more_cases.py (every op, float16/float32/float64
+where MXNet takes them, several parameter sets, out=weight and a fresh output, special values
+first: zeros, infinities, NaN, denormals, values beyond the clip bounds), the SHA-1 prefix of
+MXNet 1.9.1's results: the returned arrays, then every array argument after the call (the
+updated states), NaNs made one pattern. PINS: whole results of small cases as hex floats.
+"""
+import hashlib
+
+import numpy as np
+import pytest
+
+import mxnb as mx
+import optimizer_more_cases as C
+
+DIGESTS = [
+    '391c4f3fc80abae0', '61ee2c9c4fe1a72b', '234a0ade4ba023f1', '916e50b880de9d0e',
+    'efc6a006dc97fd8f', 'ada37e492bc22288', 'd573910c241f0838', '9a52e68f518d6d46',
+    'f8f27819ee6257f2', 'f81adf686efcd151', '36892d02f7878363', '0191439099ee9728',
+    'dcc122963a9ffbde', 'c9957e7e1339229b', '52844e179a7ece94', '90bb6b71a0446dfb',
+    'f2d605062eb94e64', '11209d8bddc500cb', '3c93789735cac790', '63d0472e729366a7',
+    '57ef7c165c7c39c2', '961f4ffef52853a0', '7874ad0053754a24', '58026b35c514204e',
+    'ca6573fffea57079', '0a66dc424642e777', 'b321f5085e0cfe8a', '7865e80f117b8104',
+    '9a6fcf301fe8f4f8', '4028760c1895d0c1', 'b8c541613ad93887', '3b98c1314828a7c6',
+    '49703c81daa0d30e', 'f50dd6691cabde4d', '959892a5e646a652', '28b5f5949ea0863f',
+    '773b5338ac7cee7e', 'bf4dce8e90ae264b', '98df1b24b4ed6225', 'f37210f7e0af2e65',
+    '8d7405b1339c94fc', '17cae7b3bcbf7d56', '8128b827fb61db2a', '06adc9905bc91895',
+    'e655f9e3cda848d0', '2097da548542dfc1', 'baea0776e965c8e5', '8be7140850d0a8e2',
+    '1e17f02d8ce5c4aa', '308c741667219a65', '5974cfa28393f7a5', '10b719d16dde7cc1',
+    '589c539f68a51826', '1144848e31aa709a', 'c50a6f5fbd8ce665', '9ed465488ae06de4',
+    '6cdb02285dceadcc', '2719abfb6501b25e', '8a04e7459e0f7497', '4282f6bf90cefe97',
+    '5b3e2397a312e468', 'd9e3776742266396', 'c0469cf569850f8f', 'ecb920a07ad43af3',
+    '79fc52dc10736626', '71a8a4cd487abeb1', '49d49562b84bc17f', 'a2c1a3facf2caa95',
+    '5e330d2262d01086', 'fb8a51aa2d5df5e5', '8f35687df0c2be1f', 'a12d33e16d21048a',
+    '7ed36152a222fd72', '0d3ab098e30bc710', '8c31eb580af080ec', '1b2693444a0a6564',
+    '6c9edf465c7bbbf0', '7da00235f72a050e', '616f6331aae70cea', 'c092d621d55fc20e',
+    '2e043498266a82d5', '7aa76965d205e099', '1c9b114289e37129', 'a35406c2d1c92521',
+    '1ae4946b60645a5a', 'be448a81a9f15a37', 'cd663e2f95ade9a8', '35b25abe07c2cac3',
+    '45e344359cd8ad22', 'e5d6df51088b6be5', '368b8a9aa9c718bd', '913921bd1b77b416',
+    'e6165d9c6c6a1229', 'cf0273232f989297', 'dbe87786a259a254', '2e302b9421b14e8c',
+    'abc29722f7a24fcf', '51f9a9a936590d73', 'e5632e42b78668cd', '2cc2ceb373226242',
+    'f78f21f5bb7dc73d', '12e154f87f213d42', '92e2774890a9001c', '41c7d4c47acf0ce7',
+    '1c3b48d1453ed930', 'fd01193150ba213c', '92f8d13156ded16e', '9ae84b9d0836a782',
+    '41eea46b912f4142', '8886513dd2c9b938', 'cd81f46d2298e97b', '4e125b9d0db23174',
+    '7900899a3236bd1a', 'cf7266df578ba63b', '966d09486d7d951c', '33cd90399287ae29',
+    'f5b750f9ad9b28e2', 'a6949f9fb5e49397', '332d0cc438f9054d', '4ca4ea4b877498f2',
+    '8e9f1ae4944525de', '02378c7e78501b83', 'e9e26115022531e1', '2aa716c16c34ad8b',
+    '3229fb8d5e5e29a5', '2ba714413ec8de71', '9280547dcfe99d7b', '81f0b3820ba61d24',
+    '4fa5284f33465df8', '1ce422bfaf63089d', 'deb3105e23ab9c74', '919b2df75dc230b6',
+    '5bb47732d4ce614a', '10372f370a555b72', 'd739f5cb16b690de', '0c35816d91439f4f',
+    'c84e7875c1bee471', 'b892547e0b9324e3', 'f385a240fd6e7eae', '46113e9eade15c41',
+    '98598a0272d7149d', '1797239cf1bf18a8', '57ab06aef21cb067', 'c1f5a9f863ac2501',
+    '45bf467cb9677b27', '70f52bf9a97e3498', '451a8b9b32ac4c0c', 'bfbb5ed8c0e59ce3',
+    '2e4983e344c42bc9', '284ad4a5e6ed132d', '46d3c3e947bd1101', '72b356ef9e56f981',
+    'c7b2a09c41d9e071', '266965ce9f2bf357', '306f4e7fa76b3e2a', '78d8bb9c2812fc62',
+    '8a831e0ed07794b7', 'fb18c582c7283e37', 'abed4156629bc8f4', 'b2791e124d5f785f',
+    '87a6808f24e26241', '12d6efba83eb0a8a', '2dafd0a7047aef24', '2b7ee619b69baa02',
+    '731243287dd314e3', '6e050a1ae7191600', 'a0665fe835b0c69f', 'e3ab826d874996c1',
+    'fcb9f93efe316f88', 'f25809acd0f8d159', '336a2da31eddd25f', 'cfec0e686c4f4a7c',
+    '61b240cfe5c2efe1', '666af8e3c94e83b0', 'ef787caa554b4ad3', '87425a379e24678f',
+    '2c30ac8374041091', 'd034417064c366de', '07f5a11e5d4e389c', '1143e61d0b3374b1',
+    'c1605a30faf34f61', 'b04537f1300841a7', '356d1011a39a0281', '5afdcc9bd4834932',
+    '19423695467769fc', '53f0484571686f31', 'cee5ce960930bb7a', '762346261f606e33',
+    'fd86fb295bd86bba', 'ce4a7e1ea8192591', 'e2d65f2db18e7bc5', '16f3d7ec46406986',
+    '4dcbc0fc88a1a584', '9169b39004202bb8', '6d9061e4c0873dff', 'e8bbc807c5e4a386',
+    'b19a4abd8e1dbad5', '3b51e58ca93a9efc', '95b37aaa9f4830b4', '7718591549419977',
+    '0e110a384491e9eb', '6cc1cdb5680832ea', '848e84b3cc444f28', 'a95fea5ebdf759ac',
+    '372602f0ad258966', 'f842cd2677aaaf75', '07a8bea1dfc0f0ce', '53b2dab8b8bfbe36',
+    '69058b66010f4fea', '2fa3840b937e2f63', '88c6bafa8ec9e5a8', '46cfd621e63147f1',
+    '699153fc74adf16a', '96b2e52c3f4d8f78', 'c88cbaaff8592232', '6f5b21a2645d0ef2',
+    '2352e061c820c58c', '5ce1e6ba3d4996ef', 'b4ac4e3160248f9b', 'dd74fd539d53cf84',
+    '9c4f1da7221b3fb1', '999c6e568a6411d5', '46e1cc67dc3d4a3c', 'ad7b4bc3a1703c48',
+    '0c3013046eb2fa9f', '183da96bc3067345', '9c0e94beaa3527f2', '27d84dc197cc6d57',
+    '23a10c7055c5cea2', '726abf7fd110fe6c', 'be91ae0035dc102b', 'd55a39b3c68c3771',
+    '03c6356cec08a4cf', '6b2d6be6629c870e', '80f58da70b1e1974', '3a1df65f3bcab9cb',
+    '9168b69836140366', '85159d660ab2c0e4', 'c7fe5e23d129927c', '8c826012266aad4c',
+    'e768861fa9284cbf', 'f0005c52b21bc84e', '9f609ac44162421d', '1dd0636cffb54b75',
+    'fbd8bf30473c7596', '0053c60b32ed027e', 'd8e8a90d9bfad367', '26c1005609383fef',
+    '6088985871a6fe19', 'd891be488ce85557', '8d03cedfa0792ac9', 'f3d37e35a95a3dd2',
+    '4f0ae2e602be59c2', 'ed24d8ccef3a1c86', '1d9b3c10c5a2d91e', '114ed78a8f664444',
+    '1bc839f6c05b23a0', '697f874914352832', '9d289ea1f2477ae3', '2cb827510c080e1d',
+    '2aa2d6bd9c97dde1', 'eba6e9f44d73a1a3', 'aca34b29323860f6', '593b26a68302409b',
+    '83c8bf9bb5c76284', '832d9a8e3a384f9d', 'ad6e84703cece9e2', 'e1c55010b6d17f36',
+    '18804385b6b5c107', '1df8179f5e42b8c5', 'df9d512f3f3a972d', 'd92f9f0b8e649aec',
+    '32e9c6704aeecc46', 'f270a8f8528d77fb', '395ea2affbb02977', '01764f2c9f706c99',
+    '8980bc67be832aee', '455c82202cedfcfd', '43157ee67de731cd', '04fb5fcbd7acd74f',
+    '50511b65a2f730b2', '8bd9a735b7b7edf4', '207ccca0b5349ba6', 'db93da213b431e25',
+    'eee57acffab5072b', '7e4c83ff390e6780', '8b035f39079c90b4', 'b5f618ec5a9ced30',
+    '39dd366c199bf999', 'a5022dd9aebcb5e0', 'f11af89f5a6d6564', 'adb866cd7148c98c',
+    '69dff748dcc93fee', '3cb8dbc427a7d6eb', '11cd36aa84e0986c', '9a87085e3e492d67',
+    '24038295f2092a8b', 'be42be2f7d523402', 'b23e2638026c6ad0', '9b56f09d5c732072',
+    '938491b09c893b4e', '9b6de31be3845721', '798881b084e85ecb', '79c62b45a5ac26bf',
+    '07fee9bfa5b488df', '79931607cf848574', 'bac4a789a1d3f2e9', 'ff1951a40eba707e',
+    'fe3e8f8e095adaf4', '13cfee3fc2ccb9e6', '1e2aff64381e3290', 'b3f794f07b454022',
+    'cc524f588216483c', '412a46c46b9fdee4', '8e86b87cfd15905b', 'a187bd31cef64b2d',
+    '95a51f23dec2793f', '975809791b6ee750', 'b76d6491b453f907', '922984be5cb0777a',
+    'e6e49f6d8dc80c3b', 'f641254bb2fba581', '820dd0f5ac9bd60d', '39de0a682057bd08',
+    'cf4555705707aa6b', '87dcbd5b022b1dfe', 'f8ba8038470ef08f', '973ed2bf031b5e61',
+]
+
+PINS = {'adamw': [['0x1.5627740000000p+0', '-0x1.97a1ee0000000p-3', '-0x1.d1da360000000p-6',
+            '0x1.c6fc620000000p+9'],
+           ['0x1.99999a0000000p-5', '-0x1.0000000000000p+0', '0x1.0000000000000p+0',
+            '0x1.a36e2e0000000p-15'],
+           ['0x1.47ae1a0000000p-8', '-0x1.9999a00000000p-4', '0x1.9999a00000000p-4',
+            '0x1.4f8b5e0000000p-18'],
+           ['0x1.4f8a3e0000000p-19', '0x1.0624000000000p-10', '0x1.0624000000000p-10',
+            '0x1.5fd6d40000000p-39']],
+ 'ftml': [['0x1.7b34ac0000000p+0', '-0x1.6896440000000p-3', '-0x1.3cb9c80000000p-8',
+           '0x1.f2f5e00000000p+9'],
+          ['0x1.c9eef40000000p+4', '0x1.226db60000000p+3', '0x1.1fe59e0000000p+8',
+           '0x1.21b4c80000000p+9'],
+          ['0x1.477da40000000p-7', '0x1.0773f60000000p-10', '0x1.02e1460000000p+0',
+           '0x1.0624dc0000000p+2'],
+          ['-0x1.53297e0000000p+5', '0x1.9914c20000000p+0', '0x1.64305e0000000p+0',
+           '-0x1.1a53f60000000p+19']],
+ 'group_adagrad': [['0x1.7e61ee0000000p+0', '-0x1.fa692c0000000p-4', '-0x1.2191c60000000p-3',
+                    '0x1.f400000000000p+9'],
+                   ['0x1.40a3d80000000p+1', '0x1.8800000000000p+4']],
+ 'lamb': [['0x1.a7e5ce0000000p-3', '-0x1.485a5c0000000p-1', '0x1.4a7aea0000000p-5',
+           '0x1.42e9100000000p+3'],
+          ['0x1.851eb80000000p-4', '-0x1.9999a00000000p-4', '0x1.9999a00000000p-3',
+           '0x1.cccd740000000p-1'],
+          ['0x1.476f2a0000000p-7', '0x1.0624000000000p-10', '0x1.00c49c0000000p+0',
+           '0x1.ff7cee0000000p+1'],
+          ['0x1.f400240000000p+9'], ['0x1.43a1da0000000p+3'],
+          ['0x1.7f79e00000000p+0', '-0x1.f303680000000p-3', '-0x1.82cf440000000p-12',
+           '0x1.f3f33a0000000p+9']],
+ 'lars': [['0x1.934c6a0000000p-12', '0x1.99999a0000000p-3', '0x1.0da2440000000p-11']],
+ 'mp_nag': [['0x1.7c80000000000p+0', '-0x1.e7c0000000000p-5', '-0x1.8500000000000p-3',
+             '0x1.f2c0000000000p+9'],
+            ['-0x1.458ef80000000p-9', '0x1.99d8040000000p-4', '-0x1.98d2660000000p-4',
+             '-0x1.e5b5740000000p+0'],
+            ['0x1.7c7b300000000p+0', '-0x1.e7a0f80000000p-5', '-0x1.850f080000000p-3',
+             '0x1.f2a51e0000000p+9']],
+ 'mp_sgd_mom': [['0x1.8200000000000p+0', '-0x1.c1c0000000000p-3', '-0x1.c7c0000000000p+9',
+                 '0x1.f380000000000p+9'],
+                ['0x1.e9eeec0000000p-8', '0x1.f1c50c0000000p-6', '-0x1.c7b5380000000p+9',
+                 '-0x1.ceb2720000000p-1'],
+                ['0x1.81e9ee0000000p+0', '-0x1.c1c75e0000000p-3', '-0x1.c7b5380000000p+9',
+                 '0x1.f38c540000000p+9']],
+ 'multi_lamb': [['0x1.7dc09e0000000p+0', '-0x1.ee04e40000000p-3', '-0x1.1eb6280000000p-7'],
+                ['0x1.c200000000000p+9'],
+                ['0x1.47ae1a0000000p-7', '-0x1.9999a00000000p-3', '0x1.66666c0000000p-1'],
+                ['0x1.4f8a3e0000000p-17', '0x1.0624000000000p-8', '0x1.9167200000000p-5']],
+ 'preloaded_mom_f16': [['0x1.f280000000000p+0', '-0x1.e600000000000p-3'], ['0x1.1340000000000p+1'],
+                       ['0x1.ca00000000000p-2', '0x1.9e80000000000p-7'],
+                       ['-0x1.b340000000000p-1']],
+ 'sum_sq': [['0x1.c000020000000p+3'], ['inf'], ['0x1.4001180000000p+3']]}
+
+
+def _digest(arrays):
+    h = hashlib.sha1()
+    for a in arrays:
+        a = np.where(np.isnan(a), a.dtype.type(np.nan), a)
+        h.update(np.ascontiguousarray(a).view(np.uint8).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _run_case(data, c):
+    arrs = {}
+
+    def conv(v):
+        if isinstance(v, str) and v.startswith("@"):
+            if v[1:] not in arrs:
+                arrs[v[1:]] = mx.nd.array(data[v[1:]], dtype=data[v[1:]].dtype)
+            return arrs[v[1:]]
+        if isinstance(v, list) and v and isinstance(v[0], str) and v[0].startswith("@"):
+            return [conv(x) for x in v]
+        return v
+
+    args = [conv(a) for a in c["args"]]
+    kw = {k: conv(v) for k, v in c["kwargs"].items()}
+    if "out" in c:
+        kw["out"] = conv(c["out"])
+    f = mx
+    for p in c["fn"].split("."):
+        f = getattr(f, p)
+    with np.errstate(all="ignore"):
+        r = f(*args, **kw)
+    if "out" in c and not isinstance(c["out"], list):
+        assert r is kw["out"]
+    rr = [] if c.get("skip_result") else (list(r) if isinstance(r, (list, tuple)) else [r])
+    return _digest([x.asnumpy() for x in rr] + [a.asnumpy() for a in arrs.values()])
+
+
+def _groups():
+    out, start = [], 0
+    for b in C.BUILDERS:
+        with np.errstate(all="ignore"):
+            data, cases = b()
+        out.append((b.__name__[len("_build_"):], start, data, cases))
+        start += len(cases)
+    return out
+
+
+@pytest.mark.parametrize("group", range(len(C.BUILDERS)))
+def test_bit_exact_against_mxnet(group):
+    name, start, data, cases = _groups()[group]
+    bad = [(i, c["fn"], c.get("tag")) for i, c in enumerate(cases, start)
+           if _run_case(data, c) != DIGESTS[i]]
+    assert not bad, bad
+    assert start + len(cases) <= len(DIGESTS)
+
+
+def test_every_case_pinned():
+    assert sum(len(g[3]) for g in _groups()) == len(DIGESTS)
+
+
+def _hx(a):
+    return np.array([float.fromhex(x) for x in a])
+
+
+def _same(have, want):
+    have = np.asarray(have.asnumpy() if hasattr(have, "asnumpy") else have,
+                      np.float64).ravel()
+    np.testing.assert_array_equal(have, _hx(want))
