@@ -216,3 +216,215 @@ def _same(have, want):
     have = np.asarray(have.asnumpy() if hasattr(have, "asnumpy") else have,
                       np.float64).ravel()
     np.testing.assert_array_equal(have, _hx(want))
+
+
+def _f16(vals):
+    return mx.nd.array(vals, dtype="float16")
+
+
+def test_mp_sgd_mom_and_nag_pinned():
+    args = dict(lr=0.0123456789123, momentum=0.9, wd=0.0003, rescale_grad=1.2304113526906009)
+    g = _f16([0.1, -2.0, 60000., 1e-4])
+    w32 = mx.nd.array([1.5, -0.25, 3e-5, 1000.0])
+    m = mx.nd.array([0.01, 0, 0, -1])
+    o = mx.nd.mp_sgd_mom_update(w32.astype("float16"), g, m, w32, **args)
+    assert o.dtype == np.float16
+    for have, want in zip((o, m, w32), PINS["mp_sgd_mom"]):
+        _same(have, want)
+    w32 = mx.nd.array([1.5, -0.25, 3e-5, 1000.0])
+    m = mx.nd.array([0.01, 0, 0, -1])
+    w = w32.astype("float16")
+    o = mx.nd.mp_nag_mom_update(w, g, m, w32, lr=0.1, momentum=0.9, wd=0.01,
+                                clip_gradient=1.0, out=w)
+    assert o is w
+    for have, want in zip((o, m, w32), PINS["mp_nag"]):
+        _same(have, want)
+
+
+def test_ftml_pinned_and_float64_oracle():
+    w, g = mx.nd.array([1.5, -0.25, 3e-5, 1000.0]), mx.nd.array([0.1, -2.0, 7., 1e-4])
+    d, v = mx.nd.array([0.5, 1, 0, 2]), mx.nd.array([0.01, 0, 1, 4])
+    z = mx.nd.array([0.1, -0.2, 0, 1])
+    o = mx.nd.ftml_update(w, g, d, v, z, lr=0.05, t=2, wd=0.01, rescale_grad=0.5)
+    for have, want in zip((o, d, v, z), PINS["ftml"]):
+        _same(have, want)
+    # the same step in float64 against the paper's formula
+    r = np.random.RandomState(1)
+    w, g, d, z = r.randn(4, 50)
+    v = np.abs(r.randn(50))
+    W, G, D, V, Z = (mx.nd.array(a, dtype="float64") for a in (w, g, d, v, z))
+    o = mx.nd.ftml_update(W, G, D, V, Z, lr=0.05, beta1=0.6, beta2=0.999, epsilon=1e-8, t=3,
+                          wd=0.01, rescale_grad=0.5, clip_grad=1.0)
+    b1, b2 = float(np.float32(0.6)), float(np.float32(0.999))
+    gi = np.clip(0.5 * g + 0.01 * w, -1, 1)
+    v2 = b2 * v + (1 - b2) * gi ** 2
+    dt = (1 - b1 ** 3) / 0.05 * (np.sqrt(v2 / (1 - b2 ** 3)) + 1e-8)
+    z2 = b1 * z + (1 - b1) * gi - (dt - b1 * d) * w
+    np.testing.assert_allclose(V.asnumpy(), v2, rtol=1e-6)
+    np.testing.assert_allclose(D.asnumpy(), dt, rtol=1e-6)
+    np.testing.assert_allclose(o.asnumpy(), -z2 / dt, rtol=1e-5, atol=1e-9)
+
+
+def test_lamb_phases_pinned_and_oracle():
+    w, g = mx.nd.array([1.5, -0.25, 3e-5, 1000.0]), mx.nd.array([0.1, -2.0, 7., 1e-4])
+    m, v = mx.nd.array([0.1, 0, 0, 1]), mx.nd.array([0.01, 0, 1, 4])
+    o = mx.nd.lamb_update_phase1(w, g, m, v, t=3, wd=0.01, rescale_grad=0.5, clip_gradient=2.0)
+    # MXNet's nd.norm of w and of o (pinned: mxnb's norm may round differently)
+    r1, r2 = (mx.nd.array(_hx(PINS["lamb"][k])) for k in (3, 4))
+    o2 = mx.nd.lamb_update_phase2(w, o, r1, r2, lr=0.01, lower_bound=0.1, upper_bound=10.0)
+    for have, want in zip((o, m, v, r1, r2, o2), PINS["lamb"]):
+        _same(have, want)
+    # float64 oracle of both phases
+    r = np.random.RandomState(2)
+    w, g, m = r.randn(3, 40)
+    v = np.abs(r.randn(40))
+    W, G, M, V = (mx.nd.array(a, dtype="float64") for a in (w, g, m, v))
+    upd = mx.nd.lamb_update_phase1(W, G, M, V, beta1=0.875, beta2=0.9375, epsilon=1e-6, t=4,
+                                   wd=0.125)
+    m2, v2 = 0.875 * m + 0.125 * g, 0.9375 * v + 0.0625 * g * g
+    want = m2 / (1 - 0.875 ** 4) / (np.sqrt(v2 / (1 - 0.9375 ** 4)) + 1e-6) + 0.125 * w
+    np.testing.assert_allclose(upd.asnumpy(), want, rtol=1e-6)
+    r1 = mx.nd.array([np.linalg.norm(w)], dtype="float64")
+    r2 = mx.nd.array([np.linalg.norm(want)], dtype="float64")
+    new = mx.nd.lamb_update_phase2(W, upd, r1, r2, lr=0.5)
+    np.testing.assert_allclose(new.asnumpy(), w - 0.5 * np.linalg.norm(w) /
+                               np.linalg.norm(want) * want, rtol=1e-6)
+
+
+def test_adamw_pinned_skip_and_inplace_grad():
+    w, g = mx.nd.array([1.5, -0.25, 3e-5, 1000.0]), mx.nd.array([0.1, -2.0, 7., 1e-4])
+    m, v = mx.nd.zeros((4,)), mx.nd.zeros((4,))
+    o = mx.nd.contrib.adamw_update(w, g, m, v, 0.5, lr=0.01, eta=0.9, wd=0.1, clip_gradient=1.0)
+    for have, want in zip((o, g, m, v), PINS["adamw"]):   # grad is rescaled and clipped too
+        _same(have, want)
+    for rs in (float("nan"), float("inf"), 0.0, mx.nd.array([np.nan])):
+        w, g, m = mx.nd.array([1., 2.]), mx.nd.array([0.5, -1.]), mx.nd.zeros((2,))
+        r = mx.nd.contrib.adamw_update(w, g, m, m, rs, lr=0.1, eta=1.0, out=w)
+        assert r is w and w.asnumpy().tolist() == [1., 2.] and g.asnumpy().tolist() == [0.5, -1.]
+        assert m.asnumpy().tolist() == [0., 0.]
+    with pytest.raises(mx.MXNetError, match="Type inconsistent, Provided = float64"):
+        mx.nd.contrib.adamw_update(w, g, m, m, mx.nd.array([1.], dtype="float64"), lr=0.1,
+                                   eta=1.)
+
+
+def test_multi_sum_sq_lars_lamb_adagrad_pinned():
+    s = [mx.nd.multi_sum_sq(a, num_arrays=1) for a in
+         (_f16([1.0, 2.0, 1e-3, 3.0]), mx.nd.array([0.1, 1e200, -3.0], dtype="float64"),
+          mx.nd.array([0.1] * 1000))]
+    for have, want in zip(s, PINS["sum_sq"]):
+        assert have.dtype == np.float32 and have.shape == (1,)
+        _same(have, want)
+    lars = mx.nd.multi_lars(mx.nd.array([0.1, 0.2, 0.3]), mx.nd.array([4., 0., 9.]),
+                            mx.nd.array([1., 1., 0.25]), mx.nd.array([0.01, 0., 0.5]),
+                            eta=0.001, eps=1e-8, rescale_grad=0.5)
+    _same(lars, PINS["lars"][0])
+    ws = [mx.nd.array([1.5, -0.25, 3e-5]), mx.nd.array([1000.0])]
+    gs = [mx.nd.array([0.1, -2.0, 7.]), mx.nd.array([1e-4])]
+    ms, vs = [mx.nd.zeros((3,)), mx.nd.zeros((1,))], [mx.nd.zeros((3,)), mx.nd.zeros((1,))]
+    r = mx.nd.contrib.multi_lamb_update(ws, gs, ms, vs, [1, 5], [0.01, 0.1], [0.0, 0.01],
+                                        out=ws)
+    assert r[0] is ws[0] and r[1] is ws[1]
+    for have, want in zip((ws[0], ws[1], ms[0], vs[0]), PINS["multi_lamb"]):
+        _same(have, want)
+    w, h = mx.nd.array([[1.5, -0.25], [3e-5, 1000.0]]), mx.nd.array([0.5, 0.])
+    mx.nd.contrib.group_adagrad_update(w, mx.nd.array([[0.1, -2.0], [7., 1e-4]]), h, lr=0.1,
+                                       out=w)
+    _same(w, PINS["group_adagrad"][0])
+    _same(h, PINS["group_adagrad"][1])
+
+
+def test_preloaded_multi_sgd_mom_float16_pinned():
+    w0, w1, g0, g1 = _f16([1.5, -0.25]), _f16([3.0]), _f16([0.1, -2.0]), _f16([7.])
+    m0, m1 = _f16([0.5, 0.]), _f16([1.])
+    r = mx.nd.preloaded_multi_sgd_mom_update(
+        w0, g0, m0, w1, g1, m1, mx.nd.array([0.0123456789123, 0.5]), mx.nd.array([0.1, 0.0]),
+        momentum=0.9, rescale_grad=0.5, num_weights=2, out=[w0, w1])
+    assert r[0] is w0 and r[1] is w1
+    for have, want in zip((w0, w1, m0, m1), PINS["preloaded_mom_f16"]):
+        _same(have, want)
+
+
+def test_multi_sgd_matches_float64_oracle():
+    r = np.random.RandomState(3)
+    ws = [r.randn(n) for n in (5, 3)]
+    gs = [r.randn(n) for n in (5, 3)]
+    ms = [r.randn(n) for n in (5, 3)]
+    W = [mx.nd.array(a, dtype="float64") for a in ws]
+    flat = []
+    for i in range(2):
+        flat += [W[i], mx.nd.array(gs[i], dtype="float64"), mx.nd.array(ms[i], dtype="float64")]
+    mx.nd.multi_sgd_mom_update(*flat, lrs=(0.25, 0.5), wds=(0.125, 0.0), momentum=0.5,
+                               rescale_grad=2.0, num_weights=2, out=W)
+    for i, (lr, wd) in enumerate(((0.25, 0.125), (0.5, 0.0))):
+        mom = 0.5 * ms[i] - lr * wd * ws[i] - lr * 2.0 * gs[i]
+        np.testing.assert_allclose(flat[3 * i + 2].asnumpy(), mom, rtol=1e-12)
+        np.testing.assert_allclose(W[i].asnumpy(), ws[i] + mom, rtol=1e-12)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, g, w32), "Required parameter lr of float"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, g, w, lr=0.1),
+     "Type inconsistent, Provided = float16, inferred type = float32"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, g[:2], w32, lr=0.1),
+     r"at 1-th input: expected \[3\], got \[2\]"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, w32, w32, lr=0.1),
+     "at 1-th input: expected float16, got float32"),
+    (lambda w, g, w32: mx.nd.ftml_update(w32, w32, w32, w32, w32, lr=0.1),
+     "Required parameter t of int"),
+    (lambda w, g, w32: mx.nd.mp_lamb_update_phase1(w32, w32, w32, w32, w32, t=1, wd=0.),
+     "Provided = float32, inferred type = float16"),
+    (lambda w, g, w32: mx.nd.lamb_update_phase1(w32, w32, w32, w32, t=1),
+     "Required parameter wd of float"),
+    (lambda w, g, w32: mx.nd.lamb_update_phase2(w32, w32, w32, w32[:1], lr=0.1),
+     r"r1_shape\[0\] == 1U \(3 vs. 1\) : r1 shape incorrect"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w.astype("int32"), w.astype("int32"), w32, lr=0.1),
+     "only support floating point types, not int32"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w, g, w, g, w, g, lrs=(0.1, 0.2), wds=(0., 0.),
+                                              num_weights=2, out=[w, w]),
+     "expects 4 inputs, but got 6 instead"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w, g, w, g, lrs=(0.1,), wds=(0., 0.),
+                                              num_weights=2, out=[w, w]),
+     "Number of learning rates is inconsistent with num_weights"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w, g, w, g, wds=(0., 0.), num_weights=2,
+                                              out=[w, w]),
+     "Required parameter lrs of tuple of <float>"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w, g, lrs=(0.1,), wds=(0.,)),
+     "shape must have a valid ndim"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w, g, w, g, lrs=(0.1, 0.2), wds=(0., 0.),
+                                              num_weights=2, out=w),
+     "Operator expects 2 \\(all\\) or 2 \\(visible only\\) outputs, but got 1"),
+    (lambda w, g, w32: mx.nd.multi_sum_sq(w, g), "Required parameter num_arrays of int"),
+    (lambda w, g, w32: mx.nd.multi_lars(w32, w32, w32, w32, eta=1.),
+     "Required parameter eps of float"),
+    (lambda w, g, w32: mx.nd.contrib.group_adagrad_update(w32, w32, w32, lr=0.1),
+     "kWriteInplace is expected for sparse group_adagrad_update"),
+])
+def test_errors_as_mxnet(call, match):
+    w, g, w32 = _f16([1., 2., 3.]), _f16([1., 1., 1.]), mx.nd.ones((3,))
+    with pytest.raises(mx.MXNetError, match=match):
+        call(w, g, w32)
+
+
+def test_nothing_recorded_and_states_in_place():
+    w32 = mx.nd.array([1., 2.])
+    w = w32.astype("float16")
+    w.attach_grad()
+    m = mx.nd.zeros((2,))
+    buf = m._data
+    with mx.autograd.record():
+        o = mx.nd.mp_sgd_mom_update(w, _f16([1., 1.]), m, w32, lr=0.5, momentum=0.9)
+        y = (o * 2).sum()
+    with pytest.raises(mx.MXNetError, match="not in a computational graph"):
+        y.backward()   # the update is not on the tape, so nothing leads back to w
+    assert m._data is buf and m.asnumpy().tolist() == [-0.5, -0.5]
+    assert w.asnumpy().tolist() == [1., 2.]  # a fresh output: the weight is left alone
+    assert w32.asnumpy().tolist() == [0.5, 1.5] and o.asnumpy().tolist() == [0.5, 1.5]
+
+
+def test_tuple_attributes_parse_as_strtof():
+    from mxnb.ndarray.optimizer_multi import strtof
+
+    for s in ("0.1", "0.0123456789123", "1e-08", "3.4e+38", "0.3333333333333333"):
+        assert strtof(s) == np.float32(float(s))
+    # a decimal halfway between two float32s after rounding to double first
+    assert strtof("1.00000005960464477539062500001") == np.float32(1.00000012)

@@ -268,6 +268,9 @@ def _lamb1(op, mp, weight, grad, mean, var, weight32, beta1, beta2, epsilon, t,
         named.append(("weight32", weight32))
     dt = check_arrays(op, named, ("weight", "grad") if mp else ("weight", "grad", "mean", "var"),
                       f32=("mean", "var", "weight32") if mp else ())
+    if mp and dt != np.float16:   # MPLambPhaseOneType: weight and grad must be float16
+        raise MXNetError(f"{op}: Type inconsistent, Provided = {dt.name}, inferred type = "
+                         f"float16")
     T = np.float32 if mp else dt.type
     p = [np.float32(_param(v, n, op)) for v, n in
          [(beta1, "beta1"), (beta2, "beta2"), (epsilon, "epsilon"), (wd, "wd"),
