@@ -80,7 +80,7 @@ def adamw_update(weight, grad, mean, var, rescale_grad, lr, eta, beta1=0.9, beta
 
     >>> w, m, v = mx.nd.array([1.]), mx.nd.zeros((1,)), mx.nd.zeros((1,))
     >>> mx.nd.contrib.adamw_update(w, mx.nd.array([0.5]), m, v, 1., lr=0.1, eta=1.).asnumpy()
-    array([0.6837723], dtype=float32)
+    array([0.6837703], dtype=float32)
     """
     return _adamw("_adamw_update", False, weight, grad, mean, var, None, rescale_grad, lr,
                   eta, beta1, beta2, epsilon, wd, clip_gradient, out)
@@ -249,8 +249,8 @@ def group_adagrad_update(weight=None, grad=None, history=None, lr=None, rescale_
 
     >>> w, h = mx.nd.ones((2, 2)), mx.nd.zeros((2, 1))
     >>> mx.nd.contrib.group_adagrad_update(w, mx.nd.ones((2, 2)), h, lr=0.1, out=w).asnumpy()
-    array([[0.90000093, 0.90000093],
-           [0.90000093, 0.90000093]], dtype=float32)
+    array([[0.9000005, 0.9000005],
+           [0.9000005, 0.9000005]], dtype=float32)
     """
     op = "_contrib_group_adagrad_update"
     if lr is None:

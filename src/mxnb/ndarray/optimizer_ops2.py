@@ -239,7 +239,7 @@ def ftml_update(weight=None, grad=None, d=None, v=None, z=None, lr=None, beta1=0
 
     >>> w, st = mx.nd.array([1.]), [mx.nd.zeros((1,)) for _ in range(3)]
     >>> mx.nd.ftml_update(w, mx.nd.array([0.5]), *st, lr=0.1, t=1).asnumpy()
-    array([0.9], dtype=float32)
+    array([0.90000004], dtype=float32)
     """
     op = "ftml_update"
     _required(op, lr=lr, t=t)
