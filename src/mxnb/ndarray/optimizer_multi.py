@@ -24,7 +24,7 @@ import numpy as np
 from ..base import MXNetError
 from .._dmlc_float import param as _param
 from .ndarray import NDArray
-from .optimizer_ops2 import HostRun, _kernels, check_arrays
+from .optimizer_ops2 import HostRun, _kernels, check_arrays, mp_kernel
 
 __all__ = ["multi_sgd_update", "multi_sgd_mom_update", "multi_mp_sgd_update",
            "multi_mp_sgd_mom_update", "preloaded_multi_sgd_update",
@@ -137,8 +137,14 @@ def _multi_sgd(op, data, lrs, wds, momentum, rescale_grad, clip_gradient, num_we
             base = i * stride
             mom = b[base + 2] if has_mom else None
             w32 = b[base + stride - 1] if master else None
-            k.multi_sgd(b[stride * n + i], b[base], b[base + 1], mom, w32, lr_l[i], wd_l[i], mo,
-                        rs, cg, preloaded)
+            o, w, g = b[stride * n + i], b[base], b[base + 1]
+            if w32 is not None and o.dtype == np.float16:
+                # float32 master copy: the multi kernel is mp_sgd_mom's arithmetic (a zero
+                # momentum state when there is none; lr and wd are float32 either way)
+                mp_kernel("mp_sgd_mom", o, (np.zeros(w32.shape, F32) if mom is None else mom,
+                                            w32), g, (lr_l[i], mo, wd_l[i], rs, cg))
+            else:
+                k.multi_sgd(o, w, g, mom, w32, lr_l[i], wd_l[i], mo, rs, cg, preloaded)
             written += ([base + 2] if has_mom else []) + ([base + stride - 1] if master else [])
     h.sync(written + list(range(stride * n, stride * n + n)))
     return outs

@@ -35,6 +35,26 @@ def _kernels():
     return _K
 
 
+_MP16 = None
+F16 = np.dtype(np.float16)
+
+
+def mp_kernel(name, out, states, g, scal):
+    """Run mixed-precision kernel `name` (mp_sgd, mp_sgd_mom, mp_nag): the fused Numba loop
+    of `kernels.optimizer_mp` for float16 output and gradient with contiguous buffers, else
+    `kernels.optimizer_more`'s NumPy steps. `states`: (w32,) or (mom, w32), float32."""
+    global _MP16
+    if (out.dtype == F16 and g.dtype == F16 and out.flags.c_contiguous
+            and g.flags.c_contiguous and all(a.flags.c_contiguous for a in states)):
+        if _MP16 is None:
+            from ..kernels import optimizer_mp as _MP16   # imports numba: on first use
+        getattr(_MP16, name)(out.reshape(-1).view(np.uint16),
+                             *[a.reshape(-1) for a in states],
+                             g.reshape(-1).view(np.uint16), *scal)
+    else:
+        getattr(_kernels(), name)(out, *states, g, *scal)
+
+
 def _shape_str(s):
     return "[" + ",".join(str(d) for d in s) + "]"
 
@@ -171,10 +191,9 @@ def mp_sgd_update(weight=None, grad=None, weight32=None, lr=None, wd=0.0, rescal
     op = "mp_sgd_update"
     _required(op, lr=lr)
     named = [("weight", weight), ("grad", grad), ("weight32", weight32)]
-    k = _kernels()
 
     def kern(o, w32, w, g, *s):
-        k.mp_sgd(o, w32, g, *s)
+        mp_kernel("mp_sgd", o, (w32,), g, s)
 
     return _run(op, kern, named, out, (2,), _mp_scal(op, lr, wd, rescale_grad, clip_gradient),
                 f32=("weight32",))[0]
@@ -195,10 +214,9 @@ def mp_sgd_mom_update(weight=None, grad=None, mom=None, weight32=None, lr=None, 
     op = "mp_sgd_mom_update"
     _required(op, lr=lr)
     named = [("weight", weight), ("grad", grad), ("mom", mom), ("weight32", weight32)]
-    k = _kernels()
 
     def kern(o, m, w32, w, g, *s):
-        k.mp_sgd_mom(o, m, w32, g, *s)
+        mp_kernel("mp_sgd_mom", o, (m, w32), g, s)
 
     s = _mp_scal(op, lr, wd, rescale_grad, clip_gradient, momentum)
     return _run(op, kern, named, out, (2, 3), s, f32=("mom", "weight32"))[0]
@@ -218,10 +236,9 @@ def mp_nag_mom_update(weight=None, grad=None, mom=None, weight32=None, lr=None, 
     op = "mp_nag_mom_update"
     _required(op, lr=lr)
     named = [("weight", weight), ("grad", grad), ("mom", mom), ("weight32", weight32)]
-    k = _kernels()
 
     def kern(o, m, w32, w, g, *s):
-        k.mp_nag(o, m, w32, g, *s)
+        mp_kernel("mp_nag", o, (m, w32), g, s)
 
     s = _mp_scal(op, lr, wd, rescale_grad, clip_gradient, momentum)
     return _run(op, kern, named, out, (2, 3), s, f32=("mom", "weight32"))[0]
