@@ -398,6 +398,12 @@ def test_multi_sgd_matches_float64_oracle():
      "Required parameter eps of float"),
     (lambda w, g, w32: mx.nd.contrib.group_adagrad_update(w32, w32, w32, lr=0.1),
      "kWriteInplace is expected for sparse group_adagrad_update"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, g, w32, lr=0.1, out=w32),
+     "at 0-th output: expected float16, got float32"),
+    (lambda w, g, w32: mx.nd.mp_sgd_update(w, g, w32, lr=0.1, out=w[:2]),
+     r"at 0-th output: expected \[3\], got \[2\]"),
+    (lambda w, g, w32: mx.nd.multi_sgd_update(w32, w32, lrs=(0.1,), wds=(0.,), out=[w32[:2]]),
+     r"at 0-th output: expected \[3\], got \[2\]"),
 ])
 def test_errors_as_mxnet(call, match):
     w, g, w32 = _f16([1., 2., 3.]), _f16([1., 1., 1.]), mx.nd.ones((3,))

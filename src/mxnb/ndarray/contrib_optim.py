@@ -15,7 +15,7 @@ import numpy as np
 from ..base import MXNetError
 from .._dmlc_float import param as _param
 from .ndarray import NDArray
-from .optimizer_ops2 import HostRun, _kernels, check_arrays
+from .optimizer_ops2 import HostRun, _kernels, check_arrays, check_output
 
 __all__ = ["adamw_update", "mp_adamw_update"]
 
@@ -53,7 +53,7 @@ def _adamw(op, mp, weight, grad, mean, var, weight32, rescale_grad, lr, eta, bet
     lr_, eta_, b1, b2, eps, wd_, cg = p
     rs = _rescale(op, rescale_grad, len(named))
     h = HostRun([a for _, a in named])
-    o = h.out(out, weight)
+    o = h.out(op, out, weight)
     if not np.isfinite(rs) or rs == 0:
         if out is None:
             o[...] = 0
@@ -117,6 +117,8 @@ def _multi_check(op, groups, names, mp, out):
         elif d != dt:
             raise MXNetError(f"{op}: Incompatible attr in node  at 0-th input: expected "
                              f"{dt.name}, got {d.name}")
+    for g, o in zip(groups, outs):
+        check_output(op, o, g[0].shape, dt)
     return outs, dt
 
 

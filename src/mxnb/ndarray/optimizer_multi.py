@@ -24,7 +24,7 @@ import numpy as np
 from ..base import MXNetError
 from .._dmlc_float import param as _param
 from .ndarray import NDArray
-from .optimizer_ops2 import HostRun, _kernels, check_arrays, mp_kernel
+from .optimizer_ops2 import HostRun, _kernels, check_arrays, check_output, mp_kernel
 
 __all__ = ["multi_sgd_update", "multi_sgd_mom_update", "multi_mp_sgd_update",
            "multi_mp_sgd_mom_update", "preloaded_multi_sgd_update",
@@ -109,6 +109,8 @@ def _multi_sgd(op, data, lrs, wds, momentum, rescale_grad, clip_gradient, num_we
                          f32=("mom", "weight32") if mp else ())
         if dt is None:
             dt = d
+    for i, o in enumerate(outs):
+        check_output(op, o, data[i * stride].shape, dt)
     T = F32 if mp else dt.type
     # MPDType == DType for float32 weights: MXNet's kernel then reads the weight itself and
     # leaves weight32 alone
@@ -275,7 +277,7 @@ def multi_lars(lrs=None, weights_sum_sq=None, grads_sum_sq=None, wds=None, eta=N
     eta_, eps_, rs = (F32(_param(v, nm, op)) for v, nm in ((eta, "eta"), (eps, "eps"),
                                                           (rescale_grad, "rescale_grad")))
     h = HostRun([a for _, a in named])
-    o = h.out(out, lrs, F32)
+    o = h.out(op, out, lrs, F32)
     with np.errstate(all="ignore"):
         _kernels().lars(o, *h.bufs, eta_, eps_, rs)
     return h.finish(())

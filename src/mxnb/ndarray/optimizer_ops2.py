@@ -95,12 +95,13 @@ def check_arrays(op, named, same_dtype, f32=(), shapes=None):
 
 class HostRun:
     """NumPy buffers for a list of NDArrays: the arrays themselves on the CPU, host copies of
-    GPU arrays (`finish` copies back the ones listed as written)."""
+    GPU arrays (`sync` copies the written ones back)."""
 
     def __init__(self, arrays):
-        self.arrays = arrays
+        self.arrays = list(arrays)
         self.bufs = []
         self.device = False
+        self._out = self._new = self._like = None
         for a in arrays:
             d = a._data
             if d.__class__ is np.ndarray:
@@ -111,22 +112,20 @@ class HostRun:
                 self.device = True
                 self.bufs.append(cuda_launch.to_host(d))
 
-    def out(self, out, like, dtype=None):
-        """The buffer for the result: `out`'s, or a new one of `like`'s shape; returns
-        (buffer, result NDArray or None until `result`)."""
-        if out is not None:
-            if not isinstance(out, NDArray):
-                raise TypeError(f"out must be an NDArray, got {type(out)}")
-            self.arrays = self.arrays + [out]
-            h = HostRun([out]).bufs[0]
-            self.bufs.append(h)
-            self._out = out
-            return h
-        self._out = None
-        self._like = like
-        h = np.empty(like.shape, dtype or like.dtype)
-        self._new = h
-        return h
+    def out(self, op, out, like, dtype=None):
+        """The buffer the result goes to: `out`'s (which must have `like`'s shape and the
+        result's dtype), or a new one of `like`'s shape."""
+        dtype = np.dtype(dtype or like.dtype)
+        if out is None:
+            self._like = like
+            self._new = np.empty(like.shape, dtype)
+            return self._new
+        check_output(op, out, like.shape, dtype)
+        self._out = out
+        self.arrays.append(out)
+        self.bufs.append(HostRun([out]).bufs[0])
+        self.device = self.device or out._data.__class__ is not np.ndarray
+        return self.bufs[-1]
 
     def sync(self, written):
         """Copy the buffers `written` (indices) back to their arrays where those are on a GPU."""
@@ -137,23 +136,31 @@ class HostRun:
                     a._data.copy_to_device(np.ascontiguousarray(self.bufs[i]))
 
     def finish(self, written):
-        """Copy the written buffers back to their GPU arrays; the result NDArray."""
-        if self.device:
-            for i in written:
-                a = self.arrays[i]
-                if a._data.__class__ is not np.ndarray:
-                    a._data.copy_to_device(np.ascontiguousarray(self.bufs[i]))
-            if self._out is not None and self._out._data.__class__ is not np.ndarray:
-                self._out._data.copy_to_device(np.ascontiguousarray(self.bufs[-1]))
+        """`sync(written)` and the output; the result NDArray (`out`, or the new array on the
+        context of the array `out` was shaped like)."""
         if self._out is not None:
+            self.sync(list(written) + [len(self.arrays) - 1])
             return self._out
-        h = self._new
+        self.sync(written)
         like = self._like
         if like._data.__class__ is not np.ndarray:
             from ..kernels import cuda_launch
 
-            return NDArray(cuda_launch.to_device(h), like._ctx)
-        return NDArray(h, like._ctx)
+            return NDArray(cuda_launch.to_device(self._new), like._ctx)
+        return NDArray(self._new, like._ctx)
+
+
+def check_output(op, out, shape, dtype):
+    """An `out` argument as MXNet's inference wants it: an NDArray of the result's shape and
+    dtype."""
+    if not isinstance(out, NDArray):
+        raise TypeError(f"out must be an NDArray, got {type(out)}")
+    if out.shape != tuple(shape):
+        raise MXNetError(f"{op}: Incompatible attr in node  at 0-th output: expected "
+                         f"{_shape_str(shape)}, got {_shape_str(out.shape)}")
+    if np.dtype(out.dtype) != dtype:
+        raise MXNetError(f"{op}: Incompatible attr in node  at 0-th output: expected "
+                         f"{np.dtype(dtype).name}, got {np.dtype(out.dtype).name}")
 
 
 def _scalars(op, T, pairs):
@@ -165,7 +172,7 @@ def _run(op, kernel, named, out, written, scal, same_dtype=("weight", "grad"), f
          out_dtype=None, shapes=None):
     dt = check_arrays(op, named, same_dtype, f32, shapes)
     h = HostRun([a for _, a in named])
-    o = h.out(out, named[0][1], out_dtype)
+    o = h.out(op, out, named[0][1], out_dtype)
     with np.errstate(all="ignore"):
         kernel(o, *[h.bufs[i] for i in written], *[h.bufs[i] for i in range(len(named))
                                                    if i not in written], *scal)
