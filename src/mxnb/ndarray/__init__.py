@@ -31,6 +31,12 @@ del _n
 from .optimizer_ops import *  # noqa: E402,F401,F403  (sgd_update, adam_update, ...)
 from .optimizer_ops import __all__ as _opt_names  # noqa: E402
 __all__ += list(_opt_names)
+from .optimizer_ops2 import *  # noqa: E402,F401,F403  (mp_sgd_update, ftml_update, lamb_...)
+from .optimizer_ops2 import __all__ as _opt2_names  # noqa: E402
+__all__ += list(_opt2_names)
+from .optimizer_multi import *  # noqa: E402,F401,F403  (multi_sgd_update, multi_sum_sq, ...)
+from .optimizer_multi import __all__ as _optm_names  # noqa: E402
+__all__ += list(_optm_names)
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from . import contrib  # noqa: E402,F401  (mx.nd.contrib.foreach, isnan, ...)
 from . import image  # noqa: E402,F401  (mx.nd.image.to_tensor, resize, ...)

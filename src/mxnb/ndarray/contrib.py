@@ -170,3 +170,4 @@ def cond(pred, then_func, else_func):
     p = pred.asnumpy().reshape(-1)[0] if isinstance(pred, NDArray) else pred
     return then_func() if p else else_func()
 from .contrib_misc import *  # noqa: E402,F401,F403
+from .contrib_optim import *  # noqa: E402,F401,F403
