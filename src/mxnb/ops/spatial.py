@@ -368,8 +368,14 @@ def _bsb_forward(op, ins, outs, attrs):
     outs[1][...] = gg
 
 
+def _first_order_only(op, dys, ins, outs, attrs):
+    raise MXNetError(f"Operator {op.name} is non-differentiable: mxnb gives the bilinear "
+                     "sampler (BilinearSampler, SpatialTransformer) first-order gradients only")
+
+
 register(Op("_bilinear_sampler_backward", ("grad", "data", "grid"), infer=_bsb_infer,
-            forward=_host(_bsb_forward), num_outputs=2,
+            forward=_host(_bsb_forward), num_outputs=2, vjp=_first_order_only,
+            test={"skip": "first-order only: its VJP raises (tests/test_spatial.py checks that)"},
             doc="BilinearSampler's (d data, d grid); not differentiable again."))
 
 # ---------------------------------------------------------------- SpatialTransformer

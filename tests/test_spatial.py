@@ -1,0 +1,205 @@
+"""GridGenerator, BilinearSampler and SpatialTransformer against MXNet 1.9.1 (pinned numbers).
+
+The literals were printed by MXNet 1.9.1 (CPU, float32) on the inputs `seq` builds;
+they are float32 values written as exact decimals, compared for equality.
+"""
+import numpy as np
+import pytest
+
+import mxnb as mx
+from mxnb import autograd
+from mxnb.base import MXNetError
+from mxnb.test_utils import assert_almost_equal, check_grads
+
+
+def seq(shape, mul=37, mod=23, off=11, div=8.0, dtype="float32"):
+    n = int(np.prod(shape))
+    return (((np.arange(n) * mul % mod) - off) / div).reshape(shape).astype(dtype)
+
+
+DATA = seq((1, 2, 3, 4))
+GRID = seq((1, 2, 2, 3), mul=29, mod=19, off=9, div=7.0)
+DY = seq((1, 2, 2, 3), mul=13, mod=11, off=5, div=4.0)
+LOC = (np.array([1, 0, 0, 0, 1, 0]) + seq((1, 6), mul=7, mod=5, off=2, div=9.0)).astype("float32")
+DG = seq((1, 2, 2, 3), mul=5, mod=7, off=3, div=5.0)
+FLOW = seq((1, 2, 2, 3), mul=3, mod=7, off=3, div=3.0)
+
+# MXNet 1.9.1: [output, grad of input 0, grad of input 1], each flattened
+BS = [[-0.6836735010147095, -0.45918363332748413, -0.7997448444366455, -0.6390306353569031, -0.8392857313156128, -0.7015308141708374, -0.18367348611354828, 0.4158163368701935, -0.11224490404129028, 0.23596936464309692, 0.03571425378322601, -0.17857146263122559], [-0.32397955656051636, 0.0, 0.0, 0.0, 0.16326530277729034, -0.08673465996980667, -0.010204210877418518, 0.02551017887890339, 0.0, -0.10969381779432297, 0.7780613303184509, 0.1530611664056778, 0.08163264393806458, 0.0, 0.0, 0.0, 0.34693875908851624, -0.051020387560129166, -0.17346937954425812, -0.02551017887890339, 0.0, -0.05612241476774216, -0.7908164858818054, -0.1530611664056778], [2.7254462242126465, -0.20089298486709595, 0.3816964626312256, -0.3415178954601288, 1.359375238418579, 4.620535850524902, -1.6071429252624512, 1.004464864730835, -0.2455356866121292, -1.0647321939468384, 2.1875, 0.5133926868438721]]
+ST = [[-0.16203708946704865, -0.37499991059303284, 0.5555554628372192, 0.3750000596046448, -0.8101851940155029, 0.347222238779068, 0.5185184478759766, 0.20833337306976318, -0.5555554628372192, 0.2916666269302368, 0.06481480598449707, -1.013888955116272], [-0.3240741193294525, -0.7314814925193787, -0.41666659712791443, -0.1388888657093048, 0.0, 0.013888887129724026, 0.06944439560174942, 0.277777761220932, 0.0833333432674408, 0.2777778208255768, 0.555555522441864, 0.9722222089767456, -0.25925928354263306, -0.5740740895271301, -0.2777777314186096, 0.0, 0.0, 0.018518516793847084, 0.09259252995252609, -0.277777761220932, 0.1666666865348816, 0.48148155212402344, 0.7407407164573669, -0.9722222089767456], [1.359375238418579, -0.7968752384185791, -6.755208969116211, 3.9895832538604736, 1.7395837306976318, 0.9583334922790527]]
+GGA = [[-0.5555555820465088, 0.2222222238779068, 1.0, -0.5555555820465088, 0.2222222238779068, 1.0, -1.2222222089767456, -1.3333333730697632, -1.4444445371627808, 1.0000001192092896, 0.888888955116272, 0.7777777910232544], [1.2000000476837158, 0.6000000238418579, 0.20000000298023224, 1.2000000476837158, 0.6000000238418579, -0.19999998807907104]]
+GGW = [[-2.0, 0.0, 2.0, -1.3333333730697632, 0.6666667461395264, 0.33333325386047363, -0.3333333134651184, -3.0, -1.0, 3.0, 0.33333325386047363, 2.3333334922790527], [-0.6000000238418579, 0.4000000059604645, 0.0, -0.4000000059604645, 0.6000000238418579, 0.20000000298023224, -0.4000000059604645, -1.2000000476837158, 0.800000011920929, 0.0, -0.800000011920929, 1.2000000476837158]]
+
+
+def run(fn, ins, dy, dtype="float32"):
+    arrs = [mx.nd.array(a, dtype=dtype) for a in ins]
+    for a in arrs:
+        a.attach_grad()
+    with autograd.record():
+        y = fn(*arrs)
+    y.backward(mx.nd.array(dy, dtype=dtype))
+    return [y.asnumpy()] + [a.grad.asnumpy() for a in arrs]
+
+
+def _st(d, loc):
+    return mx.nd.SpatialTransformer(d, loc, target_shape=(2, 3), transform_type="affine",
+                                    sampler_type="bilinear")
+
+
+CASES = {
+    "BilinearSampler": (lambda d, g: mx.nd.BilinearSampler(d, g), [DATA, GRID], DY, BS),
+    "SpatialTransformer": (_st, [DATA, LOC], DY, ST),
+    "GridGenerator_affine": (lambda t: mx.nd.GridGenerator(t, transform_type="affine",
+                                                           target_shape=(2, 3)), [LOC], DG, GGA),
+    "GridGenerator_warp": (lambda f: mx.nd.GridGenerator(f, transform_type="warp"), [FLOW], DG,
+                           GGW),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_mxnet_bit_for_bit(name):
+    fn, ins, dy, want = CASES[name]
+    got = run(fn, ins, dy)
+    assert got[0].dtype == np.float32
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.ravel(), np.array(w, np.float32))
+
+
+def oracle_sample(x, grid):
+    """Float64 bilinear sampling with zeros outside (the definition, written plainly)."""
+    N, C, H, W = x.shape
+    OH, OW = grid.shape[2:]
+    out = np.zeros((N, C, OH, OW))
+    for n in range(N):
+        for i in range(OH):
+            for j in range(OW):
+                xr = (grid[n, 0, i, j] + 1) * (W - 1) / 2
+                yr = (grid[n, 1, i, j] + 1) * (H - 1) / 2
+                x0, y0 = int(np.floor(xr)), int(np.floor(yr))
+                for dy_, dx_ in ((0, 0), (0, 1), (1, 0), (1, 1)):
+                    yy, xx = y0 + dy_, x0 + dx_
+                    if 0 <= yy < H and 0 <= xx < W:
+                        w = (1 - abs(yr - yy)) * (1 - abs(xr - xx))
+                        out[n, :, i, j] += w * x[n, :, yy, xx]
+    return out
+
+
+def test_sampler_matches_float64_oracle():
+    rng = np.random.RandomState(0)
+    x = rng.uniform(-1, 1, (2, 3, 5, 6))
+    grid = rng.uniform(-1.4, 1.4, (2, 2, 4, 3))
+    y = mx.nd.BilinearSampler(mx.nd.array(x, dtype="float64"), mx.nd.array(grid, dtype="float64"))
+    assert y.dtype == np.float64 and y.shape == (2, 3, 4, 3)
+    assert_almost_equal(y.asnumpy(), oracle_sample(x, grid), rtol=1e-12, atol=1e-12)
+    y32 = mx.nd.BilinearSampler(mx.nd.array(x), mx.nd.array(grid))
+    assert_almost_equal(y32.asnumpy(), oracle_sample(x, grid), rtol=1e-5, atol=1e-6)
+
+
+def test_identity_transform_and_corners():
+    x = mx.nd.array(DATA)
+    ident = mx.nd.array([[1, 0, 0, 0, 1, 0]])
+    y = mx.nd.SpatialTransformer(x, ident, target_shape=(3, 4), transform_type="affine",
+                                 sampler_type="bilinear")
+    assert_almost_equal(y.asnumpy(), DATA, rtol=1e-6, atol=1e-6)
+    # (1, 1) is the last pixel exactly; (3, -1) is outside: 0
+    one = mx.nd.ones((1, 1, 2, 2))
+    assert mx.nd.BilinearSampler(one, mx.nd.array([[[[1.0]], [[1.0]]]])).asnumpy().item() == 1
+    assert mx.nd.BilinearSampler(one, mx.nd.array([[[[3.0]], [[-1.0]]]])).asnumpy().item() == 0
+
+
+def _smooth_grid(rng, shape, H, W):
+    """Grid points well inside pixel cells (finite differences stay on one bilinear patch)."""
+    cells = rng.randint(-1, max(H, W), size=shape) + rng.uniform(0.2, 0.8, size=shape)
+    scale = np.array([W - 1, H - 1]).reshape(1, 2, 1, 1)
+    return cells * 2 / scale - 1
+
+
+def test_sampler_gradients_finite_differences():
+    rng = np.random.RandomState(1)
+    x = mx.nd.array(rng.uniform(-1, 1, (2, 2, 4, 5)), dtype="float64")
+    grid = mx.nd.array(_smooth_grid(rng, (2, 2, 3, 2), 4, 5), dtype="float64")
+    check_grads(lambda a, g: mx.nd.BilinearSampler(a, g), [x, grid], order=1)
+    loc = mx.nd.array(np.array([[0.9, 0.1, 0.05, -0.1, 1.1, 0.02]] * 2), dtype="float64")
+    check_grads(lambda a, t: mx.nd.SpatialTransformer(a, t, target_shape=(3, 2),
+                                                      transform_type="affine",
+                                                      sampler_type="bilinear"), [x, loc],
+                order=1)
+
+
+def test_grid_generator_second_order():
+    rng = np.random.RandomState(2)
+    t = mx.nd.array(rng.uniform(-1, 1, (2, 6)), dtype="float64")
+    check_grads(lambda a: mx.nd.GridGenerator(a, transform_type="affine", target_shape=(3, 4))
+                ** 2, [t], order=2)
+    f = mx.nd.array(rng.uniform(-1, 1, (1, 2, 3, 4)), dtype="float64")
+    check_grads(lambda a: mx.nd.GridGenerator(a, transform_type="warp") ** 2, [f], order=2)
+
+
+@pytest.mark.parametrize("name", ["BilinearSampler", "SpatialTransformer"])
+def test_fused_backward_equals_vjp_and_second_order_raises(name):
+    fn, ins, dy, _ = CASES[name]
+    arrs = [mx.nd.array(a, dtype="float64") for a in ins]
+    for a in arrs:
+        a.attach_grad()
+    with autograd.record():
+        y = fn(*arrs)
+    head = mx.nd.array(dy, dtype="float64")
+    y.backward(head, retain_graph=True)
+    fused = [a.grad.asnumpy().copy() for a in arrs]
+    with autograd.record():
+        grads = autograd.grad(y, arrs, head_grads=head, create_graph=True, retain_graph=True)
+    for g, f in zip(grads, fused):
+        np.testing.assert_allclose(g.asnumpy(), f, rtol=1e-13, atol=1e-14)
+        with autograd.record():
+            s = (g * g).sum()
+        with pytest.raises(MXNetError, match="non-differentiable"):
+            s.backward()
+
+
+def test_float64_and_shapes():
+    y = mx.nd.SpatialTransformer(mx.nd.ones((2, 3, 4, 5), dtype="float64"),
+                                 mx.nd.array([[1, 0, 0, 0, 1, 0]] * 2, dtype="float64"),
+                                 target_shape=(6, 7), transform_type="affine",
+                                 sampler_type="bilinear")
+    assert y.shape == (2, 3, 6, 7) and y.dtype == np.float64
+    g = mx.nd.GridGenerator(mx.nd.zeros((3, 2, 4, 5)), transform_type="warp")
+    assert g.shape == (3, 2, 4, 5)
+    assert_almost_equal(g.asnumpy()[0, 0, 0], np.linspace(-1, 1, 5), rtol=1e-6, atol=1e-6)
+
+
+ERRORS = [
+    (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((2, 3, 3, 4))),
+     "should be"),
+    (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((3, 2, 3, 4))),
+     "batch"),
+    (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4)), mx.nd.zeros((2, 2, 3, 4))), "4D"),
+    (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4, 5)),
+                                   mx.nd.zeros((2, 2, 3, 4), dtype="float64")), "Non-uniform"),
+    (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4, 5), dtype="int32"),
+                                   mx.nd.zeros((2, 2, 3, 4), dtype="int32")), "floating point"),
+    (lambda: mx.nd.GridGenerator(mx.nd.zeros((2, 5)), transform_type="affine",
+                                 target_shape=(3, 4)), "should be 6"),
+    (lambda: mx.nd.GridGenerator(mx.nd.zeros((2, 6)), transform_type="affine"),
+     "incorrect target_shape"),
+    (lambda: mx.nd.GridGenerator(mx.nd.zeros((2, 3, 3, 4)), transform_type="warp"),
+     "should be 2"),
+    (lambda: mx.nd.GridGenerator(mx.nd.zeros((2, 6)), transform_type="bad",
+                                 target_shape=(3, 4)), "valid values are"),
+    (lambda: mx.nd.GridGenerator(mx.nd.zeros((2, 6))), "transform_type"),
+    (lambda: mx.nd.SpatialTransformer(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((2, 6)),
+                                      target_shape=(3, 4), transform_type="affine"),
+     "sampler_type"),
+    (lambda: mx.nd.SpatialTransformer(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((2, 5)),
+                                      target_shape=(3, 4), transform_type="affine",
+                                      sampler_type="bilinear"), "should be"),
+    (lambda: mx.nd.SpatialTransformer(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((2, 6)),
+                                      target_shape=(3, 4), transform_type="warp",
+                                      sampler_type="bilinear"), "valid values are"),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_errors(i):
+    fn, msg = ERRORS[i]
+    with pytest.raises(MXNetError, match=msg):
+        fn()
