@@ -203,3 +203,91 @@ def test_errors(i):
     fn, msg = ERRORS[i]
     with pytest.raises(MXNetError, match=msg):
         fn()
+
+
+# ---------------------------------------------------------------- im2col / col2im
+
+IM2COL = [0, 0, 0, 0, -2, 1, 0, 3, -1, 0, 0, 0, 3, -1, 0, 1, -3, 0, 0, -2, 1, 0, 3, -1, 0, 0, 0, 3, -1, 0, 1, -3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, -2, 1, 0, 0, 0, -2, 1, 0, 3, -1, 0, 0, 0, 3, 0, -2, 1, 0, 0, 0, -2, 1, 0, 3, -1, 0, 0, 0, 0]
+COL2IM = [0.0, 0.0, 0.0, -0.25, 0.0, 0.0, 1.0, 0.0, 0.75, 0.0, 0.0, -0.75, 0.0, -1.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, -0.75, 0.0, -1.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, -1.5, 0.0, 1.0, 0.0, 0.0, -0.5, 0.0, -0.75, 0.0]
+COL2IM_F16 = [410.0, 608.5, 618.0, 404.75, 615.5, 919.0, 918.5, 611.0, 610.0, 916.5, 920.0, 611.0, 412.75, 608.0, 613.5, 407.25]
+
+
+def test_im2col_col2im_match_mxnet():
+    a = mx.nd.array(np.arange(60).reshape(1, 2, 5, 6) % 7 - 3)
+    y = mx.nd.im2col(a, kernel=(2, 2), stride=(2, 3), dilate=(2, 1), pad=(1, 1))
+    assert y.shape == (1, 8, 9) and y.dtype == np.float32
+    np.testing.assert_array_equal(y.asnumpy().ravel(), IM2COL)
+    c = mx.nd.array((np.arange(8 * 9) * 5 % 11 - 5) / 4).reshape((1, 8, 9))
+    z = mx.nd.col2im(c, output_size=(4, 5), kernel=(2, 2), stride=(2, 2), dilate=(1, 2), pad=(1, 1))
+    np.testing.assert_array_equal(z.asnumpy().ravel(), np.array(COL2IM, np.float32))
+    # float16 sums round after every add, in MXNet's order
+    h = mx.nd.array((np.arange(9 * 16) * 7 % 13) / 3 + 100).reshape((1, 9, 16)).astype("float16")
+    z16 = mx.nd.col2im(h, output_size=(4, 4), kernel=(3, 3), pad=(1, 1))
+    assert z16.dtype == np.float16
+    np.testing.assert_array_equal(z16.asnumpy().ravel(), np.array(COL2IM_F16, np.float16))
+
+
+def oracle_im2col(x, k, s, d, p):
+    """Plain loops (float64): col[n, (c, *kidx), out position]."""
+    sp = x.shape[2:]
+    out = [(sp[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(len(k))]
+    N, C = x.shape[:2]
+    col = np.zeros((N, C) + tuple(k) + tuple(out))
+    for kidx in np.ndindex(*k):
+        for o in np.ndindex(*out):
+            pos = [o[i] * s[i] - p[i] + kidx[i] * d[i] for i in range(len(k))]
+            if all(0 <= pos[i] < sp[i] for i in range(len(k))):
+                col[(slice(None), slice(None)) + kidx + o] = x[(slice(None), slice(None))
+                                                              + tuple(pos)]
+    return col.reshape(N, C * int(np.prod(k)), int(np.prod(out)))
+
+
+@pytest.mark.parametrize("shape,k,s,d,p", [
+    ((2, 3, 9), (3,), (2,), (2,), (1,)),
+    ((1, 2, 5, 6), (2, 3), (1, 2), (2, 1), (1, 0)),
+    ((1, 2, 4, 3, 5), (2, 2, 3), (2, 1, 1), (1, 1, 2), (1, 0, 1)),
+])
+def test_im2col_any_dims_and_adjoint(shape, k, s, d, p):
+    """1-D and 3-D as well (MXNet 1.9.1 fails on those [FIX]); col2im is the adjoint."""
+    rng = np.random.RandomState(4)
+    x = rng.uniform(-1, 1, shape)
+    kw = dict(kernel=k, stride=s, dilate=d, pad=p)
+    col = mx.nd.im2col(mx.nd.array(x, dtype="float64"), **kw).asnumpy()
+    np.testing.assert_array_equal(col, oracle_im2col(x, k, s, d, p))
+    c = rng.uniform(-1, 1, col.shape)
+    back = mx.nd.col2im(mx.nd.array(c, dtype="float64"), output_size=shape[2:], **kw).asnumpy()
+    assert back.shape == shape
+    np.testing.assert_allclose((col * c).sum(), (x * back).sum(), rtol=1e-12)
+    xi = mx.nd.array(x, dtype="float64")
+    check_grads(lambda a: mx.nd.im2col(a, **kw) ** 2, [xi], order=2)
+
+
+def test_im2col_integers():
+    x = mx.nd.array(np.arange(24).reshape(1, 2, 3, 4), dtype="int32")
+    y = mx.nd.im2col(x, kernel=(2, 2))
+    assert y.dtype == np.int32
+    np.testing.assert_array_equal(y.asnumpy(), oracle_im2col(x.asnumpy(), (2, 2), (1, 1), (1, 1),
+                                                             (0, 0)))
+
+
+COL_ERRORS = [
+    (lambda: mx.nd.im2col(mx.nd.zeros((2, 3, 5, 6)), kernel=(7, 3)), "kernel size exceed input"),
+    (lambda: mx.nd.im2col(mx.nd.zeros((2, 3, 5, 6)), kernel=(2, 3), stride=(1,)),
+     "Stride must have the same number of dimensions"),
+    (lambda: mx.nd.im2col(mx.nd.zeros((2, 3, 5, 6)), kernel=(2, 3), dilate=(0, 1)),
+     "incorrect dilate size"),
+    (lambda: mx.nd.col2im(mx.nd.zeros((2, 18, 20)), output_size=(5, 6), kernel=(2, 3)),
+     r"dshape\[2\] == out_dim \(20 vs. 16\)"),
+    (lambda: mx.nd.col2im(mx.nd.zeros((2, 17, 16)), output_size=(5, 6), kernel=(2, 3)),
+     "multiples of kernel size"),
+    (lambda: mx.nd.col2im(mx.nd.zeros((2, 18, 20)), output_size=(5,), kernel=(2, 3)),
+     "Output size must have the same number of dimensions"),
+    (lambda: mx.nd.im2col(mx.nd.zeros((2, 3, 5, 6))), "kernel"),
+]
+
+
+@pytest.mark.parametrize("i", range(len(COL_ERRORS)))
+def test_col_errors(i):
+    fn, msg = COL_ERRORS[i]
+    with pytest.raises(MXNetError, match=msg):
+        fn()
