@@ -10,6 +10,7 @@ The sampler reads a zero outside the image (each of the four corners is checked
 on its own), as MXNet 1.9.1's CPU `BilinearSampler` and `SpatialTransformer` do.
 """
 # ruff: noqa: F821  (T, D, prange are bound per dtype by kernel())
+import math
 import sys
 import threading
 import types
@@ -119,7 +120,7 @@ def kernel(template, dtype, parallel=False):
 
 def _compile(template, dtype, parallel):
     g = {"__builtins__": __builtins__, "prange": _nb.prange if parallel else range, "np": np,
-         "T": dtype.type, "D": np.float64}
+         "math": math, "T": dtype.type, "D": np.float64}
     variant = "par" if parallel else "ser"
     qual = f"spatial_{template.__name__}_{variant}_{dtype.name}_{builder._source_hash(template)}"
     for name, helper in getattr(sys.modules[template.__module__], "HELPERS", {}).items():
