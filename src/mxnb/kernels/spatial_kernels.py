@@ -97,6 +97,73 @@ def bilinear_bwd(dy, data, grid, gdata, ggrid, N, C, H, W, OH, OW):
             ggrid[n * 2 * P + p] = xgw * T(W - 1) / T(2)
 
 
+def corr_fwd(ap, bp, out, N, C, PH, PW, OH, OW, k, md, s1, s2, r, gw, mult):
+    """out[n, tc, i, j]: the patch product (or absolute difference) sum over (h, w, c) / (k k C).
+
+    ap and bp are the zero-padded inputs in (N, PH, PW, C) layout, as MXNet lays them out.
+    """
+    TC = gw * gw
+    sumelems = T(k * k * C)
+    for n in prange(N):
+        for i in range(OH):
+            for j in range(OW):
+                x1 = j * s1 + md
+                y1 = i * s1 + md
+                for tc in range(TC):
+                    x2 = x1 + (tc % gw - r) * s2
+                    y2 = y1 + (tc // gw - r) * s2
+                    acc = T(0)
+                    for h in range(k):
+                        pa = ((n * PH + y1 + h) * PW + x1) * C
+                        pb = ((n * PH + y2 + h) * PW + x2) * C
+                        for q in range(k * C):
+                            if mult:
+                                acc += ap[pa + q] * bp[pb + q]
+                            else:
+                                acc += abs(ap[pa + q] - bp[pb + q])
+                    out[((n * TC + tc) * OH + i) * OW + j] = acc / sumelems
+
+
+def corr_grad(og, ap, bp, g, N, C, H, W, PH, PW, OH, OW, k, md, s1, s2, r, gw, pad, mult,
+              which):
+    """MXNet's Correlation input gradient: of data1 (which=1) or data2 (which=2), into g.
+
+    g (N, C, H, W) must be zeroed; sums run in MXNet's order (i, j, tc, h, w, c) per image.
+    """
+    TC = gw * gw
+    sumelems = T(k * k * C)
+    for n in prange(N):
+        for i in range(OH):
+            for j in range(OW):
+                x1 = j * s1 + md
+                y1 = i * s1 + md
+                for tc in range(TC):
+                    x2 = x1 + (tc % gw - r) * s2
+                    y2 = y1 + (tc // gw - r) * s2
+                    o = og[((n * TC + tc) * OH + i) * OW + j]
+                    yw = y1 if which == 1 else y2
+                    xw = x1 if which == 1 else x2
+                    for h in range(k):
+                        yy = yw + h - pad
+                        if yy < 0 or yy >= H:
+                            continue
+                        for w in range(k):
+                            xx = xw + w - pad
+                            if xx < 0 or xx >= W:
+                                continue
+                            pa = ((n * PH + y1 + h) * PW + x1 + w) * C
+                            pb = ((n * PH + y2 + h) * PW + x2 + w) * C
+                            for c in range(C):
+                                if mult:
+                                    v = bp[pb + c] if which == 1 else ap[pa + c]
+                                elif (ap[pa + c] >= bp[pb + c]) == (which == 1):
+                                    v = T(1)
+                                else:
+                                    v = T(-1)
+                                gi = ((n * C + c) * H + yy) * W + xx
+                                g[gi] += o * v / sumelems
+
+
 HELPERS = {"WEIGHTS": _weights}
 
 # ---------------------------------------------------------------- compiling

@@ -7,3 +7,4 @@ from . import shape, tiling, slicing, indexing, ordering  # noqa: F401,E402
 from . import compat, special, linalg_la  # noqa: F401,E402
 from . import spatial  # noqa: F401,E402
 from . import ctc  # noqa: F401,E402
+from . import correlation  # noqa: F401,E402
