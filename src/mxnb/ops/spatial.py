@@ -14,11 +14,12 @@ MXNet 1.9.1's CPU numbers, checked against it bit for bit:
   neighbours; a neighbour outside the image reads 0 (for both ops). Its float32
   arithmetic is MXNet's, doubles included (see kernels/spatial_kernels.py).
 
-Gradients: GridGenerator is linear and differentiable to any order (its
-gradient ops are each other's adjoints). The sampler's gradient goes through the
-private `_bilinear_sampler_backward`, which has no gradient of its own:
-BilinearSampler and SpatialTransformer are first-order only (create_graph works,
-differentiating the result again raises).
+Gradients: the fused backward (MXNet's kernel, its numbers) serves first-order
+gradients. The VJP, used under create_graph, is written in mxnb ops: GridGenerator
+is linear (its gradient ops are each other's adjoints) and the sampler is a sum of
+four gathered neighbours times polynomial weights of the fractional position, so
+every op here is differentiable to any order (piecewise: the sampler is not
+differentiable where a grid point crosses a pixel edge).
 """
 import numpy as np
 
@@ -337,47 +338,150 @@ def _bs_forward(op, ins, outs, attrs):
 
 _SKIP_SAMPLER = ("piecewise bilinear in the grid: finite differences across a pixel edge are "
                  "wrong; tests/test_spatial.py checks the gradient away from the edges")
+
+
+def _cell_grid(rng, shape, H, W):
+    """Grid points inside pixel cells, away from their edges (finite differences stay on
+    one bilinear patch), some of them outside the image."""
+    cells = rng.randint(-1, max(H, W), size=shape) + rng.uniform(0.2, 0.8, size=shape)
+    return cells * 2 / np.array([W - 1, H - 1]).reshape(1, 2, 1, 1) - 1
+
+
+def _sampler_inputs(rng):
+    return [rng.uniform(-1, 1, (2, 2, 3, 4)), _cell_grid(rng, (2, 2, 2, 3), 3, 4)]
 register(Op("BilinearSampler", ("data", "grid"), attrs=(("cudnn_off", False),),
             infer=_bs_infer, forward=_host(_bs_forward),
             backward=lambda op, dys, ins, outs, attrs: list(sample_grad(dys[0], *ins)),
-            vjp=lambda op, dys, ins, outs, attrs: list(
-                nd._bilinear_sampler_backward(dys[0], ins[0], ins[1])),
-            smooth=False, test={"skip": _SKIP_SAMPLER},
+            vjp=lambda op, dys, ins, outs, attrs: list(sample_vjp(dys[0], ins[0], ins[1])),
+            smooth=False, test={"inputs": _sampler_inputs, "order": 2},
             doc="""Sample data (batch, C, H, W) at grid (batch, 2, OH, OW) bilinearly.
 
 The grid holds (x, y) in [-1, 1] (-1 the first pixel, 1 the last); points
-outside read 0. First-order differentiable in data and grid.
+outside read 0. Differentiable in data and grid (piecewise bilinear in the grid).
 
 >>> x = mx.nd.array([[[[1., 2.], [3., 4.]]]])
 >>> mx.nd.BilinearSampler(x, mx.nd.array([[[[0.]], [[0.]]]]))
 [[[[2.5]]]]"""))
 
 
-def _bsb_infer(op, inputs, attrs):
-    g, x, grid = inputs
-    dt = _sampler_check(op, x, grid)
-    want = (x.shape[0], x.shape[1]) + tuple(grid.shape[2:])
-    if tuple(g.shape) != want:
-        raise MXNetError(f"{op.name}: grad shape {fmt_shape(g.shape)} should be "
-                         f"{fmt_shape(want)}")
-    return [(x.shape, dt), (grid.shape, dt)]
+# The VJP, written in mxnb ops so that it is differentiable again: the four neighbours are
+# gathered by a linear private op (whose adjoint scatters them back), the weights are
+# polynomials of the fractional grid positions, and floor has a zero gradient.
 
 
-def _bsb_forward(op, ins, outs, attrs):
-    gx, gg = sample_grad(*ins)
-    outs[0][...] = gx
-    outs[1][...] = gg
+def _corners(grid, H, W):
+    """(N, 4, OH, OW) flat indices y * W + x of each point's neighbours tl, tr, bl, br; -1 outside."""
+    T = grid.dtype.type
+    with np.errstate(invalid="ignore"):
+        xr = (grid[:, 0] + T(1)) * T(W - 1) / T(2)
+        yr = (grid[:, 1] + T(1)) * T(H - 1) / T(2)
+        x0, y0 = np.floor(xr), np.floor(yr)
+    out = np.empty((grid.shape[0], 4) + grid.shape[2:], grid.dtype)
+    for k, (dy, dx) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
+        yy, xx = y0 + dy, x0 + dx
+        inside = (yy >= 0) & (yy <= H - 1) & (xx >= 0) & (xx <= W - 1)
+        out[:, k] = np.where(inside, yy * W + xx, -1)
+    return out
 
 
-def _first_order_only(op, dys, ins, outs, attrs):
-    raise MXNetError(f"Operator {op.name} is non-differentiable: mxnb gives the bilinear "
-                     "sampler (BilinearSampler, SpatialTransformer) first-order gradients only")
+def _gather(x, idx):
+    """(N, 4, C, OH, OW): x (N, C, H, W) at the flat indices idx (N, 4, OH, OW); 0 at -1."""
+    N, C = x.shape[:2]
+    flat = x.reshape(N, 1, C, -1)
+    i = idx.reshape(N, 4, 1, -1).astype(np.int64)
+    v = np.take_along_axis(flat, np.broadcast_to(np.maximum(i, 0), (N, 4, C, i.shape[-1])), 3)
+    v = np.where(i >= 0, v, 0)
+    return v.reshape((N, 4, C) + idx.shape[2:]).astype(x.dtype, copy=False)
 
 
-register(Op("_bilinear_sampler_backward", ("grad", "data", "grid"), infer=_bsb_infer,
-            forward=_host(_bsb_forward), num_outputs=2, vjp=_first_order_only,
-            test={"skip": "first-order only: its VJP raises (tests/test_spatial.py checks that)"},
-            doc="BilinearSampler's (d data, d grid); not differentiable again."))
+def _scatter(v, idx, H, W):
+    """The adjoint of _gather: v (N, 4, C, OH, OW) summed into (N, C, H, W) at idx."""
+    N, _, C = v.shape[:3]
+    i = idx.reshape(N, 4, 1, -1).astype(np.int64)
+    keep = np.broadcast_to(i >= 0, (N, 4, C, i.shape[-1]))
+    n, k, c, p = np.nonzero(keep)
+    out = np.zeros((N, C, H * W), v.dtype)
+    np.add.at(out, (n, c, i[n, k, 0, p]), v.reshape(N, 4, C, -1)[n, k, c, p])
+    return out.reshape(N, C, H, W)
+
+
+def sample_vjp(dy, x, grid):
+    """(d data, d grid) of BilinearSampler in mxnb ops (recorded under create_graph)."""
+    H, W = x.shape[2:]
+    sx, sy = (W - 1) / 2.0, (H - 1) / 2.0
+    idx = nd._bilinear_corners(grid, height=H, width=W)
+    xr = (nd.slice_axis(grid, axis=1, begin=0, end=1) + 1) * sx
+    yr = (nd.slice_axis(grid, axis=1, begin=1, end=2) + 1) * sy
+    fx, fy = xr - nd.floor(xr), yr - nd.floor(yr)           # (N, 1, OH, OW)
+    gx, gy = 1 - fx, 1 - fy
+    w = nd.stack(gy * gx, gy * fx, fy * gx, fy * fx, axis=1)  # (N, 4, 1, OH, OW)
+    dx = nd._bilinear_scatter(nd.expand_dims(dy, axis=1) * w, idx, height=H, width=W)
+    v = nd._bilinear_gather(x, idx)                          # (N, 4, C, OH, OW)
+    tl, tr, bl, br = (nd.reshape(nd.slice_axis(v, axis=1, begin=k, end=k + 1), shape=dy.shape)
+                      for k in range(4))
+    dfx = nd.sum(dy * (gy * (tr - tl) + fy * (br - bl)), axis=1, keepdims=True)
+    dfy = nd.sum(dy * (gx * (bl - tl) + fx * (br - tr)), axis=1, keepdims=True)
+    return dx, nd.concat(dfx * sx, dfy * sy, dim=1)
+
+
+def _idx_check(op, idx, N, OH, OW):
+    if tuple(idx.shape) != (N, 4, OH, OW):
+        raise MXNetError(f"{op.name}: index shape {fmt_shape(idx.shape)} should be "
+                         f"{fmt_shape((N, 4, OH, OW))}")
+
+
+def _corners_infer(op, inputs, attrs):
+    g = inputs[0]
+    if g.ndim != 4 or g.shape[1] != 2:
+        raise MXNetError(f"{op.name}: grid must be (batch, 2, H, W), got {fmt_shape(g.shape)}")
+    return [((g.shape[0], 4) + tuple(g.shape[2:]), _float(op, g))]
+
+
+def _gather_infer(op, inputs, attrs):
+    x, idx = inputs
+    _idx_check(op, idx, x.shape[0], *idx.shape[2:])
+    return [((x.shape[0], 4, x.shape[1]) + tuple(idx.shape[2:]), np.dtype(x.dtype))]
+
+
+def _scatter_infer(op, inputs, attrs):
+    v, idx = inputs
+    if v.ndim != 5 or v.shape[1] != 4:
+        raise MXNetError(f"{op.name}: values must be (N, 4, C, OH, OW), got "
+                         f"{fmt_shape(v.shape)}")
+    _idx_check(op, idx, v.shape[0], *v.shape[3:])
+    return [((v.shape[0], v.shape[2], int(attrs["height"]), int(attrs["width"])),
+             np.dtype(v.dtype))]
+
+
+def _index_inputs(rng, N=1, C=2, H=3, W=4, OH=2, OW=3):
+    idx = rng.randint(-1, H * W, size=(N, 4, OH, OW)).astype(np.float64)
+    return idx
+
+
+_HW = (("height", None), ("width", None))
+register(Op("_bilinear_corners", ("grid",), attrs=_HW, infer=_corners_infer,
+            forward=_host(lambda op, ins, outs, attrs: np.copyto(
+                outs[0], _corners(ins[0], int(attrs["height"]), int(attrs["width"])))),
+            zero_grad=True, test={"shapes": [(1, 2, 2, 3)], "attrs": {"height": 3, "width": 4}},
+            doc="Flat indices of each grid point's four neighbours (-1 outside the image)."))
+register(Op("_bilinear_gather", ("data", "index"), infer=_gather_infer,
+            forward=_host(lambda op, ins, outs, attrs: np.copyto(outs[0], _gather(*ins))),
+            backward=lambda op, dys, ins, outs, attrs: [
+                _scatter(dys[0], ins[1], *ins[0].shape[2:]), None],
+            vjp=lambda op, dys, ins, outs, attrs: [nd._bilinear_scatter(
+                dys[0], ins[1], height=ins[0].shape[2], width=ins[0].shape[3]), None],
+            nondiff_inputs=(1,),
+            test={"inputs": lambda rng: [rng.uniform(-1, 1, (1, 2, 3, 4)), _index_inputs(rng)]},
+            doc="data at flat indices (4 per point; 0 at -1): BilinearSampler's neighbours."))
+register(Op("_bilinear_scatter", ("data", "index"), attrs=_HW, infer=_scatter_infer,
+            forward=_host(lambda op, ins, outs, attrs: np.copyto(outs[0], _scatter(
+                *ins, int(attrs["height"]), int(attrs["width"])))),
+            backward=lambda op, dys, ins, outs, attrs: [_gather(dys[0], ins[1]), None],
+            vjp=lambda op, dys, ins, outs, attrs: [nd._bilinear_gather(dys[0], ins[1]), None],
+            nondiff_inputs=(1,),
+            test={"inputs": lambda rng: [rng.uniform(-1, 1, (1, 4, 2, 2, 3)),
+                                         _index_inputs(rng)], "attrs": {"height": 3, "width": 4}},
+            doc="The adjoint of _bilinear_gather: values summed into the image at the indices."))
 
 # ---------------------------------------------------------------- SpatialTransformer
 
@@ -409,11 +513,15 @@ def _st_forward(op, ins, outs, attrs):
 
 def _st_backward(op, dys, ins, outs, attrs):
     gx, gg = sample_grad(dys[0], ins[0], outs[1])
+    if len(dys) > 1 and dys[1] is not None:     # the hidden grid output's own gradient
+        gg = gg + dys[1]
     return [gx, affine_grid_grad(gg, st=True)]
 
 
 def _st_vjp(op, dys, ins, outs, attrs):
-    gx, gg = nd._bilinear_sampler_backward(dys[0], ins[0], outs[1])
+    gx, gg = sample_vjp(dys[0], ins[0], outs[1])
+    if len(dys) > 1 and dys[1] is not None:
+        gg = gg + dys[1]
     return [gx, nd._affine_grid_backward(gg, target_shape=_target(op, attrs), st=True)]
 
 
@@ -425,7 +533,7 @@ register(Op("SpatialTransformer", ("data", "loc"),
             doc="""Warp data (batch, C, H, W) by the affine matrices loc (batch, 6).
 
 The output is (batch, C, *target_shape); transform_type must be 'affine' and
-sampler_type 'bilinear'. First-order differentiable in data and loc.
+sampler_type 'bilinear'. Differentiable in data and loc.
 
 >>> x = mx.nd.array([[[[1., 2.], [3., 4.]]]])
 >>> mx.nd.SpatialTransformer(x, mx.nd.array([[1, 0, 0, 0, 1, 0]]), target_shape=(2, 2),
