@@ -205,6 +205,20 @@ def test_float64_and_shapes():
     assert_almost_equal(g.asnumpy()[0, 0, 0], np.linspace(-1, 1, 5), rtol=1e-6, atol=1e-6)
 
 
+
+def test_size_one_sides_divide_by_zero_as_mxnet():
+    ident = mx.nd.array([[1, 0, 0, 0, 1, 0]])
+    g = mx.nd.GridGenerator(ident, transform_type="affine", target_shape=(1, 3)).asnumpy()
+    assert np.isnan(g).all()
+    w = mx.nd.GridGenerator(mx.nd.ones((1, 2, 1, 3)), transform_type="warp").asnumpy()
+    np.testing.assert_array_equal(w[0, 0, 0], [0, 1, 2])
+    assert np.isposinf(w[0, 1]).all()
+    y = mx.nd.SpatialTransformer(mx.nd.ones((1, 1, 2, 2)), ident, target_shape=(1, 3),
+                                 transform_type="affine", sampler_type="bilinear")
+    assert np.isnan(y.asnumpy()).all()
+    one_row = mx.nd.BilinearSampler(mx.nd.ones((1, 1, 1, 3)), mx.nd.array([[[[0.5]], [[0.5]]]]))
+    assert one_row.asnumpy().item() == 1
+
 ERRORS = [
     (lambda: mx.nd.BilinearSampler(mx.nd.zeros((2, 3, 4, 5)), mx.nd.zeros((2, 3, 3, 4))),
      "should be"),

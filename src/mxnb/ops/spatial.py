@@ -72,16 +72,20 @@ def _same_dtype(op, a, b, what):
 
 
 def _dst(H, W, dtype, st):
-    """The target pixel coordinates (x, y), each (H * W,), as MXNet computes them."""
+    """The target pixel coordinates (x, y), each (H * W,), as MXNet computes them.
+
+    A size-1 side divides by zero, as in MXNet: its coordinates are NaN.
+    """
     T = dtype.type
-    if st:      # SpatialTransformer: double arithmetic, one rounding
-        x = (-1.0 + np.arange(W) * (2.0 / (W - 1))).astype(dtype)
-        y = (-1.0 + np.arange(H) * (2.0 / (H - 1))).astype(dtype)
-    else:       # GridGenerator: float32 arithmetic on a float32 step
-        x = T(-1) + np.arange(W, dtype=dtype) * T(2.0 / (W - 1))
-        y = T(-1) + np.arange(H, dtype=dtype) * T(2.0 / (H - 1))
-    with np.errstate(invalid="ignore"):
-        return np.tile(x, H), np.repeat(y, W)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sx, sy = np.float64(2.0) / (W - 1), np.float64(2.0) / (H - 1)
+        if st:      # SpatialTransformer: double arithmetic, one rounding
+            x = (-1.0 + np.arange(W) * sx).astype(dtype)
+            y = (-1.0 + np.arange(H) * sy).astype(dtype)
+        else:       # GridGenerator: float32 arithmetic on a float32 step
+            x = T(-1) + np.arange(W, dtype=dtype) * T(sx)
+            y = T(-1) + np.arange(H, dtype=dtype) * T(sy)
+    return np.tile(x, H), np.repeat(y, W)
 
 
 def _fma32(a, b, c):
@@ -172,7 +176,7 @@ register(Op("_affine_grid_backward", ("grad",), attrs=_AG_ATTRS, infer=_agb_infe
 
 def _scales(H, W, dtype):
     T = np.dtype(dtype).type
-    return T((W - 1) / 2.0), T((H - 1) / 2.0)
+    return T((W - 1) / 2.0), T((H - 1) / 2.0)     # 0 for a size-1 side: inf, as in MXNet
 
 
 def _gg_infer(op, inputs, attrs):
