@@ -196,6 +196,9 @@ ERRORS = [
     (lambda: mx.nd.ctc_loss(mx.nd.zeros((3, 2, 4)), mx.nd.zeros((2, 2)), mx.nd.array([3, 3, 3]),
                             use_data_lengths=True), "data and data lengths"),
     (lambda: mx.nd.ctc_loss(mx.nd.zeros((3, 1, 4)), mx.nd.array([[5, 0]])), r"lie in \[0, 4\)"),
+    (lambda: mx.nd.ctc_loss(mx.nd.zeros((3, 2, 4)), mx.nd.zeros((2, 2)),
+                            data_lengths=mx.nd.array([3, 2])),
+     "expects 2 inputs, but got 3 instead"),
     (lambda: mx.nd.ctc_loss(mx.nd.zeros((3, 1, 4), dtype="int32"), mx.nd.array([[1, 0]])),
      "float32"),
 ]

@@ -34,10 +34,10 @@ def _parts(op, inputs, attrs):
     if len(inputs) != want:
         names = ["data", "label"] + (["data_lengths"] if attrs["use_data_lengths"] else []) + (
             ["label_lengths"] if attrs["use_label_lengths"] else [])
-        raise MXNetError(f"{op.name}: Operator {op.name} expects {want} inputs "
-                         f"({', '.join(names)}) with use_data_lengths="
+        raise MXNetError(f"{op.name}: Operator {op.name} expects {want} inputs, but got "
+                         f"{len(inputs)} instead ({', '.join(names)} with use_data_lengths="
                          f"{bool(attrs['use_data_lengths'])} and use_label_lengths="
-                         f"{bool(attrs['use_label_lengths'])}, but got {len(inputs)}")
+                         f"{bool(attrs['use_label_lengths'])})")
     rest = list(inputs[2:])
     dl = rest.pop(0) if attrs["use_data_lengths"] else None
     ll = rest.pop(0) if attrs["use_label_lengths"] else None
