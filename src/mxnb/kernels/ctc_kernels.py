@@ -154,8 +154,8 @@ def _grad_step(grads, lp, out, i3, C, logz):
 HELPERS = {"LOG_PLUS": _log_plus, "GRAD_STEP": _grad_step}
 
 
-def run(dtype, *args):
-    """ctc_loss compiled for float `dtype` (serial over items: they are few and uneven)."""
-    from .spatial_kernels import kernel
+def run(dtype, work, *args):
+    """ctc_loss compiled for float `dtype`, parallel over batch items when `work` pays."""
+    from . import spatial_kernels
 
-    kernel(ctc_loss, dtype, False)(*args)
+    spatial_kernels.run(ctc_loss, work, 8, dtype, *args)

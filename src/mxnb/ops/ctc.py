@@ -113,7 +113,8 @@ def _forward(op, ins, outs, attrs):
     if N and C:
         from ..kernels import ctc_kernels
 
-        ctc_kernels.run(x.dtype, acts, lp, flat, off, lens, tl, N, C, blank, costs, grads)
+        work = Tm * N * (C + 2 * label.shape[1] + 1)
+        ctc_kernels.run(x.dtype, work, acts, lp, flat, off, lens, tl, N, C, blank, costs, grads)
     outs[0][...] = costs
     outs[1][...] = grads.reshape(x.shape)
 
