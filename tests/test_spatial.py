@@ -121,6 +121,13 @@ def test_sampler_matches_float64_oracle():
     assert_almost_equal(y.asnumpy(), oracle_sample(x, grid), rtol=1e-12, atol=1e-12)
     y32 = mx.nd.BilinearSampler(mx.nd.array(x), mx.nd.array(grid))
     assert_almost_equal(y32.asnumpy(), oracle_sample(x, grid), rtol=1e-5, atol=1e-6)
+    # float16 is computed in float32 and rounded once
+    x16, g16 = x.astype(np.float16), grid.astype(np.float16)
+    y16 = mx.nd.BilinearSampler(mx.nd.array(x16, dtype="float16"),
+                                mx.nd.array(g16, dtype="float16"))
+    assert y16.dtype == np.float16
+    want = oracle_sample(x16.astype(np.float64), g16.astype(np.float64))
+    assert_almost_equal(y16.asnumpy().astype(np.float64), want, rtol=1e-3, atol=1e-3)
 
 
 def test_identity_transform_and_corners():

@@ -13,6 +13,8 @@ MXNet 1.9.1's CPU numbers, checked against it bit for bit:
 * The sampler maps grid value g to (g + 1) * (W - 1) / 2 and mixes the four
   neighbours; a neighbour outside the image reads 0 (for both ops). Its float32
   arithmetic is MXNet's, doubles included (see kernels/spatial_kernels.py).
+  BilinearSampler also takes float16, computed in float32 and rounded once (MXNet
+  rounds every step in half precision: results differ by a few float16 ulps).
 
 Gradients: the fused backward (MXNet's kernel, its numbers) serves first-order
 gradients. The VJP, used under create_graph, is written in mxnb ops: GridGenerator
@@ -290,7 +292,7 @@ def _sampler_check(op, x, grid, what="grid"):
                          f"{grid.shape[0]} (data {fmt_shape(x.shape)}, {what} "
                          f"{fmt_shape(grid.shape)})")
     _same_dtype(op, x, grid, what)
-    return _float(op, x)
+    return _float(op, x, (np.dtype(np.float16), _F32, _F64))
 
 
 def _bs_infer(op, inputs, attrs):
@@ -375,6 +377,7 @@ outside read 0. Differentiable in data and grid (piecewise bilinear in the grid)
 
 def _corners(grid, H, W):
     """(N, 4, OH, OW) flat indices y * W + x of each point's neighbours tl, tr, bl, br; -1 outside."""
+    grid = grid.astype(_cdt(grid.dtype), copy=False)    # float16 as the forward: in float32
     T = grid.dtype.type
     with np.errstate(invalid="ignore"):
         xr = (grid[:, 0] + T(1)) * T(W - 1) / T(2)
@@ -438,7 +441,8 @@ def _corners_infer(op, inputs, attrs):
     g = inputs[0]
     if g.ndim != 4 or g.shape[1] != 2:
         raise MXNetError(f"{op.name}: grid must be (batch, 2, H, W), got {fmt_shape(g.shape)}")
-    return [((g.shape[0], 4) + tuple(g.shape[2:]), _float(op, g))]
+    _float(op, g, (np.dtype(np.float16), _F32, _F64))
+    return [((g.shape[0], 4) + tuple(g.shape[2:]), _cdt(g.dtype))]
 
 
 def _gather_infer(op, inputs, attrs):
