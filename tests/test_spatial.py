@@ -187,6 +187,24 @@ def test_fused_backward_equals_vjp(name):
         np.testing.assert_allclose(g.asnumpy(), f, rtol=1e-12, atol=1e-13)
 
 
+def test_vjp_picks_the_kernels_cell_on_pixel_centres():
+    """Grid points exactly on pixels: the VJP's floor must pick the kernel's cell."""
+    x = mx.nd.array(seq((1, 2, 3, 5)), dtype="float64")
+    g = np.stack(np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 3)))[None]
+    grid = mx.nd.array(g, dtype="float64")
+    for a in (x, grid):
+        a.attach_grad()
+    head = mx.nd.array(seq((1, 2, 3, 5), mul=7, mod=5), dtype="float64")
+    with autograd.record():
+        y = mx.nd.BilinearSampler(x, grid)
+    y.backward(head, retain_graph=True)
+    fused = [x.grad.asnumpy().copy(), grid.grad.asnumpy().copy()]
+    vjp = autograd.grad(y, [x, grid], head_grads=head, create_graph=True)
+    assert_almost_equal(y.asnumpy(), x.asnumpy(), rtol=1e-15, atol=1e-15)
+    for v, f in zip(vjp, fused):
+        np.testing.assert_allclose(v.asnumpy(), f, rtol=1e-12, atol=1e-13)
+
+
 def test_sampler_second_order():
     """The VJP is written in mxnb ops: second derivatives away from the pixel edges."""
     rng = np.random.RandomState(3)

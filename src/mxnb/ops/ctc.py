@@ -140,7 +140,8 @@ register(Op("CTCLoss", ("data", "label", "data_lengths", "label_lengths"),
             attrs=(("use_data_lengths", False), ("use_label_lengths", False),
                    ("blank_label", "first")),
             infer=_infer, forward=_host(_forward), backward=_backward, vjp=_vjp,
-            nondiff_inputs=(1, 2, 3), optional_inputs=("data_lengths", "label_lengths"), num_visible=lambda attrs: 1,
+            nondiff_inputs=(1, 2, 3), optional_inputs=("data_lengths", "label_lengths"),
+            num_visible=lambda attrs: 1,
             test={"inputs": _ctc_inputs, "wrt": [0], "order": 1},
             doc="""Connectionist Temporal Classification loss, one value per batch item.
 

@@ -103,7 +103,7 @@ def _fma32(a, b, c):
     bb = s - p
     e = (p - (s - bb)) + (q - bb)
     even = (s.view(np.int64) & 1) == 0
-    fix = (e != 0) & even
+    fix = (e != 0) & even & np.isfinite(s)
     if fix.any():
         s = np.where(fix, np.nextafter(s, s + e), s)
     return s.astype(np.float32)
@@ -355,6 +355,8 @@ def _cell_grid(rng, shape, H, W):
 
 def _sampler_inputs(rng):
     return [rng.uniform(-1, 1, (2, 2, 3, 4)), _cell_grid(rng, (2, 2, 2, 3), 3, 4)]
+
+
 register(Op("BilinearSampler", ("data", "grid"), attrs=(("cudnn_off", False),),
             infer=_bs_infer, forward=_host(_bs_forward),
             backward=lambda op, dys, ins, outs, attrs: list(sample_grad(dys[0], *ins)),
@@ -376,7 +378,7 @@ outside read 0. Differentiable in data and grid (piecewise bilinear in the grid)
 
 
 def _corners(grid, H, W):
-    """(N, 4, OH, OW) flat indices y * W + x of each point's neighbours tl, tr, bl, br; -1 outside."""
+    """(N, 4, OH, OW) flat indices y * W + x of the neighbours tl, tr, bl, br; -1 outside."""
     grid = grid.astype(_cdt(grid.dtype), copy=False)    # float16 as the forward: in float32
     T = grid.dtype.type
     with np.errstate(invalid="ignore"):
@@ -417,8 +419,9 @@ def sample_vjp(dy, x, grid):
     H, W = x.shape[2:]
     sx, sy = (W - 1) / 2.0, (H - 1) / 2.0
     idx = nd._bilinear_corners(grid, height=H, width=W)
-    xr = (nd.slice_axis(grid, axis=1, begin=0, end=1) + 1) * sx
-    yr = (nd.slice_axis(grid, axis=1, begin=1, end=2) + 1) * sy
+    # rounded as the kernel and _corners round them, so floor picks the same cell
+    xr = (nd.slice_axis(grid, axis=1, begin=0, end=1) + 1) * (W - 1) / 2
+    yr = (nd.slice_axis(grid, axis=1, begin=1, end=2) + 1) * (H - 1) / 2
     fx, fy = xr - nd.floor(xr), yr - nd.floor(yr)           # (N, 1, OH, OW)
     gx, gy = 1 - fx, 1 - fy
     w = nd.stack(gy * gx, gy * fx, fy * gx, fy * fx, axis=1)  # (N, 4, 1, OH, OW)
