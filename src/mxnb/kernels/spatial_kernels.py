@@ -128,7 +128,9 @@ def corr_grad(og, ap, bp, g, N, C, H, W, PH, PW, OH, OW, k, md, s1, s2, r, gw, p
               which):
     """MXNet's Correlation input gradient: of data1 (which=1) or data2 (which=2), into g.
 
-    g (N, C, H, W) must be zeroed; sums run in MXNet's order (i, j, tc, h, w, c) per image.
+    g must be zeroed; it is laid out (N, H, W, C) so that the channel loop runs along
+    memory (the caller transposes it). Sums run in MXNet's order (i, j, tc, h, w, c) per
+    image.
     """
     TC = gw * gw
     sumelems = T(k * k * C)
@@ -160,7 +162,7 @@ def corr_grad(og, ap, bp, g, N, C, H, W, PH, PW, OH, OW, k, md, s1, s2, r, gw, p
                                     v = T(1)
                                 else:
                                     v = T(-1)
-                                gi = ((n * C + c) * H + yy) * W + xx
+                                gi = ((n * H + yy) * W + xx) * C + c
                                 g[gi] += o * v / sumelems
 
 

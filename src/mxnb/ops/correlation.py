@@ -118,7 +118,8 @@ def corr_grad(og, a, b, geo, which):
               _padded(b, geo, cdt), g, geo.N, geo.C, geo.H, geo.W, geo.H + 2 * geo.pad,
               geo.W + 2 * geo.pad, geo.OH, geo.OW, geo.k, geo.md, geo.s1, geo.s2, geo.r, geo.gw,
               geo.pad, geo.mult, which)
-    return g.reshape(a.shape).astype(a.dtype, copy=False)
+    g = np.moveaxis(g.reshape(geo.N, geo.H, geo.W, geo.C), -1, 1)
+    return np.ascontiguousarray(g, a.dtype)
 
 
 def _infer(op, inputs, attrs):
