@@ -171,3 +171,4 @@ def cond(pred, then_func, else_func):
     return then_func() if p else else_func()
 from .contrib_misc import *  # noqa: E402,F401,F403
 from .contrib_optim import *  # noqa: E402,F401,F403
+from .contrib_spatial import *  # noqa: E402,F401,F403
