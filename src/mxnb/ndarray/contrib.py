@@ -169,3 +169,4 @@ def cond(pred, then_func, else_func):
     """then_func() if pred (a size-1 NDArray) is non-zero, else else_func()."""
     p = pred.asnumpy().reshape(-1)[0] if isinstance(pred, NDArray) else pred
     return then_func() if p else else_func()
+from .contrib_detect import *  # noqa

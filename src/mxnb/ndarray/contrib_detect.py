@@ -1,0 +1,54 @@
+"""`mx.nd.contrib` detection functions: thin names over the `_contrib_*` ops of ops/detect.py.
+
+>>> a = mx.nd.array([[0, 0, 2, 2]]); b = mx.nd.array([[1, 1, 3, 3]])
+>>> mx.nd.contrib.box_iou(a, b).asnumpy().tolist()
+[[0.1428571492433548]]
+"""
+from . import _api as nd
+
+__all__ = ["box_iou", "box_nms", "box_non_maximum_suppression", "box_encode", "box_decode",
+           "bipartite_matching"]
+
+
+def box_iou(lhs=None, rhs=None, format="corner", out=None, name=None):
+    """IoU of every box of `lhs` (..., 4) with every box of `rhs` (..., 4)."""
+    return nd._contrib_box_iou(lhs, rhs, format=format, out=out)
+
+
+def box_nms(data=None, overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2,
+            score_index=1, id_index=-1, background_id=-1, force_suppress=False,
+            in_format="corner", out_format="corner", out=None, name=None):
+    """Non-maximum suppression of boxes (..., num_boxes, width); see ops/detect.py.
+
+    >>> x = mx.nd.array([[0, 0.9, 0, 0, 1, 1], [0, 0.8, 0, 0, 1, 1]])
+    >>> mx.nd.contrib.box_nms(x, id_index=0).asnumpy()[:, 1].tolist()
+    [0.8999999761581421, -1.0]
+    """
+    return nd._contrib_box_nms(data, overlap_thresh=overlap_thresh, valid_thresh=valid_thresh,
+                               topk=topk, coord_start=coord_start, score_index=score_index,
+                               id_index=id_index, background_id=background_id,
+                               force_suppress=force_suppress, in_format=in_format,
+                               out_format=out_format, out=out)
+
+
+box_non_maximum_suppression = box_nms
+
+
+def box_encode(samples=None, matches=None, anchors=None, refs=None, means=None, stds=None,
+               out=None, name=None):
+    """(targets, masks) of anchors (B, N, 4) matched to refs (B, M, 4)."""
+    return nd._contrib_box_encode(samples, matches, anchors, refs, means, stds, out=out)
+
+
+def box_decode(data=None, anchors=None, std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0,
+               format="center", out=None, name=None):
+    """Corner boxes (B, N, 4) decoded from offsets `data` relative to `anchors` (1, N, 4)."""
+    return nd._contrib_box_decode(data, anchors, std0=std0, std1=std1, std2=std2, std3=std3,
+                                  clip=clip, format=format, out=out)
+
+
+def bipartite_matching(data=None, is_ascend=False, threshold=None, topk=-1, out=None,
+                       name=None):
+    """Greedy matching of scores (..., R, C): [row -> col (..., R), col -> row (..., C)]."""
+    return nd._contrib_bipartite_matching(data, is_ascend=is_ascend, threshold=threshold,
+                                          topk=topk, out=out)
