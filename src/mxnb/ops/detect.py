@@ -28,6 +28,8 @@ from .registry import Op, fmt_shape, register
 
 _FORMATS = ("corner", "center")
 _F32 = np.dtype(np.float32)
+# The op-table walk backpropagates a single output; tests/test_detect.py checks these zeros.
+_TWO_OUT = "two outputs, zero gradient (as MXNet); checked in tests/test_detect.py"
 
 
 def _k():
@@ -198,7 +200,7 @@ def _nms_bwd(op, dys, ins, outs, attrs):
 
 
 def _nms_vjp(op, dys, ins, outs, attrs):
-    from ..ndarray.creation import array
+    from ..ndarray.creation import array, zeros
 
     dy = dys[0]
     w = dy.shape[-1]
@@ -207,8 +209,8 @@ def _nms_vjp(op, dys, ins, outs, attrs):
     inv = np.full(m, m, np.int64)   # row m of the padded head gradient is zeros
     src = np.flatnonzero(rec >= 0)
     inv[rec[src]] = src
-    pad = nd.concat(nd.reshape(dy, shape=(m, w)), nd.zeros((1, w), ctx=dy.context,
-                                                             dtype=dy.dtype), dim=0)
+    pad = nd.concat(nd.reshape(dy, shape=(m, w)), zeros((1, w), ctx=dy.context, dtype=dy.dtype),
+                    dim=0)
     idx = array(inv.astype(np.int32), ctx=dy.context, dtype=np.int32)
     return [nd.reshape(nd.take(pad, idx, axis=0), shape=dy.shape)]
 
@@ -287,12 +289,7 @@ def _encode_fwd(op, ins, outs, attrs):
 register(Op("_contrib_box_encode", ("samples", "matches", "anchors", "refs", "means", "stds"),
             infer=_encode_infer, forward=_host(_encode_fwd), zero_grad=True, num_outputs=2,
             doc="Box regression targets of matched anchors, and their masks.",
-            test={"inputs": lambda rng: [np.array([[1.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]),
-                                         np.array([[[0, 0, 2, 2], [1, 1, 3, 4],
-                                                    [0.5, 0.5, 1, 2]]], np.float64),
-                                         np.array([[[0, 0, 1, 1], [0.5, 0.5, 2.5, 3]]],
-                                                  np.float64),
-                                         np.zeros(4), np.array([0.1, 0.1, 0.2, 0.2])]}))
+            test={"skip": _TWO_OUT}))
 
 
 def _decode_infer(op, inputs, attrs):
@@ -378,4 +375,4 @@ register(Op("_contrib_bipartite_matching", ("data",),
             infer=_bm_infer, forward=_host(_bm_fwd), zero_grad=True, num_outputs=2,
             doc="Greedy bipartite matching of a score matrix: (row -> col, col -> row), -1 "
                 "where unmatched.",
-            test={"shapes": [(3, 2)], "attrs": {"threshold": 0.1}}))
+            test={"skip": _TWO_OUT}))
