@@ -7,7 +7,7 @@
 from . import _api as nd
 
 __all__ = ["box_iou", "box_nms", "box_non_maximum_suppression", "box_encode", "box_decode",
-           "bipartite_matching"]
+           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D"]
 
 
 def box_iou(lhs=None, rhs=None, format="corner", out=None, name=None):
@@ -52,3 +52,24 @@ def bipartite_matching(data=None, is_ascend=False, threshold=None, topk=-1, out=
     """Greedy matching of scores (..., R, C): [row -> col (..., R), col -> row (..., C)]."""
     return nd._contrib_bipartite_matching(data, is_ascend=is_ascend, threshold=threshold,
                                           topk=topk, out=out)
+
+
+def BilinearResize2D(data=None, like=None, height=1, width=1, scale_height=None,
+                     scale_width=None, mode="size", align_corners=True, out=None, name=None):
+    """Bilinear resize of NCHW `data` (see ops/resample.py for the size rules).
+
+    >>> mx.nd.contrib.BilinearResize2D(mx.nd.ones((1, 1, 2, 2)), height=3, width=3).shape
+    (1, 1, 3, 3)
+    """
+    return nd._contrib_BilinearResize2D(data, like, height=height, width=width,
+                                        scale_height=scale_height, scale_width=scale_width,
+                                        mode=mode, align_corners=align_corners, out=out)
+
+
+def AdaptiveAvgPooling2D(data=None, output_size=(), out=None, name=None):
+    """Average pooling of NCHW `data` to `output_size` (int or (h, w)).
+
+    >>> mx.nd.contrib.AdaptiveAvgPooling2D(mx.nd.ones((1, 1, 5, 5)), output_size=2).shape
+    (1, 1, 2, 2)
+    """
+    return nd._contrib_AdaptiveAvgPooling2D(data, output_size=output_size, out=out)

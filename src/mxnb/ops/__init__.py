@@ -6,3 +6,4 @@ from . import nn, nn_softmax, nn_norm, nn_conv, nn_pool, nn_random  # noqa: F401
 from . import shape, tiling, slicing, indexing, ordering  # noqa: F401,E402
 from . import compat, special, linalg_la  # noqa: F401,E402
 from . import detect  # noqa: F401,E402
+from . import resample  # noqa: F401,E402
