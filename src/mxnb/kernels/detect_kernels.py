@@ -141,3 +141,197 @@ def bipartite(scores, order, rmark, cmark, thresh, ascend, topk):
                         break
                 else:
                     break
+
+
+# ---------------------------------------------------------------- ROIAlign / ROIPooling
+# int -> the rois' dtype goes through a 1-element scratch array `cv`: in numba an int
+# times a float32 is float64, where MXNet's C++ stays in float.
+
+
+@njit(inline="always", **_OPTS)
+def _t(cv, k):
+    cv[0] = k
+    return cv[0]
+
+
+@njit(**_OPTS)
+def roi_align_geometry(rois, scale, ph_, pw_, sample_ratio, aligned, geo, grid):
+    """Per roi: geo (R, 4) = start_h, start_w, bin_h, bin_w; grid (R, 3) = batch, gh, gw.
+
+    MXNet's arithmetic in the rois' dtype; `scale` arrives in that dtype.
+    """
+    cv = np.empty(1, rois.dtype)
+    zero, two = _consts(rois.dtype)
+    one = two / two
+    off = one / two if aligned else zero
+    fph = _t(cv, ph_)
+    fpw = _t(cv, pw_)
+    for n in range(rois.shape[0]):
+        c0 = 0
+        b = 0
+        if rois.shape[1] == 5:
+            b = int(rois[n, 0])
+            c0 = 1
+        sw = rois[n, c0] * scale - off
+        sh = rois[n, c0 + 1] * scale - off
+        ew = rois[n, c0 + 2] * scale - off
+        eh = rois[n, c0 + 3] * scale - off
+        rw = ew - sw
+        rh = eh - sh
+        if not aligned:
+            rw = max(rw, one)
+            rh = max(rh, one)
+        geo[n, 0] = sh
+        geo[n, 1] = sw
+        geo[n, 2] = rh / fph
+        geo[n, 3] = rw / fpw
+        grid[n, 0] = b
+        grid[n, 1] = sample_ratio if sample_ratio > 0 else int(np.ceil(rh / fph))
+        grid[n, 2] = sample_ratio if sample_ratio > 0 else int(np.ceil(rw / fpw))
+
+
+@njit(**_OPTS)
+def roi_align_tables(geo, grid, height, width, pos, wts, valid):
+    """Sampling positions (plane offsets) and bilinear weights of every (roi, bin, sample).
+
+    pos/wts (R, PH, PW, S, 4), valid (R, PH, PW, S), all arriving zeroed; samples past a
+    roi's own grid stay invalid with weight 0. Out-of-map samples are invalid too (MXNet
+    reads them with weight 0 in the forward and skips them in the backward).
+    """
+    cv = np.empty(1, geo.dtype)
+    zero, two = _consts(geo.dtype)
+    one = two / two
+    half = one / two
+    nr, ph_, pw_, _, _ = pos.shape
+    for n in range(nr):
+        sh = geo[n, 0]
+        sw = geo[n, 1]
+        bh = geo[n, 2]
+        bw = geo[n, 3]
+        gh = grid[n, 1]
+        gw = grid[n, 2]
+        fgh = _t(cv, gh)
+        fgw = _t(cv, gw)
+        for p in range(ph_):
+            for q in range(pw_):
+                s = 0
+                for iy in range(gh):
+                    yy = sh + _t(cv, p) * bh + (_t(cv, iy) + half) * bh / fgh
+                    for ix in range(gw):
+                        xx = sw + _t(cv, q) * bw + (_t(cv, ix) + half) * bw / fgw
+                        y = yy
+                        x = xx
+                        if y < -1.0 or y > height or x < -1.0 or x > width:
+                            s += 1
+                            continue
+                        if y <= 0:
+                            y = zero
+                        if x <= 0:
+                            x = zero
+                        yl = int(y)
+                        xl = int(x)
+                        if yl >= height - 1:
+                            yh = yl = height - 1
+                            y = _t(cv, yl)
+                        else:
+                            yh = yl + 1
+                        if xl >= width - 1:
+                            xh = xl = width - 1
+                            x = _t(cv, xl)
+                        else:
+                            xh = xl + 1
+                        ly = y - _t(cv, yl)
+                        lx = x - _t(cv, xl)
+                        hy = one - ly
+                        hx = one - lx
+                        pos[n, p, q, s, 0] = yl * width + xl
+                        pos[n, p, q, s, 1] = yl * width + xh
+                        pos[n, p, q, s, 2] = yh * width + xl
+                        pos[n, p, q, s, 3] = yh * width + xh
+                        wts[n, p, q, s, 0] = hy * hx
+                        wts[n, p, q, s, 1] = hy * lx
+                        wts[n, p, q, s, 2] = ly * hx
+                        wts[n, p, q, s, 3] = ly * lx
+                        valid[n, p, q, s] = True
+                        s += 1
+
+
+@njit(**_OPTS)
+def roi_align_fwd(x, grid, pos, wts, psroi, out):
+    """out (R, C, PH, PW): MXNet's sum over samples of w1*v1 + w2*v2 + w3*v3 + w4*v4, / count.
+
+    x (B, Cu, H*W); rois whose batch index is outside [0, B) give zeros.
+    """
+    cv = np.empty(1, x.dtype)
+    nr, nc, ph_, pw_ = out.shape
+    for n in range(nr):
+        b = grid[n, 0]
+        ns = grid[n, 1] * grid[n, 2]
+        if b < 0 or b >= x.shape[0]:
+            out[n] = 0
+            continue
+        count = _t(cv, ns)
+        for c in range(nc):
+            for p in range(ph_):
+                for q in range(pw_):
+                    cu = c * ph_ * pw_ + p * pw_ + q if psroi else c
+                    acc = count - count
+                    for s in range(ns):
+                        acc += (wts[n, p, q, s, 0] * x[b, cu, pos[n, p, q, s, 0]]
+                                + wts[n, p, q, s, 1] * x[b, cu, pos[n, p, q, s, 1]]
+                                + wts[n, p, q, s, 2] * x[b, cu, pos[n, p, q, s, 2]]
+                                + wts[n, p, q, s, 3] * x[b, cu, pos[n, p, q, s, 3]])
+                    out[n, c, p, q] = acc / count
+
+
+@njit(inline="always", **_OPTS)
+def _round(v):
+    """C's round(): halves away from zero (np.round goes to even)."""
+    f = np.floor(v)
+    r = int(f)
+    if v - f >= 0.5:
+        r += 1
+    if v < 0 and v - f == 0.5:
+        r -= 1
+    return r
+
+
+@njit(**_OPTS)
+def roi_pool_fwd(x, rois, scale, lowest, out, arg):
+    """MXNet's ROIPooling: max over each rounded bin, starting from `lowest` (-FLT_MAX);
+    arg = plane offset of the max (-1 if the bin is empty, then 0 out). Rois with a batch
+    index outside [0, B) give 0 and -1."""
+    cv = np.empty(1, x.dtype)
+    nr, nc, ph_, pw_ = out.shape
+    height = x.shape[2]
+    width = x.shape[3]
+    for n in range(nr):
+        b = int(rois[n, 0])
+        if b < 0 or b >= x.shape[0]:
+            out[n] = 0
+            arg[n] = -1
+            continue
+        sw = _round(rois[n, 1] * scale)
+        sh = _round(rois[n, 2] * scale)
+        ew = _round(rois[n, 3] * scale)
+        eh = _round(rois[n, 4] * scale)
+        bh = _t(cv, max(eh - sh + 1, 1)) / _t(cv, ph_)
+        bw = _t(cv, max(ew - sw + 1, 1)) / _t(cv, pw_)
+        for c in range(nc):
+            for p in range(ph_):
+                hs = min(max(int(np.floor(_t(cv, p) * bh)) + sh, 0), height)
+                he = min(max(int(np.ceil(_t(cv, p + 1) * bh)) + sh, 0), height)
+                for q in range(pw_):
+                    ws = min(max(int(np.floor(_t(cv, q) * bw)) + sw, 0), width)
+                    we = min(max(int(np.ceil(_t(cv, q + 1) * bw)) + sw, 0), width)
+                    best = lowest
+                    idx = -1
+                    if he <= hs or we <= ws:
+                        best = lowest - lowest
+                    for h in range(hs, he):
+                        for w in range(ws, we):
+                            if x[b, c, h, w] > best:
+                                best = x[b, c, h, w]
+                                idx = h * width + w
+                    out[n, c, p, q] = best
+                    arg[n, c, p, q] = idx

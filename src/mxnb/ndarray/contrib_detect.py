@@ -7,7 +7,7 @@
 from . import _api as nd
 
 __all__ = ["box_iou", "box_nms", "box_non_maximum_suppression", "box_encode", "box_decode",
-           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D"]
+           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D", "ROIAlign"]
 
 
 def box_iou(lhs=None, rhs=None, format="corner", out=None, name=None):
@@ -73,3 +73,16 @@ def AdaptiveAvgPooling2D(data=None, output_size=(), out=None, name=None):
     (1, 1, 2, 2)
     """
     return nd._contrib_AdaptiveAvgPooling2D(data, output_size=output_size, out=out)
+
+
+def ROIAlign(data=None, rois=None, pooled_size=None, spatial_scale=None, sample_ratio=-1,
+             position_sensitive=False, aligned=False, out=None, name=None):
+    """Average of bilinear samples over each roi bin (Mask R-CNN); see ops/roi.py.
+
+    >>> x = mx.nd.arange(16).reshape((1, 1, 4, 4))
+    >>> mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0, 0, 2, 2]]), (1, 1), 1.0).asnumpy().ravel()
+    array([5.], dtype=float32)
+    """
+    return nd._contrib_ROIAlign(data, rois, pooled_size=pooled_size, spatial_scale=spatial_scale,
+                                sample_ratio=sample_ratio, position_sensitive=position_sensitive,
+                                aligned=aligned, out=out)

@@ -7,3 +7,4 @@ from . import shape, tiling, slicing, indexing, ordering  # noqa: F401,E402
 from . import compat, special, linalg_la  # noqa: F401,E402
 from . import detect  # noqa: F401,E402
 from . import resample  # noqa: F401,E402
+from . import roi  # noqa: F401,E402
