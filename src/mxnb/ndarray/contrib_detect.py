@@ -7,7 +7,8 @@
 from . import _api as nd
 
 __all__ = ["box_iou", "box_nms", "box_non_maximum_suppression", "box_encode", "box_decode",
-           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D", "ROIAlign"]
+           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D", "ROIAlign", "MultiBoxPrior",
+           "MultiBoxTarget", "MultiBoxDetection"]
 
 
 def box_iou(lhs=None, rhs=None, format="corner", out=None, name=None):
@@ -86,3 +87,39 @@ def ROIAlign(data=None, rois=None, pooled_size=None, spatial_scale=None, sample_
     return nd._contrib_ROIAlign(data, rois, pooled_size=pooled_size, spatial_scale=spatial_scale,
                                 sample_ratio=sample_ratio, position_sensitive=position_sensitive,
                                 aligned=aligned, out=out)
+
+
+def MultiBoxPrior(data=None, sizes=(1.0,), ratios=(1.0,), clip=False, steps=(-1.0, -1.0),
+                  offsets=(0.5, 0.5), out=None, name=None):
+    """SSD anchors (1, H*W*(len(sizes)+len(ratios)-1), 4) for a feature map (N, C, H, W).
+
+    >>> mx.nd.contrib.MultiBoxPrior(mx.nd.zeros((1, 3, 2, 2)), sizes=(0.5,)).shape
+    (1, 4, 4)
+    """
+    return nd._contrib_MultiBoxPrior(data, sizes=sizes, ratios=ratios, clip=clip, steps=steps,
+                                     offsets=offsets, out=out)
+
+
+def MultiBoxTarget(anchor=None, label=None, cls_pred=None, overlap_threshold=0.5,
+                   ignore_label=-1.0, negative_mining_ratio=-1.0, negative_mining_thresh=0.5,
+                   minimum_negative_samples=0, variances=(0.1, 0.1, 0.2, 0.2), out=None,
+                   name=None):
+    """SSD training targets [loc_target (B, 4A), loc_mask (B, 4A), cls_target (B, A)]."""
+    return nd._contrib_MultiBoxTarget(anchor, label, cls_pred,
+                                      overlap_threshold=overlap_threshold,
+                                      ignore_label=ignore_label,
+                                      negative_mining_ratio=negative_mining_ratio,
+                                      negative_mining_thresh=negative_mining_thresh,
+                                      minimum_negative_samples=minimum_negative_samples,
+                                      variances=variances, out=out)
+
+
+def MultiBoxDetection(cls_prob=None, loc_pred=None, anchor=None, clip=True, threshold=0.01,
+                      background_id=0, nms_threshold=0.5, force_suppress=False,
+                      variances=(0.1, 0.1, 0.2, 0.2), nms_topk=-1, out=None, name=None):
+    """SSD detections (B, A, 6): [id, score, xmin, ymin, xmax, ymax], -1 rows unused."""
+    return nd._contrib_MultiBoxDetection(cls_prob, loc_pred, anchor, clip=clip,
+                                         threshold=threshold, background_id=background_id,
+                                         nms_threshold=nms_threshold,
+                                         force_suppress=force_suppress, variances=variances,
+                                         nms_topk=nms_topk, out=out)

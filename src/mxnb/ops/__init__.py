@@ -8,3 +8,4 @@ from . import compat, special, linalg_la  # noqa: F401,E402
 from . import detect  # noqa: F401,E402
 from . import resample  # noqa: F401,E402
 from . import roi  # noqa: F401,E402
+from . import multibox  # noqa: F401,E402
