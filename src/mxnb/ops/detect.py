@@ -79,10 +79,10 @@ def _iou_infer(op, inputs, attrs):
         if a.ndim < 2:
             raise MXNetError(f"{op.name}: {nm} must have dim >= 2 {a.ndim} provided "
                              f"(shape {fmt_shape(a.shape)})")
-        if a.shape[-1] != 4:
-            raise MXNetError(f"{op.name}: last dimension of {nm} must be 4 {a.shape[-1]} "
+        if tuple(a.shape)[-1] != 4:
+            raise MXNetError(f"{op.name}: last dimension of {nm} must be 4 {tuple(a.shape)[-1]} "
                              f"provided (shape {fmt_shape(a.shape)})")
-    return [(tuple(lhs.shape[:-1]) + tuple(rhs.shape[:-1]), _real(op, lhs, rhs))]
+    return [(tuple(lhs.shape)[:-1] + tuple(rhs.shape)[:-1], _real(op, lhs, rhs))]
 
 
 def _iou_fwd(op, ins, outs, attrs):
@@ -203,7 +203,7 @@ def _nms_vjp(op, dys, ins, outs, attrs):
     from ..ndarray.creation import array, zeros
 
     dy = dys[0]
-    w = dy.shape[-1]
+    w = tuple(dy.shape)[-1]
     rec = outs[1].asnumpy().reshape(-1).astype(np.int64)
     m = rec.size
     inv = np.full(m, m, np.int64)   # row m of the padded head gradient is zeros
@@ -212,7 +212,7 @@ def _nms_vjp(op, dys, ins, outs, attrs):
     pad = nd.concat(nd.reshape(dy, shape=(m, w)), zeros((1, w), ctx=dy.context, dtype=dy.dtype),
                     dim=0)
     idx = array(inv.astype(np.int32), ctx=dy.context, dtype=np.int32)
-    return [nd.reshape(nd.take(pad, idx, axis=0), shape=dy.shape)]
+    return [nd.reshape(nd.take(pad, idx, axis=0), shape=tuple(dy.shape))]
 
 
 def _nms_inputs(rng):
@@ -240,10 +240,10 @@ def _encode_infer(op, inputs, attrs):
         raise MXNetError(f"{op.name}: samples shape must have dim == 2, {s.ndim} provided")
     if m.ndim < 2:
         raise MXNetError(f"{op.name}: matches shape must have dim == 2, {m.ndim} provided")
-    if a.ndim < 3 or a.shape[-1] != 4:
+    if a.ndim < 3 or tuple(a.shape)[-1] != 4:
         raise MXNetError(f"{op.name}: anchors must have dim >= 3 and a last dimension of 4, "
                          f"{fmt_shape(a.shape)} provided")
-    if r.ndim < 3 or r.shape[-1] != 4:
+    if r.ndim < 3 or tuple(r.shape)[-1] != 4:
         raise MXNetError(f"{op.name}: refs must have dim >= 3 and a last dimension of 4, "
                          f"{fmt_shape(r.shape)} provided")
     for nm, v in (("means", means), ("stds", stds)):
@@ -295,10 +295,10 @@ register(Op("_contrib_box_encode", ("samples", "matches", "anchors", "refs", "me
 def _decode_infer(op, inputs, attrs):
     x, a = inputs
     _fmt(op, "format", attrs["format"])
-    if x.ndim != 3 or x.shape[-1] != 4:
+    if x.ndim != 3 or tuple(x.shape)[-1] != 4:
         raise MXNetError(f"{op.name}: data shape must have dim == 3 and a last dimension of 4, "
                          f"{fmt_shape(x.shape)} provided")
-    if a.ndim < 3 or a.shape[-1] != 4:
+    if a.ndim < 3 or tuple(a.shape)[-1] != 4:
         raise MXNetError(f"{op.name}: anchors shape must have dim >= 3 and a last dimension of "
                          f"4, {fmt_shape(a.shape)} provided")
     if a.size != x.shape[1] * 4:

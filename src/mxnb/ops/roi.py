@@ -233,7 +233,7 @@ def _align_vjp(op, dys, ins, outs, attrs):
     w_nd = array(wts.astype(x.dtype), ctx=dy.context, dtype=x.dtype)
     c_nd = array(count.astype(x.dtype).reshape(-1, 1, 1, 1, 1, 1), ctx=dy.context,
                  dtype=x.dtype)
-    vals = nd.broadcast_div(nd.broadcast_mul(nd.reshape(dy, shape=dy.shape + (1, 1)), w_nd),
+    vals = nd.broadcast_div(nd.broadcast_mul(nd.reshape(dy, shape=tuple(dy.shape) + (1, 1)), w_nd),
                             c_nd)
     return [_scatter_nd(vals, idx, x.shape), nd.zeros_like(rois)]
 
