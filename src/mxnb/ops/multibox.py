@@ -14,6 +14,7 @@ MXNet 1.9.1's rules (its CPU code, checked against it):
   negative_mining_thresh and the lowest background probability become negatives (class
   0), the rest are ignored (ignore_label); otherwise all others are negatives. Positives
   get class id + 1 and (dx/vx, dy/vy, log(dw)/vw, log(dh)/vh) targets.
+  minimum_negative_samples is accepted and ignored, as by MXNet 1.9.1's CPU kernel.
 * MultiBoxDetection(cls_prob (B, C, A), loc_pred (B, 4A), anchor (1, A, 4)) -> (B, A, 6)
   rows [id, score, xmin, ymin, xmax, ymax]: class 0 is background; boxes decoded with the
   variances (clipped to [0, 1] if clip); valid rows first, sorted by score, nms_topk

@@ -244,7 +244,7 @@ def _adaptive_infer(op, inputs, attrs):
 def _windows(n_in, n_out, dt):
     """MXNet's START_IND / END_IND (float32 division) and the window sizes in dtype."""
     i = np.arange(n_out)
-    s = np.floor(_F32(1) * (i * n_in).astype(_F32) / _F32(n_out)).astype(np.int64)
+    s = np.floor((i * n_in).astype(_F32) / _F32(n_out)).astype(np.int64)
     e = np.ceil(((i + 1) * n_in).astype(_F32) / _F32(n_out)).astype(np.int64)
     return s, e, (e - s).astype(dt)
 

@@ -42,9 +42,13 @@ def _work(a):
     return np.ascontiguousarray(a, dtype=np.float32 if a.dtype == np.float16 else a.dtype)
 
 
-def _pooled(op, attrs):
+def _pooled_size(attrs):
     v = attrs["pooled_size"]
-    v = (v, v) if isinstance(v, (int, np.integer)) else tuple(int(a) for a in v)
+    return (int(v), int(v)) if isinstance(v, (int, np.integer)) else tuple(int(a) for a in v)
+
+
+def _pooled(op, attrs):
+    v = _pooled_size(attrs)
     if len(v) != 2 or min(v) < 1:
         raise MXNetError(f"{op.name}: pooled_size must be two positive ints (h, w), got {v}")
     return v
@@ -162,8 +166,7 @@ def _align_infer(op, inputs, attrs):
 def _align_tables(x_shape, rois, attrs):
     """(grid, pos, wts, valid) of ops' kernels for the rois (MXNet's sampling plan)."""
     k = _k()
-    ph, pw = (attrs["pooled_size"],) * 2 if isinstance(attrs["pooled_size"], int) \
-        else tuple(int(a) for a in attrs["pooled_size"])
+    ph, pw = _pooled_size(attrs)
     dt = rois.dtype.type
     nr = rois.shape[0]
     geo = np.empty((nr, 4), rois.dtype)
