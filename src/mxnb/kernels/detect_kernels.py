@@ -92,23 +92,27 @@ def nms(data, order, starts, topk, cs, id_index, thresh, force, center, out, rec
             r = idx[s + t]
             areas[t] = _area(data[r, cs], data[r, cs + 1], data[r, cs + 2], data[r, cs + 3],
                              center, zero)
+        by_class = not force and id_index >= 0
         for ref in range(k):
             ri = idx[s + ref]
             if ri < 0:
                 continue
+            r0 = data[ri, cs]
+            r1 = data[ri, cs + 1]
+            r2 = data[ri, cs + 2]
+            r3 = data[ri, cs + 3]
+            ra = areas[ref]
+            rid = int(data[ri, id_index]) if by_class else 0
             for p in range(ref + 1, k):
                 pi = idx[s + p]
                 if pi < 0:
                     continue
-                if not force and id_index >= 0:
-                    if int(data[ri, id_index]) != int(data[pi, id_index]):
-                        continue
-                inter = _intersect(data[ri, cs], data[ri, cs + 2], data[pi, cs],
-                                   data[pi, cs + 2], center, zero, two)
-                inter *= _intersect(data[ri, cs + 1], data[ri, cs + 3], data[pi, cs + 1],
-                                    data[pi, cs + 3], center, zero, two)
-                iou = inter / (areas[ref] + areas[p] - inter)
-                if iou > thresh:
+                if by_class and int(data[pi, id_index]) != rid:
+                    continue
+                inter = _intersect(r0, r2, data[pi, cs], data[pi, cs + 2], center, zero, two)
+                inter *= _intersect(r1, r3, data[pi, cs + 1], data[pi, cs + 3], center, zero,
+                                    two)
+                if inter / (ra + areas[p] - inter) > thresh:
                     idx[s + p] = -1
         count = 0
         for t in range(k):
