@@ -1,4 +1,5 @@
-"""`mx.nd.contrib` detection functions: thin names over the `_contrib_*` ops of ops/detect.py.
+"""`mx.nd.contrib` detection, resampling and SSD functions: thin names over the `_contrib_*`
+ops of ops/detect.py, ops/resample.py, ops/roi.py and ops/multibox.py.
 
 >>> a = mx.nd.array([[0, 0, 2, 2]]); b = mx.nd.array([[1, 1, 3, 3]])
 >>> mx.nd.contrib.box_iou(a, b).asnumpy().tolist()
@@ -7,8 +8,8 @@
 from . import _api as nd
 
 __all__ = ["box_iou", "box_nms", "box_non_maximum_suppression", "box_encode", "box_decode",
-           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D", "ROIAlign", "MultiBoxPrior",
-           "MultiBoxTarget", "MultiBoxDetection"]
+           "bipartite_matching", "BilinearResize2D", "AdaptiveAvgPooling2D", "ROIAlign",
+           "MultiBoxPrior", "MultiBoxTarget", "MultiBoxDetection"]
 
 
 def box_iou(lhs=None, rhs=None, format="corner", out=None, name=None):
@@ -81,7 +82,8 @@ def ROIAlign(data=None, rois=None, pooled_size=None, spatial_scale=None, sample_
     """Average of bilinear samples over each roi bin (Mask R-CNN); see ops/roi.py.
 
     >>> x = mx.nd.arange(16).reshape((1, 1, 4, 4))
-    >>> mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0, 0, 2, 2]]), (1, 1), 1.0).asnumpy().ravel()
+    >>> y = mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0, 0, 2, 2]]), (1, 1), 1.0)
+    >>> y.asnumpy().ravel()
     array([5.], dtype=float32)
     """
     return nd._contrib_ROIAlign(data, rois, pooled_size=pooled_size, spatial_scale=spatial_scale,
