@@ -73,21 +73,21 @@ def box_iou(lhs, rhs, out, center):
 
 
 @njit(**_OPTS)
-def nms(data, order, starts, topk, cs, id_index, thresh, force, center, out, record):
-    """Suppress, per batch, the boxes `order[starts[b]:starts[b+1]]` (sorted by score,
-    global row numbers) in turn, then write the survivors in that order.
+def nms(data, idx, starts, topk, cs, id_index, thresh, force, center, areas, out, record):
+    """Suppress, per batch, the boxes `idx[starts[b]:starts[b+1]]` (sorted by score, global
+    row numbers; suppressed ones become -1 in place) in turn, then write the survivors in
+    that order.
 
-    data (B*N, W) rows; out (B*N, W) and record (B*N,) arrive filled with -1.
-    Only the first `topk` of each batch take part, as in MXNet.
+    data (B*N, W) rows; out (B*N, W) and record (B*N,) arrive filled with -1; areas is
+    scratch of B*N. Only the first `topk` of each batch take part, as in MXNet.
     """
     zero, two = _consts(data.dtype)
     nb = starts.shape[0] - 1
     n = data.shape[0] // nb if nb > 0 else 0
-    idx = order.copy()
+    w = data.shape[1]
     for b in range(nb):
         s = starts[b]
         k = min(starts[b + 1] - s, topk)
-        areas = np.empty(k, data.dtype)
         for t in range(k):
             r = idx[s + t]
             areas[t] = _area(data[r, cs], data[r, cs + 1], data[r, cs + 2], data[r, cs + 3],
@@ -119,7 +119,8 @@ def nms(data, order, starts, topk, cs, id_index, thresh, force, center, out, rec
             r = idx[s + t]
             if r >= 0:
                 o = b * n + count
-                out[o, :] = data[r, :]
+                for j in range(w):
+                    out[o, j] = data[r, j]
                 record[o] = r
                 count += 1
 
@@ -272,7 +273,10 @@ def roi_align_fwd(x, grid, pos, wts, psroi, out):
         b = grid[n, 0]
         ns = grid[n, 1] * grid[n, 2]
         if b < 0 or b >= x.shape[0]:
-            out[n] = 0
+            for c in range(nc):
+                for p in range(ph_):
+                    for q in range(pw_):
+                        out[n, c, p, q] = 0
             continue
         count = _t(cv, ns)
         for c in range(nc):
@@ -312,8 +316,11 @@ def roi_pool_fwd(x, rois, scale, lowest, out, arg):
     for n in range(nr):
         b = int(rois[n, 0])
         if b < 0 or b >= x.shape[0]:
-            out[n] = 0
-            arg[n] = -1
+            for c in range(nc):
+                for p in range(ph_):
+                    for q in range(pw_):
+                        out[n, c, p, q] = 0
+                        arg[n, c, p, q] = -1
             continue
         sw = _round(rois[n, 1] * scale)
         sh = _round(rois[n, 2] * scale)

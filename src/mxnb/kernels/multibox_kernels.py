@@ -14,10 +14,14 @@ _OPTS = dict(error_model="numpy", nogil=True, boundscheck=False)
 
 
 @njit(**_OPTS)
-def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, match):
+def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, match, npos_out,
+                 probs, cand):
     """Per batch b: flags[b, a] = 1 positive, 0 negative, -1 ignored; match[b, a] = gt index.
 
-    ious (B, A, L) float32; cls_preds (B, C, A); flags arrive -1, match -1.
+    ious (B, A, L) float32; cls_preds (B, C, A); flags arrive -1, match -1. With
+    ratio > 0 the negatives are left to the caller: it gets the positive counts
+    (npos_out) and, per mining candidate (cand), the background probability (probs,
+    float32 as MXNet keys its sort), and picks the lowest ones with a stable sort.
     """
     nb, na, nl = ious.shape
     nc = cls_preds.shape[1]
@@ -71,43 +75,32 @@ def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, m
                     if mi > thresh:
                         npos += 1
                         flags[b, a] = 1
+        npos_out[b] = npos
         if ratio > 0:
-            nneg = int(np.float32(npos) * ratio)
-            if nneg > na - npos:
-                nneg = na - npos
-            if nneg > 0:
-                keys = np.empty(na, np.float64)
-                cand = np.empty(na, np.int64)
-                m = 0
-                for a in range(na):
-                    if flags[b, a] == 1:
-                        continue
-                    if best_iou[a] < 0:
-                        bg = -1
-                        mi = np.float32(-1.0)
-                        for k in range(ng):
-                            v = ious[b, a, k]
-                            if v > mi:
-                                bg = k
-                                mi = v
-                        if bg != -1:
-                            best_iou[a] = mi
-                            match[b, a] = bg
-                    if best_iou[a] < mining_thresh and flags[b, a] == -1:
-                        mx = cls_preds[b, 0, a]
-                        for k in range(1, nc):
-                            if cls_preds[b, k, a] > mx:
-                                mx = cls_preds[b, k, a]
-                        s = mx - mx
-                        for k in range(nc):
-                            s += math.exp(cls_preds[b, k, a] - mx)
-                        prob = math.exp(cls_preds[b, 0, a] - mx) / s
-                        keys[m] = np.float32(prob)   # MXNet sorts float(-prob) descending
-                        cand[m] = a
-                        m += 1
-                order = np.argsort(keys[:m], kind="mergesort")
-                for i in range(min(nneg, m)):
-                    flags[b, cand[order[i]]] = 0
+            for a in range(na):
+                if flags[b, a] == 1:
+                    continue
+                if best_iou[a] < 0:
+                    bg = -1
+                    mi = np.float32(-1.0)
+                    for k in range(ng):
+                        v = ious[b, a, k]
+                        if v > mi:
+                            bg = k
+                            mi = v
+                    if bg != -1:
+                        best_iou[a] = mi
+                        match[b, a] = bg
+                if best_iou[a] < mining_thresh and flags[b, a] == -1:
+                    mx = cls_preds[b, 0, a]
+                    for k in range(1, nc):
+                        if cls_preds[b, k, a] > mx:
+                            mx = cls_preds[b, k, a]
+                    sm = mx - mx
+                    for k in range(nc):
+                        sm += math.exp(cls_preds[b, k, a] - mx)
+                    probs[b, a] = np.float32(math.exp(cls_preds[b, 0, a] - mx) / sm)
+                    cand[b, a] = True
         else:
             for a in range(na):
                 if flags[b, a] != 1:
@@ -151,20 +144,18 @@ def _overlap(p, q, zero):
 
 
 @njit(**_OPTS)
-def detection(cls_prob, loc, anchors, thresh, clip, var, nms_thresh, force, topk, out):
-    """MXNet's MultiBoxDetection per batch; out (B, A, 6) arrives filled with -1.
+def detect_decode(cls_prob, loc, anchors, thresh, clip, var, rows):
+    """MXNet's per-anchor [id - 1, score, decoded box] (B, A, 6) of MultiBoxDetection.
 
     var: the four variances in the data's dtype (float32 values).
     """
     nb, nc, na = cls_prob.shape
-    c = np.zeros(3, out.dtype)
+    c = np.zeros(3, rows.dtype)
     zero = c[0]
     c[1] = 1
     one = c[1]
     c[2] = 2
     two = c[2]
-    rows = np.empty((na, 6), out.dtype)
-    tmp = np.empty((na, 6), out.dtype)
     for b in range(nb):
         for i in range(na):
             score = -one
@@ -176,8 +167,8 @@ def detection(cls_prob, loc, anchors, thresh, clip, var, nms_thresh, force, topk
                     cid = j
             if cid > 0 and score < thresh:
                 cid = 0
-            rows[i, 0] = cid - 1
-            rows[i, 1] = score
+            rows[b, i, 0] = cid - 1
+            rows[b, i, 1] = score
             al = anchors[i, 0]
             at = anchors[i, 1]
             ar = anchors[i, 2]
@@ -190,34 +181,32 @@ def detection(cls_prob, loc, anchors, thresh, clip, var, nms_thresh, force, topk
             oy = loc[b, i, 1] * var[1] * ah + ay
             ow = math.exp(loc[b, i, 2] * var[2]) * aw / two
             oh = math.exp(loc[b, i, 3] * var[3]) * ah / two
-            v = (ox - ow, oy - oh, ox + ow, oy + oh)
-            for k in range(4):
-                rows[i, 2 + k] = max(zero, min(one, v[k])) if clip else v[k]
-        nv = 0
-        for i in range(na):
-            if rows[i, 0] >= 0:
-                out[b, nv, :] = rows[i, :]
-                nv += 1
-        if nv < 1 or nms_thresh <= 0 or nms_thresh > 1:
+            v0 = ox - ow
+            v1 = oy - oh
+            v2 = ox + ow
+            v3 = oy + oh
+            if clip:
+                v0 = max(zero, min(one, v0))
+                v1 = max(zero, min(one, v1))
+                v2 = max(zero, min(one, v2))
+                v3 = max(zero, min(one, v3))
+            rows[b, i, 2] = v0
+            rows[b, i, 3] = v1
+            rows[b, i, 4] = v2
+            rows[b, i, 5] = v3
+
+
+@njit(**_OPTS)
+def detect_nms(out, nkeep, force, nms_thresh):
+    """Greedy NMS over the first nkeep rows of one batch's sorted detections (A, 6): a
+    suppressed row's id becomes -1 (IoU >= nms_thresh, same id unless force)."""
+    zero = out[0, 0] - out[0, 0]
+    for i in range(nkeep):
+        if out[i, 0] < 0:
             continue
-        tmp[:nv] = out[b, :nv]
-        keys = np.empty(nv, out.dtype)
-        for i in range(nv):
-            keys[i] = -tmp[i, 1]
-        order = np.argsort(keys, kind="mergesort")   # stable: score descending, ties in order
-        nkeep = nv
-        if topk > 0 and topk < nkeep:
-            nkeep = topk
-            for i in range(nkeep, nv):
-                out[b, i, 0] = -1
-        for i in range(nkeep):
-            out[b, i, :] = tmp[order[i], :]
-        for i in range(nkeep):
-            if out[b, i, 0] < 0:
+        for j in range(i + 1, nkeep):
+            if out[j, 0] < 0:
                 continue
-            for j in range(i + 1, nkeep):
-                if out[b, j, 0] < 0:
-                    continue
-                if force or out[b, i, 0] == out[b, j, 0]:
-                    if _overlap(out[b, i, 2:], out[b, j, 2:], zero) >= nms_thresh:
-                        out[b, j, 0] = -1
+            if force or out[i, 0] == out[j, 0]:
+                if _overlap(out[i, 2:], out[j, 2:], zero) >= nms_thresh:
+                    out[j, 0] = -1

@@ -182,7 +182,7 @@ def _nms_fwd(op, ins, outs, attrs):
             center = attrs["in_format"] == "center"
             _k().nms(rows, order.astype(np.int64), starts, topk, cs, ii,
                      float(np.float32(attrs["overlap_thresh"])), bool(attrs["force_suppress"]),
-                     center, out, rec)
+                     center, np.empty(nb * n, rows.dtype), out, rec)
             if attrs["in_format"] != attrs["out_format"]:
                 _convert(out, cs, attrs["out_format"] == "center")
     outs[0][...] = out.reshape(outs[0].shape)

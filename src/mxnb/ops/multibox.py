@@ -157,9 +157,26 @@ def _target_fwd(op, ins, outs, attrs):
     flags = np.full((nb, na), -1, np.int64)
     match = np.full((nb, na), -1, np.int64)
     ious = _ious(anchors, labels).astype(_F32)
-    _k().target_match(ious, np.array(ends, np.int64), preds,
-                      _F32(attrs["overlap_threshold"]), _F32(attrs["negative_mining_ratio"]),
-                      _F32(attrs["negative_mining_thresh"]), flags, match)
+    ratio = _F32(attrs["negative_mining_ratio"])
+    npos = np.zeros(nb, np.int64)
+    probs = np.zeros((nb, na), _F32)
+    cand = np.zeros((nb, na), np.bool_)
+    _k().target_match(ious, np.array(ends, np.int64), preds, _F32(attrs["overlap_threshold"]),
+                      ratio, _F32(attrs["negative_mining_thresh"]), flags, match, npos, probs,
+                      cand)
+    if ratio > 0:
+        for b in range(nb):
+            if ends[b] == 0:
+                continue
+            nneg = min(int(_F32(npos[b]) * ratio), na - int(npos[b]))
+            if nneg <= 0:
+                continue
+            idx = np.flatnonzero(cand[b])
+            if idx.size < nneg:
+                raise MXNetError(f"{op.name}: Check failed: temp.size() >= num_negative "
+                                 f"({idx.size} vs. {nneg}): too few negative candidates")
+            # MXNet stable-sorts float(-prob) descending: the lowest background probability first.
+            flags[b, idx[np.argsort(probs[b, idx], kind="stable")[:nneg]]] = 0
     var = [_F32(v) for v in _floats(attrs["variances"], "variances", op)]
     loc = np.zeros((nb, na, 4), dt)
     mask = np.zeros((nb, na, 4), dt)
@@ -211,10 +228,22 @@ def _det_fwd(op, ins, outs, attrs):
     dt = cls.dtype
     out = np.full(outs[0].shape, -1, dt)
     var = np.array([_F32(v) for v in _floats(attrs["variances"], "variances", op)], dt)
-    _k().detection(cls, loc.reshape(cls.shape[0], -1, 4), a.reshape(-1, 4),
-                   _F32(attrs["threshold"]), bool(attrs["clip"]), var,
-                   _F32(attrs["nms_threshold"]), bool(attrs["force_suppress"]),
-                   int(attrs["nms_topk"]), out)
+    rows = np.empty(out.shape, dt)
+    k = _k()
+    k.detect_decode(cls, loc.reshape(cls.shape[0], -1, 4), a.reshape(-1, 4),
+                    _F32(attrs["threshold"]), bool(attrs["clip"]), var, rows)
+    nms, topk = float(_F32(attrs["nms_threshold"])), int(attrs["nms_topk"])
+    for b in range(out.shape[0]):
+        valid = rows[b][rows[b, :, 0] >= 0]
+        nv = len(valid)
+        out[b, :nv] = valid
+        if nv < 1 or nms <= 0 or nms > 1:
+            continue
+        order = np.argsort(-valid[:, 1], kind="stable")   # score descending, ties in order
+        nkeep = topk if 0 < topk < nv else nv
+        out[b, nkeep:nv, 0] = -1     # MXNet drops the rest by id only
+        out[b, :nkeep] = valid[order[:nkeep]]
+        k.detect_nms(out[b], nkeep, bool(attrs["force_suppress"]), _F32(nms))
     outs[0][...] = out
 
 
