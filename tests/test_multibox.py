@@ -222,3 +222,13 @@ def test_multibox_errors():
         C.MultiBoxTarget(mx.nd.ones((2, 12, 4)), mx.nd.array(LABELS), mx.nd.array(PREDS))
     with pytest.raises(MXNetError, match="loc_pred"):
         C.MultiBoxDetection(mx.nd.array(CLS_PROB), mx.nd.ones((1, 40)), mx.nd.array(ANCHORS))
+
+
+def test_multibox_target_too_few_negatives_is_mxnets_check():
+    # One exact match and three anchors at IoU 0.5: nothing is below negative_mining_thresh.
+    anc = mx.nd.array([[[0, 0, 0.5, 0.5], [0, 0, 0.5, 0.25], [0, 0, 0.25, 0.5],
+                        [0.25, 0, 0.5, 0.5]]])
+    lab = mx.nd.array([[[0, 0, 0, 0.5, 0.5]]])
+    with pytest.raises(MXNetError, match=r"temp.size\(\) >= num_negative \(0 vs. 3\)"):
+        C.MultiBoxTarget(anc, lab, mx.nd.ones((1, 2, 4)), overlap_threshold=0.9,
+                         negative_mining_ratio=3, negative_mining_thresh=0.3)
