@@ -227,3 +227,8 @@ def test_integer_scalar_attributes_in_a_run(monkeypatch, dtype):
     fused, plain = _both(monkeypatch, f, [x])
     np.testing.assert_array_equal(fused, plain)
     assert len(runs) == 1 and runs[0][0] - runs[0][1] == 5, runs
+
+
+def test_only_identity_gradients_skip_their_kernel_in_a_run():
+    # passes_grad: the run keeps its buffer as this node's input gradient (dx = dy exactly).
+    assert {n for n, op in UNIQUE.items() if op.passes_grad} == {"_plus_scalar", "_minus_scalar"}

@@ -20,9 +20,10 @@ def numba():
     if nb is None:
         import numba as nb
 
-        _skip_blas_probe()
         _state["numba"] = nb
         _state["cache"] = _probe_cache(nb)
+        if not (_state["cache"] and _lazy_refresh_on_cache_hit()):
+            _skip_blas_probe()
     return nb
 
 
@@ -64,6 +65,54 @@ def _skip_blas_probe():
         nb_linalg.ensure_blas = real
     if getattr(nb_arraymath, "ensure_blas", None) is scipy_installed:
         nb_arraymath.ensure_blas = real
+
+
+def _lazy_refresh_on_cache_hit():
+    """Let a kernel load from numba's disk cache without initialising the whole compiler.
+
+    Before it reads a cached kernel, numba's `Cache.load_overload` refreshes
+    the CPU target: it imports and installs every typing and lowering registry
+    (about 0.25 s, over a third of a new process's first `mx.nd.exp`). Machine
+    code loaded from the cache needs none of them, only the runtime (NRT) they
+    also start; parallel kernels bring their own reload hook for the threading
+    layer. So a cache hit here starts the runtime and loads the kernel; a miss,
+    or anything unexpected, goes to numba's own method, which refreshes (with
+    the BLAS probe spared, see `_skip_blas_probe`) and then compiles as always.
+    Every compile refreshes the target itself, so nothing that needs the
+    registries runs without them.
+
+    Only CPU targets take this path (the CUDA target's cache shares the class).
+    Returns False where numba's internals are not as expected (nothing patched).
+    """
+    try:
+        from numba.core import caching
+        from numba.core.cpu import CPUContext
+        from numba.core.runtime import nrt
+
+        cls = caching.Cache
+        real = cls.load_overload
+        load = cls._load_overload
+        guard = cls._guard_against_spurious_io_errors
+        rtsys = nrt.rtsys
+    except Exception:
+        return False
+
+    def load_overload(self, sig, target_context):
+        res = None
+        if isinstance(target_context, CPUContext):
+            try:
+                rtsys.initialize(target_context)
+                with guard(self):
+                    res = load(self, sig, target_context)
+            except Exception:
+                res = None
+        if res is None:
+            _skip_blas_probe()
+            return real(self, sig, target_context)
+        return res
+
+    cls.load_overload = load_overload
+    return True
 
 
 def cache_enabled():

@@ -390,3 +390,4 @@ def with_seed(seed=None):
         return wrapper
 
     return deco
+from .test_utils_extra import *  # noqa: E402,F401,F403  (the rest of MXNet's test_utils)

@@ -31,10 +31,19 @@ del _n
 from .optimizer_ops import *  # noqa: E402,F401,F403  (sgd_update, adam_update, ...)
 from .optimizer_ops import __all__ as _opt_names  # noqa: E402
 __all__ += list(_opt_names)
+from .optimizer_ops2 import *  # noqa: E402,F401,F403  (mp_sgd_update, ftml_update, lamb_...)
+from .optimizer_ops2 import __all__ as _opt2_names  # noqa: E402
+__all__ += list(_opt2_names)
+from .optimizer_multi import *  # noqa: E402,F401,F403  (multi_sgd_update, multi_sum_sq, ...)
+from .optimizer_multi import __all__ as _optm_names  # noqa: E402
+__all__ += list(_optm_names)
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from . import contrib  # noqa: E402,F401  (mx.nd.contrib.foreach, isnan, ...)
+from . import image  # noqa: E402,F401  (mx.nd.image.to_tensor, resize, ...)
 from .custom import Custom  # noqa: E402,F401  (ops written with mx.operator)
 __all__.append("Custom")
+from .rnn import RNN  # noqa: E402,F401  (the fused RNN layer, as composed ops)
+__all__.append("RNN")
 from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_syrk,  # noqa: E402,F401
                      extractdiag as linalg_extractdiag, makediag as linalg_makediag,
                      sumlogdiag as linalg_sumlogdiag, slogdet as linalg_slogdet)

@@ -169,4 +169,6 @@ def cond(pred, then_func, else_func):
     """then_func() if pred (a size-1 NDArray) is non-zero, else else_func()."""
     p = pred.asnumpy().reshape(-1)[0] if isinstance(pred, NDArray) else pred
     return then_func() if p else else_func()
-from .contrib_detect import *  # noqa
+from .contrib_misc import *  # noqa: E402,F401,F403
+from .contrib_optim import *  # noqa: E402,F401,F403
+from .contrib_detect import *  # noqa: E402,F401,F403

@@ -248,4 +248,27 @@ def _record_assign(self, value):
     invoke(OPS["_copy"], [value], {}, out=self)
 
 
+def _slice_assign(self, rhs, begin, end, step):
+    """Write `rhs` into self[begin:end:step] (per axis; None entries allowed) and return self.
+
+    >>> x = mx.nd.zeros((2, 2))
+    >>> x.slice_assign(mx.nd.ones((1, 2)), (1, None), (2, None), (None, None)).asnumpy().tolist()
+    [[0.0, 0.0], [1.0, 1.0]]
+    """
+    return invoke(OPS["_slice_assign"], [self, rhs], {"begin": begin, "end": end, "step": step},
+                  out=self)
+
+
+def _slice_assign_scalar(self, value, begin, end, step):
+    """Write the scalar `value` (cast to self's dtype) into self[begin:end:step]; return self.
+
+    >>> mx.nd.zeros((2,)).slice_assign_scalar(3, (1,), (2,), ()).asnumpy().tolist()
+    [0.0, 3.0]
+    """
+    return invoke(OPS["_slice_assign_scalar"], [self],
+                  {"scalar": value, "begin": begin, "end": end, "step": step}, out=self)
+
+
 _install()
+NDArray.slice_assign = _slice_assign
+NDArray.slice_assign_scalar = _slice_assign_scalar

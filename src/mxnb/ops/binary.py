@@ -99,10 +99,11 @@ binary("broadcast_logical_xor", _xor, zero_grad=True, exact=True, elemwise_name=
 
 # ---------------------------------------------------------------- x (op) scalar
 S = {"scalar": 1.7}
-scalar("_plus_scalar", lambda x, s: x + s, lambda dy, x, y, s: dy, lambda g, x, y, s: g,
-       exact=True, test=S)
-scalar("_minus_scalar", lambda x, s: x - s, lambda dy, x, y, s: dy, lambda g, x, y, s: g,
-       exact=True, test=S)
+for _op in (scalar("_plus_scalar", lambda x, s: x + s, lambda dy, x, y, s: dy,
+                  lambda g, x, y, s: g, exact=True, test=S),
+            scalar("_minus_scalar", lambda x, s: x - s, lambda dy, x, y, s: dy,
+                   lambda g, x, y, s: g, exact=True, test=S)):
+    _op.passes_grad = True
 scalar("_rminus_scalar", lambda x, s: s - x, lambda dy, x, y, s: -dy, lambda g, x, y, s: -g,
        exact=True, test=S)
 scalar("_mul_scalar", lambda x, s: x * s, lambda dy, x, y, s: dy * s, lambda g, x, y, s: g * s,

@@ -303,32 +303,33 @@ def backward_chain(node, dy, nodes, i, pending):
     end = len(nodes)
     while True:
         op = cur.op
-        if n * op.cost >= par_min:
-            break
-        tab = _fast_bwd.get(op.kernel_name)
-        if tab is None:
-            break
-        k = tab.get(dt) or fast_miss(tab, dt)
-        if k is None:  # not compiled yet: the usual path builds it
-            break
         xin = cur.ins[0]
-        np_ = op.nparams
-        if np_:
-            # A Python float goes in as is: the kernel's T(p0) rounds it exactly as dt.type
-            # would (and skips a NumPy scalar, a third of a small node's cost).
-            names = op.attrs
-            attrs = cur.attrs
-            p0 = _as_param(attrs[names[0][0]], dt, op.parse)
-            p1 = _as_param(attrs[names[1][0]], dt, op.parse) if np_ == 2 else 0.0
-        else:
-            p0 = p1 = 0.0
-        if g is None:
-            g = np.empty(n, dt)
-        if flat:
-            k(src, xin.reshape(-1), cur.outs[0].reshape(-1), g, p0, p1)
-        else:
-            k(src, xin, cur.outs[0], g, p0, p1)
-        src = g
+        if g is None or not op.passes_grad:  # else dx = dy: the buffer holds it already
+            if n * op.cost >= par_min:
+                break
+            tab = _fast_bwd.get(op.kernel_name)
+            if tab is None:
+                break
+            k = tab.get(dt) or fast_miss(tab, dt)
+            if k is None:  # not compiled yet: the usual path builds it
+                break
+            np_ = op.nparams
+            if np_:
+                # A Python float goes in as is: the kernel's T(p0) rounds it exactly as
+                # dt.type would (and skips a NumPy scalar, a third of a small node's cost).
+                names = op.attrs
+                attrs = cur.attrs
+                p0 = _as_param(attrs[names[0][0]], dt, op.parse)
+                p1 = _as_param(attrs[names[1][0]], dt, op.parse) if np_ == 2 else 0.0
+            else:
+                p0 = p1 = 0.0
+            if g is None:
+                g = np.empty(n, dt)
+            if flat:
+                k(src, xin.reshape(-1), cur.outs[0].reshape(-1), g, p0, p1)
+            else:
+                k(src, xin, cur.outs[0], g, p0, p1)
+            src = g
         last = cur
         p = cur.parents[0]
         if p.__class__ is not tuple:

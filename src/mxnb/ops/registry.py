@@ -85,6 +85,9 @@ class Op:
         # A small-array backward may run a whole run of such ops in one go (see
         # elemwise.backward_chain); set for table unary ops with a fused backward.
         self.chain = False
+        # Its gradient is the output gradient itself (x + s, x - s): a run of chained
+        # nodes passes its buffer through without a kernel call.
+        self.passes_grad = False
 
     @property
     def differentiable(self):
