@@ -172,3 +172,4 @@ def cond(pred, then_func, else_func):
 from .contrib_misc import *  # noqa: E402,F401,F403
 from .contrib_optim import *  # noqa: E402,F401,F403
 from .contrib_spatial import *  # noqa: E402,F401,F403
+from .contrib_detect import *  # noqa: E402,F401,F403
