@@ -2,10 +2,10 @@
 through autograd, and the forward alone outside record(); beside a NumPy forward of the same
 LSTM (one input gemm, then per step one gemm and the gate math) in the same run.
 
-Measured on the shared 2-core box (ms, min): NumPy forward 16, mxnb forward 18-20, mxnb
-forward+backward 54-61 with OMP_NUM_THREADS=1 (or OMP_WAIT_POLICY=PASSIVE, or
-OPENBLAS_NUM_THREADS=1); with the defaults the forward took 400-470: every step alternates a
-BLAS gemm with parallel (OpenMP) gate kernels, and each pool's spinning threads starve the other.
+Measured on the 2-core box (ms, min): NumPy forward 16-22, mxnb forward 21-24. Before
+`mxnb._blas` the mxnb forward took 395-470: every step alternates a threaded OpenBLAS gemm with
+parallel (OpenMP) gate kernels, and the gemm's idle threads, still spinning, starved the gate
+kernels; now parallel kernels run serially for 0.1 s after such a gemm (`MXNB_BLAS_SPIN_S`).
 
 Run: python -m pytest bench/bench_rnn.py --benchmark-enable --benchmark-group-by=group
 """

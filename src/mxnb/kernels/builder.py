@@ -18,6 +18,7 @@ import types
 import numpy as np
 
 from .. import __version__
+from .. import _blas
 from .._jit import cache_enabled, numba
 from ..base import settings
 from . import templates
@@ -259,6 +260,8 @@ def use_parallel(n, cost):
     if settings.num_threads == 1 or _nb.config.NUMBA_NUM_THREADS < 2:
         return False
     if _par["forked"] and _par["layer"] in (None, "omp"):
+        return False
+    if _blas.spinning():  # OpenBLAS threads may hold the CPUs (see mxnb._blas)
         return False
     return True
 

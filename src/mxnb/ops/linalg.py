@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .. import _blas
 from ..base import MXNetError
 from . import _nd as nd
 from .basic import _host
@@ -40,6 +41,7 @@ def _mm(a, b, out, batched=False):
         np.copyto(out, f(a.astype(np.float32), b.astype(np.float32)), casting="unsafe")
     else:
         f(a, b, out=out)
+    _blas.used(a.size * (b.shape[-1] if b.ndim > 1 else 1))
     return out
 
 

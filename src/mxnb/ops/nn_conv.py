@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _blas
 from .._alloc import empty as _empty
 from ..base import MXNetError
 from . import _nd as nd
@@ -216,6 +217,7 @@ def conv_forward_raw(x, w, b, geo, ws_mb=_WS_MB, out=None):
         Y = _empty((geo.F, m * r.P), cdt)
         for g in range(r.G):
             np.dot(w3[g], r.rows(col, g, r.CgK), out=r.rows(Y, g, r.Fg))
+        _blas.used(geo.F * r.CgK * m * r.P)
         r.k("unpack", m * geo.F * r.P, Y.reshape(-1), y[n0 * geo.F * r.P:], m, geo.F, r.P,
             bias, b is not None)
     return y
@@ -235,6 +237,7 @@ def conv_dgrad_raw(dy, w, geo, ws_mb=_WS_MB, out=None):
         col = _empty((geo.C * geo.KH * geo.KW, m * r.P), cdt)
         for g in range(r.G):
             np.dot(w3[g].T, r.rows(D, g, r.Fg), out=r.rows(col, g, r.CgK))
+        _blas.used(geo.F * r.CgK * m * r.P)
         r.k("col2im", m * r.plane, col.reshape(-1), dx[n0 * r.plane:(n0 + m) * r.plane],
             *_geo_args(geo, m))
     return dx
@@ -264,9 +267,11 @@ def conv_wgrad_raw(x, dy, geo, ws_mb=_WS_MB, w=None):
             # ran that orientation (long inner dimension on a transposed operand) up to 20x
             # slower here (1.1 s vs 60 ms for the benchmark's shapes).
             dw[g] += np.dot(r.rows(col, g, r.CgK), r.rows(D, g, r.Fg).T).T
+        _blas.used(geo.F * r.CgK * m * r.P)
         if w is not None:
             for g in range(r.G):
                 np.dot(w3[g].T, r.rows(D, g, r.Fg), out=r.rows(col, g, r.CgK))
+            _blas.used(geo.F * r.CgK * m * r.P)
             r.k("col2im", m * r.plane, col.reshape(-1), dx[n0 * r.plane:(n0 + m) * r.plane],
                 *_geo_args(geo, m))
     return dw if w is None else (dw, dx)
