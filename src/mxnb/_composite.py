@@ -16,7 +16,6 @@ that string, and `==`:
   (flat values; float16/32/64 and integers are exact in JSON numbers).
 """
 import json
-import logging
 import re
 
 import numpy as np
@@ -77,6 +76,8 @@ class Load:
                                                              self.param[name].shape)
             arr[:] = self.param[name].asnumpy()
             if self.verbose:
+                import logging
+
                 logging.info("Initialized %s by loading", name)
         else:
             assert self.default_init is not None, \
@@ -84,6 +85,8 @@ class Load:
                 "and no default Initializer is provided."
             self.default_init(name, arr)
             if self.verbose:
+                import logging
+
                 logging.info("Initialized %s by default", name)
 
     def _init_weight(self, desc, arr):

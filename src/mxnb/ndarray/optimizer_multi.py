@@ -17,7 +17,6 @@ NDArray per weight, as MXNet's optimizers call them:
 MXNet 1.9.1's numbers bit for bit (`kernels.optimizer_more.multi_sgd`); without `out` MXNet
 fails ("shape must have a valid ndim") and so does this. GPU arrays go through the host.
 """
-from fractions import Fraction
 
 import numpy as np
 
@@ -37,6 +36,8 @@ F32 = np.float32
 def strtof(s):
     """The float32 nearest to the decimal string s (C's strtof, which `Tuple<float>` parsing
     uses through `istream >> float`), ties to even."""
+    from fractions import Fraction  # here: 4 ms of `import mxnb` otherwise
+
     q = Fraction(s)
     f = F32(float(q))
     best = None
