@@ -39,6 +39,7 @@ from .optimizer_multi import __all__ as _optm_names  # noqa: E402
 __all__ += list(_optm_names)
 from . import linalg  # noqa: E402,F401  (mx.nd.linalg.gemm2, ...)
 from . import contrib  # noqa: E402,F401  (mx.nd.contrib.foreach, isnan, ...)
+from . import sparse  # noqa: E402,F401  (not built: raises NotImplementedError)
 from . import image  # noqa: E402,F401  (mx.nd.image.to_tensor, resize, ...)
 from .custom import Custom  # noqa: E402,F401  (ops written with mx.operator)
 __all__.append("Custom")

@@ -64,6 +64,9 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     >>> mx.nd.zeros((2, 3)).shape
     (2, 3)
     """
+    if stype not in (None, "default"):
+        raise NotImplementedError(f"zeros: sparse storage type {stype!r} is not supported by "
+                                  "mxnb (only 'default'); mx.nd.sparse is not built")
     ctx = _ctx(ctx)
     return _filled(_shape(shape, "zeros"), normalize_dtype(dtype, storage=True), 0, ctx)
 
