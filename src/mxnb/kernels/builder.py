@@ -277,6 +277,14 @@ def note_parallel_layer():
         _par["factor"] = {"omp": 1, "tbb": 2, "workqueue": 30}.get(layer, 1)
 
 
+def run_sized(get_kernel, n_work, cost, *args):
+    """Run `get_kernel(parallel)` on `args`: the parallel kernel if `use_parallel` says so."""
+    if use_parallel(n_work, cost):
+        run_parallel(get_kernel(True), get_kernel(False), *args)
+    else:
+        get_kernel(False)(*args)
+
+
 def run_parallel(kernel_par, kernel_ser, *args):
     """Run the parallel kernel, or the serial one where the layer cannot take this call."""
     if _par["layer"] == "workqueue":

@@ -14,6 +14,19 @@ _OPTS = dict(error_model="numpy", nogil=True, boundscheck=False)
 
 
 @njit(**_OPTS)
+def _best_gt(ious, b, a, ng):
+    """(k, iou) of the ground truth overlapping anchor a most (first on ties), or (-1, -1)."""
+    bg = -1
+    mi = np.float32(-1.0)
+    for k in range(ng):
+        v = ious[b, a, k]
+        if v > mi:
+            bg = k
+            mi = v
+    return bg, mi
+
+
+@njit(**_OPTS)
 def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, match, npos_out,
                  probs, cand):
     """Per batch b: flags[b, a] = 1 positive, 0 negative, -1 ignored; match[b, a] = gt index.
@@ -62,13 +75,7 @@ def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, m
             for a in range(na):
                 if flags[b, a] == 1:
                     continue
-                bg = -1
-                mi = np.float32(-1.0)
-                for k in range(ng):
-                    v = ious[b, a, k]
-                    if v > mi:
-                        bg = k
-                        mi = v
+                bg, mi = _best_gt(ious, b, a, ng)
                 if bg != -1:
                     best_iou[a] = mi
                     match[b, a] = bg
@@ -81,13 +88,7 @@ def target_match(ious, nvalid, cls_preds, thresh, ratio, mining_thresh, flags, m
                 if flags[b, a] == 1:
                     continue
                 if best_iou[a] < 0:
-                    bg = -1
-                    mi = np.float32(-1.0)
-                    for k in range(ng):
-                        v = ious[b, a, k]
-                        if v > mi:
-                            bg = k
-                            mi = v
+                    bg, mi = _best_gt(ious, b, a, ng)
                     if bg != -1:
                         best_iou[a] = mi
                         match[b, a] = bg

@@ -138,10 +138,7 @@ def _compile(template, dtype, parallel):
 
 def run(template, n_work, cost, dtype, *args):
     """Run `template` serially or in parallel, chosen from the work size like elementwise ops."""
-    if builder.use_parallel(n_work, cost):
-        builder.run_parallel(kernel(template, dtype, True), kernel(template, dtype, False), *args)
-    else:
-        kernel(template, dtype, False)(*args)
+    builder.run_sized(lambda par: kernel(template, dtype, par), n_work, cost, *args)
 
 
 # ---------------------------------------------------------------- softmax templates

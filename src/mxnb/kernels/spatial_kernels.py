@@ -207,7 +207,4 @@ def _compile(template, dtype, parallel):
 
 def run(template, n_work, cost, dtype, *args):
     """Run `template` serially or in parallel, chosen from the work size."""
-    if builder.use_parallel(n_work, cost):
-        builder.run_parallel(kernel(template, dtype, True), kernel(template, dtype, False), *args)
-    else:
-        kernel(template, dtype, False)(*args)
+    builder.run_sized(lambda par: kernel(template, dtype, par), n_work, cost, *args)
