@@ -284,10 +284,25 @@ def test_resize_has_no_gradient():
         y.backward()
 
 
+def _cubic_rows_reference(taps, beta):
+    """OpenCV's vertical cubic pass on 8-bit rows: SSE2 floats for the first multiple of 8
+    values of each row, the integer FixedPtCast (22 bits) for the rest."""
+    dh, dw, c = taps[0].shape
+    exact = (sum(b[:, None, None] * t for b, t in zip(beta, taps)) + (1 << 21)) >> 22
+    scale = np.float32(1.0 / (2048 * 2048))
+    f = None
+    for b, t in zip(beta, taps):
+        term = t.astype(np.float32) * (b.astype(np.float32) * scale)[:, None, None]
+        f = term if f is None else f + term
+    simd = np.rint(f).astype(np.int64)
+    flat = np.arange(dw * c).reshape(dw, c) < (dw * c) // 8 * 8
+    return np.where(flat[None], simd, exact)
+
+
 def _separable_reference(x, ty, tx, dtype):
     """The NumPy formulation `image_resize._separable` was written from (bit-identical to MXNet
     on 320 cases): float taps rounded product by product; OpenCV's 8-bit fixed point."""
-    from mxnb.ops.image_resize import _cubic_rows, _fix
+    from mxnb.ops.image_resize import _fix
 
     (iy, wy), (ix, wx) = ty, tx
     if dtype in (np.uint8, np.int8):
@@ -298,7 +313,7 @@ def _separable_reference(x, ty, tx, dtype):
         if len(taps) == 2:
             v = ((bs[0] * (taps[0] >> 4)) >> 16) + ((bs[1] * (taps[1] >> 4)) >> 16) + 2 >> 2
         elif len(taps) == 4:
-            v = _cubic_rows(taps, [_fix(w) for w in wy.T])
+            v = _cubic_rows_reference(taps, [_fix(w) for w in wy.T])
         else:
             v = (sum(b * t for b, t in zip(bs, taps)) + (1 << 21)) >> 22
         info = np.iinfo(dtype)

@@ -84,3 +84,27 @@ def v_int_fixed22(hs, iy, by, lo, hi, out):
                     acc += by[e, t] * hs[iy[e, t], d, c]
                 v = (acc + (1 << 21)) >> 22
                 out[e, d, c] = min(max(v, lo), hi)
+
+
+@njit(**_OPTS)
+def v_int_cubic(hs, iy, by, lo, hi, out):
+    """OpenCV's 8-bit bicubic vertical pass: SSE2 float32 arithmetic for the first multiple
+    of 8 values of each output row (dw * C of them), the 22-bit FixedPtCast for the rest."""
+    dh, T = iy.shape
+    _, dw, C = hs.shape
+    nsimd = (dw * C) // 8 * 8
+    scale = np.float32(1.0 / (2048 * 2048))
+    for e in range(dh):
+        for d in range(dw):
+            for c in range(C):
+                if d * C + c < nsimd:
+                    f = np.float32(hs[iy[e, 0], d, c]) * (np.float32(by[e, 0]) * scale)
+                    for t in range(1, T):
+                        f = f + np.float32(hs[iy[e, t], d, c]) * (np.float32(by[e, t]) * scale)
+                    v = np.int64(np.rint(f))
+                else:
+                    acc = np.int64(0)
+                    for t in range(T):
+                        acc += by[e, t] * hs[iy[e, t], d, c]
+                    v = (acc + (1 << 21)) >> 22
+                out[e, d, c] = min(max(v, lo), hi)

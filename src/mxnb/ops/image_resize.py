@@ -139,11 +139,9 @@ def _separable(x, ty, tx, dtype):
         hs = np.empty((h, dw, c), np.int64)
         k.h_int(x, ix, np.ascontiguousarray(_fix(wx)), hs)
         info = np.iinfo(dtype)
-        if iy.shape[1] == 4:
-            v = _cubic_rows([hs[i] for i in iy.T], [_fix(w) for w in wy.T])
-            return np.clip(v, info.min, info.max).astype(dtype)
         out = np.empty((dh, dw, c), dtype)
-        vert = k.v_int_linear if iy.shape[1] == 2 else k.v_int_fixed22  # Lanczos4: no SIMD path
+        # bilinear; bicubic (partly SIMD floats); Lanczos4 (no SIMD path in OpenCV)
+        vert = {2: k.v_int_linear, 4: k.v_int_cubic}.get(iy.shape[1], k.v_int_fixed22)
         vert(hs, iy, np.ascontiguousarray(_fix(wy)), info.min, info.max, out)
         return out
     wt = np.float64 if dtype == np.float64 else _F
@@ -152,21 +150,6 @@ def _separable(x, ty, tx, dtype):
     v = np.empty((dh, dw, c), wt)
     k.v_float(hs, iy, np.ascontiguousarray(wy, wt), v)
     return v.astype(dtype, copy=False)
-
-
-def _cubic_rows(taps, beta):
-    """OpenCV's vertical cubic pass on 8-bit rows: SSE2 floats for the first multiple of 8
-    values of each row, the integer FixedPtCast (22 bits) for the rest."""
-    dh, dw, c = taps[0].shape
-    exact = (sum(b[:, None, None] * t for b, t in zip(beta, taps)) + (1 << 21)) >> 22
-    scale = _F(1.0 / (2048 * 2048))
-    f = None
-    for b, t in zip(beta, taps):
-        term = t.astype(_F) * (b.astype(_F) * scale)[:, None, None]
-        f = term if f is None else f + term
-    simd = np.rint(f).astype(np.int64)
-    flat = np.arange(dw * c).reshape(dw, c) < (dw * c) // 8 * 8
-    return np.where(flat[None], simd, exact)
 
 
 def _round_store(v, dtype):
