@@ -354,3 +354,19 @@ def test_compiled_resize_loops_equal_their_numpy_formulation(dtype, monkeypatch)
         for interp in (1, 2, 4):
             R.resize_one(x, dh, dw, interp)
     assert calls
+
+
+def test_float_sum_of_double_terms_rounds_each_add_to_float():
+    # C++'s `float sum += double term` (float64 contrast's mean): a double add rounded to float
+    from mxnb.ops.image_random import _seq_sum
+
+    rng = np.random.RandomState(5)
+    for n, scale in ((1, 1.0), (7, 1e-3), (1000, 1.0), (5000, 1e5)):
+        terms = rng.uniform(0, 255, n) * scale
+        s = np.float32(0)
+        for t in terms.tolist():
+            s = np.float32(float(s) + t)
+        got = _seq_sum(terms)
+        assert got == s and isinstance(got, np.float32)
+        assert got != np.float32(terms.sum()) or n < 100  # the order matters at this size
+    assert _seq_sum(np.zeros(0)) == 0

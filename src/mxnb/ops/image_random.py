@@ -120,11 +120,9 @@ def _seq_sum(terms):
     if terms.dtype != np.float64:
         # float terms: NumPy's accumulate adds strictly in order, rounding each sum to float
         return np.add.accumulate(terms.astype(_F).ravel())[-1]
-    s = _F(0)
-    # float(double(s) + double(t)) is the float sum: double rounding is harmless for +
-    for t in terms.ravel().tolist():
-        s = _F(float(s) + t)
-    return s
+    from ..kernels.image_kernels import float_sum_of_doubles
+
+    return _F(float_sum_of_doubles(np.ascontiguousarray(terms, np.float64).ravel()))
 
 
 def _contrast(x, out, alpha):
