@@ -189,18 +189,26 @@ def compile_cpu(template, qualname, bindings, parallel):
     return _nb.njit(**opts)(fn)
 
 
+def built_once(table, key, build):
+    """`table[key]`, made by `build()` the first time (once per process, whichever thread
+    asks first); after that a dict lookup."""
+    k = table.get(key)
+    if k is None:
+        with _build_lock:
+            k = table.get(key)
+            if k is None:
+                k = table[key] = build()
+    return k
+
+
 def elementwise_kernel(op, direction, template, variant, dtype):
     """The compiled kernel for an elementwise op; built on first use, then a dict lookup."""
     key = (op.kernel_name, direction, template.__name__, variant, dtype.char)
     k = _kernels.get(key)
     if k is not None:
         return k
-    with _build_lock:
-        k = _kernels.get(key)
-        if k is None:
-            k = _build_elementwise(op, direction, template, variant, np.dtype(dtype))
-            _kernels[key] = k
-    return k
+    return built_once(_kernels, key, lambda: _build_elementwise(op, direction, template,
+                                                                 variant, np.dtype(dtype)))
 
 
 def _build_elementwise(op, direction, template, variant, dtype):
@@ -223,16 +231,9 @@ def _build_elementwise(op, direction, template, variant, dtype):
 def plain_kernel(template, variant, dtype, extra=None):
     """A kernel with no op functions (where, copies): keyed by template, variant and dtype."""
     key = ("", template.__name__, variant, np.dtype(dtype).char)
-    k = _kernels.get(key)
-    if k is None:
-        with _build_lock:
-            k = _kernels.get(key)
-            if k is None:
-                tag = f"{template.__name__}_{variant}_{np.dtype(dtype).name}"
-                k = compile_cpu(template, f"{tag}_{_source_hash(template)}", extra or {},
-                                variant == "par")
-                _kernels[key] = k
-    return k
+    tag = f"{template.__name__}_{variant}_{np.dtype(dtype).name}"
+    return built_once(_kernels, key, lambda: compile_cpu(
+        template, f"{tag}_{_source_hash(template)}", extra or {}, variant == "par"))
 
 
 # ---------------------------------------------------------------- variant choice

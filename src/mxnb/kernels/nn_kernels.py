@@ -20,7 +20,6 @@ it, because the float32 `exp` helper relies on exact IEEE arithmetic.
 # ruff: noqa: F821  (T, EXP, LOG, RSUM, RDOT, prange are bound per dtype when compiled)
 import math
 import sys
-import threading
 import types
 
 import numpy as np
@@ -83,7 +82,6 @@ def rdot3dev(a, b, x, mu):
 # ---------------------------------------------------------------- compiling
 
 _kernels = {}
-_lock = threading.Lock()
 
 
 def _math(dtype):
@@ -106,14 +104,7 @@ def kernel(template, dtype, parallel):
     """The compiled `template` for float `dtype`, serial or parallel (built once per process)."""
     dtype = np.dtype(dtype)
     key = (template.__name__, dtype.char, parallel)
-    k = _kernels.get(key)
-    if k is None:
-        with _lock:
-            k = _kernels.get(key)
-            if k is None:
-                k = _compile(template, dtype, parallel)
-                _kernels[key] = k
-    return k
+    return builder.built_once(_kernels, key, lambda: _compile(template, dtype, parallel))
 
 
 def _compile(template, dtype, parallel):

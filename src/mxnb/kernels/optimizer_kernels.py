@@ -200,14 +200,7 @@ def _compile(name, parallel):
 
 
 def _kernel(name, parallel):
-    key = (name, parallel)
-    k = _built.get(key)
-    if k is None:
-        with builder._build_lock:
-            k = _built.get(key)
-            if k is None:
-                k = _built[key] = _compile(name, parallel)
-    return k
+    return builder.built_once(_built, (name, parallel), lambda: _compile(name, parallel))
 
 
 def launch(name, n, *args):

@@ -69,25 +69,21 @@ _COST = {"sgd": 1, "sgd_mom": 1, "nag": 2}
 _built = {}
 
 
+def _compile(name, parallel):
+    tmpl = _TEMPLATES[name]
+    g = dict(tmpl.__globals__)
+    g["prange"] = _nb.prange if parallel else range
+    qual = f"_mp16_{name}_{'par' if parallel else 'ser'}"
+    fn = types.FunctionType(tmpl.__code__, g, qual, None, None)
+    fn.__qualname__ = qual
+    opts = dict(cache=cache_enabled(), error_model="numpy", boundscheck=False, nogil=True)
+    if parallel:
+        opts["parallel"] = True
+    return _nb.njit(**opts)(fn)
+
+
 def _kernel(name, parallel):
-    key = (name, parallel)
-    k = _built.get(key)
-    if k is None:
-        with builder._build_lock:
-            k = _built.get(key)
-            if k is None:
-                tmpl = _TEMPLATES[name]
-                g = dict(tmpl.__globals__)
-                g["prange"] = _nb.prange if parallel else range
-                qual = f"_mp16_{name}_{'par' if parallel else 'ser'}"
-                fn = types.FunctionType(tmpl.__code__, g, qual, None, None)
-                fn.__qualname__ = qual
-                opts = dict(cache=cache_enabled(), error_model="numpy", boundscheck=False,
-                            nogil=True)
-                if parallel:
-                    opts["parallel"] = True
-                k = _built[key] = _nb.njit(**opts)(fn)
-    return k
+    return builder.built_once(_built, (name, parallel), lambda: _compile(name, parallel))
 
 
 def _launch(name, n, *args):

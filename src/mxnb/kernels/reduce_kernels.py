@@ -32,13 +32,13 @@ axis take the max/min from `reduce_rows`, then scan for its first position.
 """
 import hashlib
 import math
-import threading
 import types
 
 import numpy as np
 
 from .. import __version__
 from .._jit import cache_enabled, numba
+from . import builder
 from . import reduce_templates as _t
 from .reduce_templates import (FB, LANES, TW, first_rows, reduce_arg, reduce_cols32,
                                reduce_kahan, reduce_plain, reduce_rows)
@@ -122,20 +122,12 @@ def _digest():
 
 _HASH = _digest()
 _kernels = {}
-_lock = threading.Lock()
 
 
 def kernel(tmpl, kind, dtype, variant):
     """The compiled kernel for (template, reducer, storage dtype, 'ser'|'par'), built once."""
     key = (tmpl, kind, np.dtype(dtype).char, variant)
-    k = _kernels.get(key)
-    if k is None:
-        with _lock:
-            k = _kernels.get(key)
-            if k is None:
-                k = _build(tmpl, kind, np.dtype(dtype), variant)
-                _kernels[key] = k
-    return k
+    return builder.built_once(_kernels, key, lambda: _build(tmpl, kind, np.dtype(dtype), variant))
 
 
 def _build(tmpl, kind, dtype, variant):

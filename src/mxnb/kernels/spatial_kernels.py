@@ -12,7 +12,6 @@ on its own), as MXNet 1.9.1's CPU `BilinearSampler` and `SpatialTransformer` do.
 # ruff: noqa: F821  (T, D, prange are bound per dtype by kernel())
 import math
 import sys
-import threading
 import types
 
 import numpy as np
@@ -171,20 +170,13 @@ HELPERS = {"WEIGHTS": _weights}
 # ---------------------------------------------------------------- compiling
 
 _kernels = {}
-_lock = threading.Lock()
 
 
 def kernel(template, dtype, parallel=False):
     """The compiled `template` for float `dtype` (built once per process, cached on disk)."""
     dtype = np.dtype(dtype)
     key = (template.__name__, dtype.char, parallel)
-    k = _kernels.get(key)
-    if k is None:
-        with _lock:
-            k = _kernels.get(key)
-            if k is None:
-                k = _kernels[key] = _compile(template, dtype, parallel)
-    return k
+    return builder.built_once(_kernels, key, lambda: _compile(template, dtype, parallel))
 
 
 def _compile(template, dtype, parallel):
