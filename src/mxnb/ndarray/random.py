@@ -22,8 +22,9 @@ import threading
 import numpy as np
 
 from .._alloc import empty as _pooled_empty
-from ..base import DTYPE_TO_FLAG, MXNetError, numeric_types
-from ..context import Context, check_gpu, current_context
+from ..base import DTYPE_TO_FLAG, numeric_types
+from ..base import MXNetError as _MXNetError
+from ..context import Context as _Context, check_gpu as _check_gpu, current_context
 from .ndarray import NDArray
 
 __all__ = ["uniform", "normal", "randn", "poisson", "exponential", "gamma", "multinomial",
@@ -119,7 +120,7 @@ def _num(v):
 def _unknown_kwargs(opname, kwargs):
     if kwargs:
         name = next(iter(kwargs))
-        raise MXNetError(f"Cannot find argument '{name}', in operator {opname}")
+        raise _MXNetError(f"Cannot find argument '{name}', in operator {opname}")
 
 
 def _parse_shape(shape, opname, allow_empty=False):
@@ -132,13 +133,13 @@ def _parse_shape(shape, opname, allow_empty=False):
             for d in shape):
         shape = tuple(int(d) for d in shape)
     elif shape is None:
-        raise MXNetError(f"Operator {opname} inferring shapes failed: no output shape "
+        raise _MXNetError(f"Operator {opname} inferring shapes failed: no output shape "
                          "(shape=None)")
     else:
-        raise MXNetError(f"Invalid Parameter format for shape expect Shape(tuple) but "
+        raise _MXNetError(f"Invalid Parameter format for shape expect Shape(tuple) but "
                          f"value='{shape}', in operator {opname}")
     if (not shape and not allow_empty) or any(d <= 0 for d in shape):
-        raise MXNetError(f"Operator {opname} inferring shapes failed: shape {shape} is not "
+        raise _MXNetError(f"Operator {opname} inferring shapes failed: shape {shape} is not "
                          "supported (every dimension must be positive)")
     return shape
 
@@ -153,7 +154,7 @@ def _dtype_name(dtype, valid, opname):
     name = np.dtype(dtype).name     # TypeError "data type 'foo' not understood", as MXNet
     if name not in valid:
         allowed = ", ".join(repr(v) for v in (("None",) + valid))
-        raise MXNetError(f"Invalid Input: '{name}', valid values are: {{{allowed}}}, in "
+        raise _MXNetError(f"Invalid Input: '{name}', valid values are: {{{allowed}}}, in "
                          f"operator {opname}(dtype=\"{name}\")")
     return name
 
@@ -166,16 +167,16 @@ def _check_out(out, opname, valid, req, shape=None):
     if name not in valid:
         flags = " or ".join(str(DTYPE_TO_FLAG[np.dtype(v)]) for v in valid)
         kinds = ", ".join(valid)
-        raise MXNetError(f"Check failed: dtype_ok: Output type must be {kinds}: dtype is "
+        raise _MXNetError(f"Check failed: dtype_ok: Output type must be {kinds}: dtype is "
                          f"{DTYPE_TO_FLAG.get(np.dtype(name), -1)} vs {flags} (operator "
                          f"{opname}, out dtype {name})")
     if req is not None and req != name:
-        raise MXNetError(f"Check failed: dtype_out == param.dtype: Output type does not match "
+        raise _MXNetError(f"Check failed: dtype_out == param.dtype: Output type does not match "
                          f"requested type: {DTYPE_TO_FLAG[np.dtype(name)]} vs "
                          f"{DTYPE_TO_FLAG[np.dtype(req)]} (operator {opname}: out is {name}, "
                          f"dtype={req})")
     if shape is not None and tuple(shape) != out.shape:
-        raise MXNetError(f"Shape inconsistent, Provided = {_fmt_shape(out.shape)}, inferred "
+        raise _MXNetError(f"Shape inconsistent, Provided = {_fmt_shape(out.shape)}, inferred "
                          f"shape={_fmt_shape(shape)} (operator {opname})")
     if not out.writable:
         raise ValueError(f"{opname}: out is a read-only NDArray")
@@ -184,9 +185,9 @@ def _check_out(out, opname, valid, req, shape=None):
 def _check_ctx(ctx):
     if ctx is None:
         return current_context()
-    if not isinstance(ctx, Context):
-        raise MXNetError(f"Invalid context string {ctx}")
-    check_gpu(ctx)
+    if not isinstance(ctx, _Context):
+        raise _MXNetError(f"Invalid context string {ctx}")
+    _check_gpu(ctx)
     return ctx
 
 
@@ -200,14 +201,14 @@ def _empty(shape, dtype, ctx):
 
 def _float_param(v, opname, what):
     if isinstance(v, (bool, np.bool_)):
-        raise MXNetError(f"Invalid Parameter format for {what} expect float but value='{v}', "
+        raise _MXNetError(f"Invalid Parameter format for {what} expect float but value='{v}', "
                          f"in operator {opname}")
     return float(v)
 
 
 def _int_param(v, opname, what):
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-        raise MXNetError(f"Invalid Parameter format for {what} expect long but value='{v}', "
+        raise _MXNetError(f"Invalid Parameter format for {what} expect long but value='{v}', "
                          f"in operator {opname}")
     return int(v)
 
@@ -217,65 +218,65 @@ def _int_param(v, opname, what):
 # ---------------------------------------------------------------------------
 def _check_uniform(low, high):
     if not np.float32(high) >= np.float32(low):
-        raise MXNetError(f"Check failed: param.high >= param.low ({_num(high)} vs. {_num(low)}) "
+        raise _MXNetError(f"Check failed: param.high >= param.low ({_num(high)} vs. {_num(low)}) "
                          ": low must be less or equal to high in uniform distribution")
 
 
 def _check_normal(loc, scale):
     if not np.float32(scale) > 0:
-        raise MXNetError(f"Check failed: param.scale > 0 ({_num(scale)} vs. 0) : scale "
+        raise _MXNetError(f"Check failed: param.scale > 0 ({_num(scale)} vs. 0) : scale "
                          "parameter in gaussian has to be positive")
 
 
 def _check_exponential(lam):
     if not np.float32(lam) > 0:
-        raise MXNetError(f"Check failed: param.lam > 0 ({_num(np.float32(lam))} vs. 0) : lambda "
+        raise _MXNetError(f"Check failed: param.lam > 0 ({_num(np.float32(lam))} vs. 0) : lambda "
                          "parameter in exponential distribution has to be positive")
 
 
 def _check_gamma(alpha, beta):
     if not np.float32(alpha) > 0:
-        raise MXNetError(f"Check failed: param.alpha > 0 ({_num(alpha)} vs. 0) : alpha "
+        raise _MXNetError(f"Check failed: param.alpha > 0 ({_num(alpha)} vs. 0) : alpha "
                          "parameter in gamma distribution has to be positive")
     if not np.float32(beta) > 0:
-        raise MXNetError(f"Check failed: param.beta > 0 ({_num(beta)} vs. 0) : beta parameter "
+        raise _MXNetError(f"Check failed: param.beta > 0 ({_num(beta)} vs. 0) : beta parameter "
                          "in gamma distribution has to be positive")
     if not np.isfinite(np.float32(alpha)):
         # MXNet loops forever here
-        raise MXNetError(f"gamma: alpha must be finite, got {alpha}")
+        raise _MXNetError(f"gamma: alpha must be finite, got {alpha}")
 
 
 def _check_poisson(lam):
     if not np.float32(lam) >= 0:
-        raise MXNetError(f"Check failed: param.lam >= 0 ({_num(lam)} vs. 0) : lambda parameter "
+        raise _MXNetError(f"Check failed: param.lam >= 0 ({_num(lam)} vs. 0) : lambda parameter "
                          "in poisson distribution has to be non-negative")
 
 
 def _check_randint(low, high):
     if not high >= low:
-        raise MXNetError(f"Check failed: param.high >= param.low ({high} vs. {low}) : low must "
+        raise _MXNetError(f"Check failed: param.high >= param.low ({high} vs. {low}) : low must "
                          "be less or equal to high in uniform distribution")
     if high == low:
         # MXNet 1.9.1 divides by zero here and the process dies (SIGFPE)
-        raise MXNetError(f"randint: high must be greater than low (low={low}, high={high}): "
+        raise _MXNetError(f"randint: high must be greater than low (low={low}, high={high}): "
                          "the range [low, high) is empty")
     if low < -2**63 or high > 2**63 - 1 or high - low >= 2**63:
-        raise MXNetError(f"randint: low and high must fit in int64 (low={low}, high={high})")
+        raise _MXNetError(f"randint: low and high must fit in int64 (low={low}, high={high})")
 
 
 def _check_negbin(k, p):
     if not k >= 0:
-        raise MXNetError(f"Check failed: param.k >= 0 ({k} vs. 0) : k parameter in negative "
+        raise _MXNetError(f"Check failed: param.k >= 0 ({k} vs. 0) : k parameter in negative "
                          "binomial distribution has to be non-negative")
     if not np.float32(p) >= 0:
-        raise MXNetError(f"Check failed: param.p >= 0 ({_num(p)} vs. 0) : p parameter in "
+        raise _MXNetError(f"Check failed: param.p >= 0 ({_num(p)} vs. 0) : p parameter in "
                          "negative binomial distribution has to be non-negative")
 
 
 def _check_gnegbin(mu, alpha):
     for name, v in (("mu", mu), ("alpha", alpha)):
         if not np.float32(v) >= 0:
-            raise MXNetError(f"Check failed: param.{name} >= 0 ({_num(v)} vs. 0) : {name} "
+            raise _MXNetError(f"Check failed: param.{name} >= 0 ({_num(v)} vs. 0) : {name} "
                              "parameter in generalized negative binomial distribution has to "
                              "be non-negative")
 
@@ -284,7 +285,7 @@ def _c_int_param(v, opname, what):
     """An MXNet `int` parameter: a Python or NumPy integer that fits a C int."""
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) \
             or not -2**31 <= v < 2**31:
-        raise MXNetError(f"Invalid Parameter format for {what} expect int but value='{v}', in "
+        raise _MXNetError(f"Invalid Parameter format for {what} expect int but value='{v}', in "
                          f"operator {opname}")
     return int(v)
 
@@ -365,14 +366,14 @@ def _sample_params(s, params, shape, dtype, out, kwargs):
     first = params[0]
     for p in params[1:]:
         if p.shape != first.shape:
-            raise MXNetError(f"Operator {opname} inferring shapes failed: the parameters have "
+            raise _MXNetError(f"Operator {opname} inferring shapes failed: the parameters have "
                              f"different shapes {_fmt_shape(first.shape)} and "
                              f"{_fmt_shape(p.shape)}")
         if p.dtype != first.dtype:
-            raise MXNetError(f"Operator {opname}: the parameters must have the same dtype, got "
+            raise _MXNetError(f"Operator {opname}: the parameters must have the same dtype, got "
                              f"{np.dtype(first.dtype).name} and {np.dtype(p.dtype).name}")
         if p.context != first.context:
-            raise MXNetError(f"Operator {opname}: the parameters must be on the same context, "
+            raise _MXNetError(f"Operator {opname}: the parameters must be on the same context, "
                              f"got {first.context} and {p.context}")
     req = _dtype_name(dtype, s.kinds, opname)
     extra = () if shape is _Null else _parse_shape(shape, opname, allow_empty=True)
@@ -519,7 +520,7 @@ def multinomial(data, shape=_Null, get_prob=False, out=None, dtype="int32", **kw
     _unknown_kwargs(opname, kwargs)
     req = _dtype_name(dtype, _MULTI_KINDS, opname)
     if data.ndim == 0 or np.dtype(data.dtype).kind != "f":
-        raise MXNetError(f"{opname}: data must be a float array of shape (..., n), got "
+        raise _MXNetError(f"{opname}: data must be a float array of shape (..., n), got "
                          f"{np.dtype(data.dtype).name} {_fmt_shape(data.shape)}")
     extra = () if shape is _Null else _parse_shape(shape, opname, allow_empty=True)
     lead = data.shape[:-1]
@@ -529,16 +530,16 @@ def multinomial(data, shape=_Null, get_prob=False, out=None, dtype="int32", **kw
     if out is not None:
         outs = list(out) if isinstance(out, (list, tuple)) else [out]
         if len(outs) != 1 + bool(get_prob):
-            raise MXNetError(f"{opname}: expects {1 + bool(get_prob)} output arrays, got "
+            raise _MXNetError(f"{opname}: expects {1 + bool(get_prob)} output arrays, got "
                              f"{len(outs)}")
         for o, want in zip(outs, (req, pdt.name)):
             if not isinstance(o, NDArray):
                 raise TypeError(f"{opname}: out must be an NDArray, got {type(o).__name__}")
             if o.shape != oshape:
-                raise MXNetError(f"Shape inconsistent, Provided = {_fmt_shape(o.shape)}, "
+                raise _MXNetError(f"Shape inconsistent, Provided = {_fmt_shape(o.shape)}, "
                                  f"inferred shape={_fmt_shape(oshape)}")
             if np.dtype(o.dtype).name != want:
-                raise MXNetError(f"Type inconsistent, Provided = {np.dtype(o.dtype).name}, "
+                raise _MXNetError(f"Type inconsistent, Provided = {np.dtype(o.dtype).name}, "
                                  f"inferred type = {want}")
     probs = data.asnumpy().reshape(k, data.shape[-1])
     if pdt == np.float16:
@@ -571,14 +572,14 @@ def shuffle(data, **kwargs):
     assert isinstance(data, NDArray), f"Argument data must have NDArray type, but got {data}"
     out = kwargs.pop("out", None)
     if data.ndim == 0:
-        raise MXNetError("Operator _shuffle inferring shapes failed: data must have at least "
+        raise _MXNetError("Operator _shuffle inferring shapes failed: data must have at least "
                          "one axis")
     if out is not None:
         if out.shape != data.shape:
-            raise MXNetError(f"Incompatible attr in node  at 0-th output: expected "
+            raise _MXNetError(f"Incompatible attr in node  at 0-th output: expected "
                              f"{_fmt_shape(data.shape)}, got {_fmt_shape(out.shape)}")
         if out.dtype != data.dtype:
-            raise MXNetError(f"Incompatible attr in node  at 0-th output: expected "
+            raise _MXNetError(f"Incompatible attr in node  at 0-th output: expected "
                              f"{np.dtype(data.dtype).name}, got {np.dtype(out.dtype).name}")
     with _lock:
         perm = _pool(data.context).shuffle_index(data.shape[0], data.ndim)
