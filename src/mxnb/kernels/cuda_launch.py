@@ -371,10 +371,11 @@ def _family(table, name):
     if not _FAMILIES:
         from . import (cuda_act, cuda_bn, cuda_index, cuda_layout, cuda_linalg, cuda_loss,
                        cuda_nn, cuda_pad, cuda_reduce, cuda_regress, cuda_scan, cuda_shape,
-                       cuda_sort)
+                       cuda_sort, cuda_spatial, cuda_vision)
 
         for m in (cuda_reduce, cuda_linalg, cuda_nn, cuda_act, cuda_bn, cuda_loss, cuda_shape,
-                  cuda_layout, cuda_index, cuda_regress, cuda_sort, cuda_pad, cuda_scan):
+                  cuda_layout, cuda_index, cuda_regress, cuda_sort, cuda_pad, cuda_scan,
+                  cuda_spatial, cuda_vision):
             _FORWARD.update(m.FORWARD)
             _BACKWARD.update(m.BACKWARD)
         _FAMILIES.append(True)

@@ -84,10 +84,11 @@ def jobs(dtypes):
 def family_jobs(dtypes):
     """The jobs of the reduction, linalg and nn kernels (`ptx_jobs` of each module)."""
     from . import (cuda_act, cuda_bn, cuda_index, cuda_linalg, cuda_loss, cuda_nn, cuda_pad,
-                   cuda_reduce, cuda_regress, cuda_scan, cuda_sort)
+                   cuda_reduce, cuda_regress, cuda_scan, cuda_sort, cuda_spatial, cuda_vision)
 
     return [j for m in (cuda_reduce, cuda_linalg, cuda_nn, cuda_act, cuda_bn, cuda_loss,
-                        cuda_index, cuda_regress, cuda_sort, cuda_pad, cuda_scan)
+                        cuda_index, cuda_regress, cuda_sort, cuda_pad, cuda_scan, cuda_spatial,
+                        cuda_vision)
             for j in m.ptx_jobs(dtypes)]
 
 
