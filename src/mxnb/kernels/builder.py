@@ -174,15 +174,20 @@ def rebind(fn, env, name, wrap=None, _memo=None):
     return new
 
 
-def compile_cpu(template, qualname, bindings, parallel):
-    """Compile `template` with `bindings` as globals, cached on disk under `qualname`."""
+def compile_cpu(template, qualname, bindings, parallel, contract=True):
+    """Compile `template` with `bindings` as globals, cached on disk under `qualname`.
+
+    `contract=False` keeps every multiply and add rounded on its own (no FMA), as MXNet's
+    CPU build computes: for ops whose result must be MXNet's bits where a fused
+    multiply-add would round differently (hard_sigmoid's alpha * x + beta)."""
     g = {"__name__": templates.__name__, "__builtins__": __builtins__, "prange": _nb.prange,
          "min": min, "CHUNK": templates.CHUNK}
     g.update(bindings)
     fn = types.FunctionType(template.__code__, g, qualname, None, None)
     fn.__qualname__ = qualname
     fn.__module__ = templates.__name__
-    opts = dict(cache=cache_enabled(), fastmath={"contract"}, error_model="numpy",
+    opts = dict(cache=cache_enabled(), fastmath={"contract"} if contract else False,
+                error_model="numpy",
                 boundscheck=False, nogil=True)
     if parallel:
         opts["parallel"] = True
@@ -225,7 +230,8 @@ def _build_elementwise(op, direction, template, variant, dtype):
     for slot, fn in fns.items():
         bind[slot] = _nb.njit(inline="always")(rebind(fn, env, f"{tag}_{slot}"))
     h = _source_hash(template, *fns.values())
-    return compile_cpu(template, f"{tag}_{h}", bind, variant == "par")
+    nc = "" if op.contract else "_nc"
+    return compile_cpu(template, f"{tag}{nc}_{h}", bind, variant == "par", op.contract)
 
 
 def plain_kernel(template, variant, dtype, extra=None):

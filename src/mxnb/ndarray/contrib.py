@@ -87,9 +87,15 @@ def div_sqrt_dim(data=None, out=None, name=None):
 
 
 def quadratic(data=None, a=0.0, b=0.0, c=0.0, out=None, name=None):
-    """a * data^2 + b * data + c."""
+    """a * data^2 + b * data + c, elementwise, as MXNet computes it: x * (a * x + b) + c.
+
+    >>> mx.nd.contrib.quadratic(mx.nd.array([1., 2.]), a=1.5, b=2, c=0.5)
+    <BLANKLINE>
+    [ 4.  10.5]
+    <NDArray 2 @cpu(0)>
+    """
     _check("quadratic", ("data", data))
-    return _finish(nd.square(data) * a + data * b + c, out)
+    return nd._contrib_quadratic(data, a=a, b=b, c=c, out=out)
 
 
 def gradientmultiplier(data=None, scalar=1.0, is_int=True, out=None, name=None):

@@ -115,8 +115,60 @@ unary("logical_not", lambda x: T(1) if x == T(0) else T(0), zero_grad=True, exac
       doc="1 where x is 0, else 0, in x's dtype.")
 unary("hard_sigmoid", _hard_sigmoid, _hard_sigmoid_bwd,
       lambda g, x, y, alpha, beta: g * alpha * ((y > 0) * (y < 1)),
-      attrs=(("alpha", 0.2), ("beta", 0.5)), smooth=False,
+      attrs=(("alpha", 0.2), ("beta", 0.5)), smooth=False, contract=False,
       doc="clip(alpha * x + beta, 0, 1), alpha=0.2 and beta=0.5 by default.")
+
+
+
+def _quad_params(attrs):
+    # MXNet's a, b, c are `float` parameters: dmlc's float32 parse of str(v).
+    from .._dmlc_float import single_attr, stof
+
+    return [np.float32(stof(v) if isinstance(v, str) else single_attr(float(v)))
+            for v in (attrs["a"], attrs["b"], attrs["c"])]
+
+
+def _quad_compute_type(dtype):
+    # float64 computes in double; every other dtype (float16 and the integers included) in
+    # float32, as MXNet's `a * x` with a float `a` promotes; the store casts back (integers
+    # truncate toward zero, as a C cast does).
+    return np.float64 if dtype == np.float64 else np.float32
+
+
+def _quadratic_fwd(op, ins, outs, attrs):
+    ct = _quad_compute_type(ins[0].dtype)
+    a, b, c = (ct(p) for p in _quad_params(attrs))
+    x = ins[0].astype(ct, copy=False)
+    # x * (a * x + b) + c in Horner's form, each step rounded on its own (NumPy never fuses):
+    # MXNet's kernel, bit for bit.
+    r = a * x
+    r += b
+    r *= x
+    r += c
+    np.copyto(outs[0], r, casting="unsafe")
+
+
+def _quadratic_bwd(op, dys, ins, outs, attrs):
+    ct = _quad_compute_type(ins[0].dtype)
+    a, b, _ = (ct(p) for p in _quad_params(attrs))
+    x = ins[0].astype(ct, copy=False)
+    g = (ct(2) * a) * x   # MXNet: out_grad * (2 * a * in_data + b)
+    g += b
+    g *= dys[0].astype(ct, copy=False)
+    return [g.astype(ins[0].dtype, copy=False)]
+
+
+def _quadratic_vjp(op, dys, ins, outs, attrs):
+    a, b, _ = (float(p) for p in _quad_params(attrs))
+    return [dys[0] * (ins[0] * (2.0 * a) + b)]
+
+
+register(Op("_contrib_quadratic", ("data",), attrs=(("a", 0.0), ("b", 0.0), ("c", 0.0)),
+            infer=_same, forward=_host(_quadratic_fwd), backward=_quadratic_bwd,
+            vjp=_quadratic_vjp, test={"shapes": [(2, 3)], "attrs": {"a": 0.7, "b": -1.3,
+                                                                      "c": 0.4}},
+            doc="a * x^2 + b * x + c, computed as MXNet does: x * (a * x + b) + c "
+                "(contrib.quadratic)."))
 
 # ---------------------------------------------------------------- linalg_inverse, linalg_det
 

@@ -371,8 +371,11 @@ def _binary_vjp(fn):
 
 
 def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=False,
-          domain=(-2.0, 2.0), cost=1, exact=False, smooth=True, doc="", dtypes=None, test=None):
-    """Declare an elementwise op y = fwd(x, *params) with fused backward bwd(dy, x, y, *params)."""
+          domain=(-2.0, 2.0), cost=1, exact=False, smooth=True, doc="", dtypes=None, test=None,
+          contract=True):
+    """Declare an elementwise op y = fwd(x, *params) with fused backward bwd(dy, x, y, *params).
+
+    `contract=False`: no fused multiply-adds in its CPU kernels (see builder.compile_cpu)."""
     nparams = len(attrs)
     op = register(Op(
         name, ("data",), aliases=aliases, attrs=attrs, infer=_unary_infer,
@@ -381,6 +384,7 @@ def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=Fals
         cost=cost, exact=exact, smooth=smooth,
         doc=doc, kind="unary", fwd=fwd, bwd=bwd, nparams=nparams, dtypes=dtypes, test=test))
     op.chain = bwd is not None and not zero_grad
+    op.contract = contract
     # MXNet declares these attributes `float` (clip's bounds, LeakyReLU's slope, ...): a Python
     # float reaches the op as dmlc's float32 parse of str(v) (see _dmlc_float).
     op.parse = single_attr

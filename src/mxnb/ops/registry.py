@@ -88,6 +88,9 @@ class Op:
         # Its gradient is the output gradient itself (x + s, x - s): a run of chained
         # nodes passes its buffer through without a kernel call.
         self.passes_grad = False
+        # False: its CPU kernels keep each multiply and add rounded apart (no FMA), because
+        # MXNet's CPU build computes the op's formula that way (see builder.compile_cpu).
+        self.contract = True
 
     @property
     def differentiable(self):
