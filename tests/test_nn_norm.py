@@ -232,7 +232,8 @@ def test_layernorm_matches_numpy(axis):
     g, b = rng.uniform(0.5, 2, n), rng.uniform(-1, 1, n)
     y, mean, std = mx.nd.LayerNorm(f64(x), f64(g), f64(b), axis=axis, eps=1e-3,
                                    output_mean_var=True)
-    ref, rmean, rstd = np_ln(x, g, b, axis, 1e-3)
+    # MXNet's eps is a `float` parameter: float32's 1e-3, also for float64 data.
+    ref, rmean, rstd = np_ln(x, g, b, axis, float(np.float32(1e-3)))
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(mean.asnumpy(), rmean, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(std.asnumpy(), rstd, rtol=1e-12)

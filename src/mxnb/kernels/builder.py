@@ -75,8 +75,11 @@ def _math_env(compute, target):
                                           "pow", "hypot", "isnan")}
     # math.floor/ceil/trunc return int64 in numba (wrong for NaN, inf and large values) and
     # math.fmod is not supported: the NumPy ufuncs keep the float type.
-    env.update(floor=np.floor, ceil=np.ceil, trunc=np.trunc, fmod=np.fmod)
+    env.update(floor=np.floor, ceil=np.ceil, trunc=np.trunc, fmod=np.fmod, cbrt=np.cbrt)
     if compute == np.float32 and target == "cpu":
+        from .intrinsics import cbrtf
+
+        env["cbrt"] = cbrtf
         fm = _fastmath()
         if fm is not None:
             for name in ("exp", "log", "tanh", "expm1", "log1p", "erf"):

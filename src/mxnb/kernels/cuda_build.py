@@ -125,14 +125,17 @@ _IDENT = _device(_ident)
 
 
 def _float_rounding(compute):
-    """floor/ceil/trunc returning the float compute type (numba's math.floor gives an int)."""
+    """floor/ceil/trunc returning the float compute type (numba's math.floor gives an int),
+    and cbrt (numba has no math.cbrt)."""
     if SIMULATOR:
-        return {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc}
+        return {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "cbrt": np.cbrt}
     from numba.cuda import libdevice
 
     if compute == np.float32:
-        return {"floor": libdevice.floorf, "ceil": libdevice.ceilf, "trunc": libdevice.truncf}
-    return {"floor": libdevice.floor, "ceil": libdevice.ceil, "trunc": libdevice.trunc}
+        return {"floor": libdevice.floorf, "ceil": libdevice.ceilf, "trunc": libdevice.truncf,
+                "cbrt": libdevice.cbrtf}
+    return {"floor": libdevice.floor, "ceil": libdevice.ceil, "trunc": libdevice.trunc,
+            "cbrt": libdevice.cbrt}
 
 
 def dtype_env(dtype, exact):

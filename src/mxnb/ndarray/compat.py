@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from .._dmlc_float import float_param as _float_param
 from ..base import MXNetError
 from . import _api as nd
 from .creation import array as _array, zeros as _zeros
@@ -89,7 +90,7 @@ def L2Normalization(data=None, eps=1e-10, mode="instance", out=None, name=None):
         raise MXNetError(f"L2Normalization: Invalid Input: '{mode}', valid values are: "
                          "{'channel', 'instance', 'spatial'}")
     ss = nd.sum(nd.square(data), axis=ax, keepdims=True)
-    return _finish(nd.broadcast_div(data, nd.sqrt(ss + eps)), out)
+    return _finish(nd.broadcast_div(data, nd.sqrt(ss + _float_param(eps))), out)
 
 
 def _per_channel(v, ndim):
@@ -102,7 +103,7 @@ def InstanceNorm(data=None, gamma=None, beta=None, eps=1e-3, out=None, name=None
     _check("InstanceNorm", ("data", data), ("gamma", gamma), ("beta", beta))
     ax = tuple(range(2, data.ndim))
     mean, var = moments(data, axes=ax, keepdims=True)
-    y = nd.broadcast_div(nd.broadcast_sub(data, mean), nd.sqrt(var + eps))
+    y = nd.broadcast_div(nd.broadcast_sub(data, mean), nd.sqrt(var + _float_param(eps)))
     y = nd.broadcast_add(nd.broadcast_mul(y, _per_channel(gamma, data.ndim)),
                          _per_channel(beta, data.ndim))
     return _finish(y, out)
@@ -122,7 +123,7 @@ def GroupNorm(data=None, gamma=None, beta=None, num_groups=1, eps=1e-5, output_m
                          f"num_groups={g}")
     grouped = nd.reshape(data, shape=(n, g, -1))
     mean, var = moments(grouped, axes=(2,), keepdims=True)
-    y = nd.broadcast_div(nd.broadcast_sub(grouped, mean), nd.sqrt(var + eps))
+    y = nd.broadcast_div(nd.broadcast_sub(grouped, mean), nd.sqrt(var + _float_param(eps)))
     shape = (n, g, c // g) + data.shape[2:]
     y = nd.reshape(y, shape=shape)
     gb = (1, g) + (1,) * (len(shape) - 2)
@@ -215,7 +216,7 @@ def SequenceMask(data=None, sequence_length=None, use_sequence_length=False, val
         keep = keep.T
     keep = np.broadcast_to(keep.reshape(keep.shape + (1,) * (data.ndim - 2)), data.shape)
     cond = _array(np.ascontiguousarray(keep), ctx=data.context, dtype=data.dtype)
-    fill = nd.ones_like(data) * value
+    fill = nd.ones_like(data) * _float_param(value)  # MXNet's value is a float parameter
     return _finish(nd.where(cond, data, fill), out)
 
 

@@ -9,6 +9,8 @@ The plain-Python values below are only what a reader (or a debugger) sees.
 """
 import math
 
+import numpy as np
+
 T = float
 exp = math.exp
 expm1 = math.expm1
@@ -39,9 +41,10 @@ fmod = math.fmod
 pow = math.pow  # noqa: A001 - rebound per target like the others
 hypot = math.hypot
 isnan = math.isnan
+cbrt = np.cbrt  # the C library's cbrt (math.cbrt needs Python 3.11)
 
 NAMES = (
     "exp", "expm1", "log", "log1p", "log2", "log10", "tanh", "sqrt", "sin", "cos", "tan",
     "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "floor",
-    "ceil", "trunc", "fabs", "copysign", "fmod", "pow", "hypot", "isnan",
+    "ceil", "trunc", "fabs", "copysign", "fmod", "pow", "hypot", "isnan", "cbrt",
 )

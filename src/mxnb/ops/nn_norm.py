@@ -23,6 +23,7 @@ them toward zero; its data gets no gradient.
 """
 import numpy as np
 
+from .._dmlc_float import float_param
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from . import _nd as nd
@@ -294,7 +295,7 @@ def _ln_forward(op, ins, outs, attrs):
     if x.size:
         k = _kernels()
         k.run(k.ln_fwd, x.size, 2, cdt, _rows(x, ax, cdt), y, rows, n, gamma.astype(cdt),
-              beta.astype(cdt), float(attrs["eps"]), mean, std)
+              beta.astype(cdt), float_param(attrs["eps"]), mean, std)
     np.copyto(outs[0], _unrows(y, x.shape, ax), casting="unsafe")
     outs[1][...] = mean.reshape(outs[1].shape)
     outs[2][...] = std.reshape(outs[2].shape)
@@ -327,7 +328,7 @@ def _ln_vjp(op, dys, ins, outs, attrs):
     keep = tuple(1 if i == ax else d for i, d in enumerate(x.shape))
     gshape = tuple(n if i == ax else 1 for i in range(x.ndim))
     xc = x - nd._sum_to(x, shape=keep) / n
-    inv = nd.rsqrt(nd._sum_to(xc * xc, shape=keep) / n + float(attrs["eps"]))
+    inv = nd.rsqrt(nd._sum_to(xc * xc, shape=keep) / n + float_param(attrs["eps"]))
     xhat = xc * inv
     gg = g * nd.reshape(gamma, shape=gshape)
     dx = inv * (gg - nd._sum_to(gg, shape=keep) / n - xhat * nd._sum_to(gg * xhat, shape=keep) / n)

@@ -9,8 +9,8 @@ truncate, as MXNet does.
 import math
 
 from . import _nd as nd
-from ._math import (T, acos, acosh, asin, asinh, atan, atanh, ceil, copysign, cos, cosh, erf,
-                    exp, expm1, fabs, floor, log, log1p, sin, sinh, sqrt, tan, tanh, trunc)
+from ._math import (T, acos, acosh, asin, asinh, atan, atanh, cbrt, ceil, copysign, cos, cosh,
+                    erf, exp, expm1, fabs, floor, log, log1p, sin, sinh, sqrt, tan, tanh, trunc)
 from .elemwise import unary
 
 _PI = math.pi
@@ -22,14 +22,9 @@ UNIT = (-0.9, 0.9)    # domain of arcsin, arccos, arctanh
 
 
 def _sigmoid(x):
-    # 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, so exp never overflows.
-    # One exp and one division for both: a vectorised loop evaluates both arms of
-    # the select, and two exps were twice the work (same bits as the two-exp form).
-    # -|x|, written so a NaN stays as it is (as Python's min(x, -x) would), as the two-exp
-    # form did; not min() itself, which the CUDA target binds differently.
-    e = exp(-x if -x < x else x)
-    num = T(1) if x >= T(0) else e
-    return num / (T(1) + e)
+    # MXNet's formula, so float64 gives its bits; exp(-x) overflowing to inf gives 1/inf = 0,
+    # the right limit, and a NaN stays NaN.
+    return T(1) / (T(1) + exp(-x))
 
 
 def _relu(x):
@@ -55,7 +50,8 @@ def _rint(x):
 
 
 def _cbrt(x):
-    return copysign(fabs(x) ** (T(1) / T(3)), x)
+    # The C library's cbrt, as MXNet calls it (a pow(|x|, 1/3) is up to an ulp off).
+    return cbrt(x)
 
 
 def _clip(x, lo, hi):

@@ -1,0 +1,113 @@
+"""float64 results that depend on MXNet's parameter types, against MXNet 1.9.1's bits.
+
+MXNet declares eps of LayerNorm, GroupNorm, InstanceNorm and L2Normalization, and SequenceMask's
+value, as `float`: even on float64 data, eps=0.1 is float32's 0.100000001490116. sigmoid is
+1 / (1 + exp(-x)) and cbrt the C library's (float32: cbrtf). The literals are MXNet's outputs.
+"""
+import numpy as np
+
+import mxnb as mx
+
+nd = mx.nd
+
+MXNET = {
+    'LN': [
+        '-0x1.361f96a5d5e8fp+0', '0x1.b459d21cd68f8p-1', '0x1.3e05fa33cd646p-4',
+        '-0x1.e557369aae648p-6', '0x1.b767d899ce37ap-1', '-0x1.383421cc0bbdep+0',
+        '0x1.5c7fabea7514ap+0', '-0x1.2ce680af4084fp+0', '-0x1.a13bd88818e24p-6',
+        '-0x1.198edb9211aa1p+0', '-0x1.6adcbf30caba1p-4', '0x1.35da756116334p+0',
+        '0x1.1226b58e2f4c2p+0', '-0x1.3f1875b3bcde5p+0', '0x1.8b639fc4f8928p-2',
+        '0x1.833111983150ep+0', '-0x1.22f4e5b116881p+0', '-0x1.efe7b546c128ep-3',
+        '0x1.48f8a8bf090b0p+0', '-0x1.5c92e807b2ba3p+0', '0x1.396448eda7799p-2',
+        '0x1.72cc0bd6c54adp+0', '-0x1.389df2242a192p+0', '-0x1.e71fd9f982ea0p-5',
+    ],
+    'GN': [
+        '-0x1.cb9b3f8c4f6b8p+0', '0x1.9c5036e812fc3p-1', '-0x1.d3ee98170acaap-2',
+        '0x1.317abb3041f25p-1', '0x1.8992b779c4c45p+0', '-0x1.647b15a4383b2p-4',
+        '-0x1.7defaf9afbac2p-4', '-0x1.99e3f7d98dcf9p+0', '-0x1.d269e8639f060p-1',
+        '-0x1.8fc19f8ad585bp-4', '0x1.10bc89a6f6f2cp-1', '0x1.f0c511ee17726p-1',
+        '0x1.570e537a5f6fbp-4', '-0x1.2bacc19baa441p+0', '-0x1.249e77e372576p-2',
+        '0x1.182cb14d7b53dp+1', '-0x1.2abb0d5bf827bp-1', '0x1.7804e025ffa36p-2',
+        '0x1.96b08b3dc75d0p-1', '-0x1.8e093d0500accp+0', '-0x1.010263200657cp-4',
+        '0x1.afcd92a48e456p-1', '-0x1.05bd81c6afe98p+0', '-0x1.94dae93568453p-3',
+    ],
+    'L2N': [
+        '-0x1.bed344a21dc16p-1', '0x1.8a57de11007fbp-2', '-0x1.3def6ded4bd7ap-3',
+        '0x1.d7552e79ab1a1p-2', '0x1.50b0bcc06f208p-1', '0x1.8d6f9f1398832p-4',
+        '0x1.2e80055a1264ap-9', '-0x1.2d713bc459829p-1', '-0x1.2ad53f3de9c3dp-1',
+        '-0x1.fb8de724df82fp-13', '0x1.f8fd839eab39cp-3', '0x1.87fad54bb859fp-1',
+        '-0x1.4111c82cdc424p-3', '-0x1.2503aa60b39d2p-1', '-0x1.a695293d9e36bp-1',
+        '0x1.142401d904c46p-1', '-0x1.82f53d9a6b0b2p-2', '-0x1.7dfd86dd4153ep-3',
+        '0x1.22b61ef5eb99bp-1', '-0x1.40b7658497d75p-1', '0x1.91206fde943c3p-2',
+        '0x1.2f7822f1d8a73p-1', '-0x1.6c1e1e24eca96p-2', '0x1.82e369ea0a199p-3',
+    ],
+    'SM': [
+        '-0x1.b1dc3d62e68dap+0', '0x1.1ea30828d414ep+0', '-0x1.f88d34164cbd0p-3',
+        '0x1.c9a81c74a1364p-1', '0x1.e97615276cf64p+0', '0x1.3b5bb10e34280p-3',
+        '0x1.25b90b1a68a00p-8', '-0x1.b6383a4a52030p+0', '-0x1.da3ca9fbed4c8p-1',
+        '-0x1.ecd3c72342000p-12', '0x1.6f1022de69c58p-1', '0x1.37075daa58f0cp+0',
+        '0x1.99999a0000000p-4', '0x1.99999a0000000p-4', '0x1.99999a0000000p-4',
+        '0x1.a36c7c58d606cp+0', '-0x1.257e4f53b728cp+0', '-0x1.8833544829c40p-3',
+        '0x1.99999a0000000p-4', '0x1.99999a0000000p-4', '0x1.99999a0000000p-4',
+        '0x1.cceebf6cf7388p+0', '-0x1.142b7b69b8a3ap+0', '0x1.8d3abb29bde80p-3',
+    ],
+    'SIG64': [
+        '0x1.8b4c0ffc14fbep-6', '0x1.ccf8510d417dap-2', '0x1.3eb2fd4d34391p-1',
+        '0x1.bd626c0b5b606p-1', '0x1.ffa783fb7feacp-1', '0x1.39792499b1a24p-58',
+        '0x1.fffffffffffd6p-1',
+    ],
+    'CBRT64': [
+        '-0x1.8bf33eb6b7487p+0', '-0x1.2b6b5edf6b549p-1', '0x1.965fea53d6e3dp-1',
+        '0x1.3d126bbbd1b42p+0', '0x1.f09bce65df1eep+0', '-0x1.b5c0fbcfec4d3p+1',
+        '0x1.9a907c24108e8p+1',
+    ],
+    'CBRT32': [
+        '0x1.56bfea0000000p-1', '0x1.31881e0000000p+0', '-0x1.6d112a0000000p+0',
+        '0x1.c3e2740000000p+0', '0x1.14af0e0000000p+1', '-0x1.a605060000000p-2',
+        '0x1.4cf3900000000p+0',
+    ],
+}
+
+
+def _x():
+    return nd.array(np.random.RandomState(7).uniform(-2, 2, (2, 4, 3)), dtype="float64")
+
+
+def _f64(name):
+    return np.array([float.fromhex(h) for h in MXNET[name]])
+
+
+def _hex(a):
+    return [float(v).hex() for v in a.asnumpy().ravel()]
+
+
+def _v(values):
+    return nd.array(np.array(values, np.float64), dtype="float64")
+
+
+def test_float_eps_in_float64_norms():
+    x = _x()
+    ln = nd.LayerNorm(x, _v([1.1, 0.9, 1.2]), _v([0.1, -0.2, 0.05]), eps=0.1).asnumpy().ravel()
+    # The same eps as MXNet: agreement to the last bits (summation order differs). A double
+    # eps of 0.1 moves the results by about 1e-9.
+    np.testing.assert_allclose(ln, _f64("LN"), rtol=1e-14, atol=1e-15)
+    gn = nd.GroupNorm(x.reshape((2, 4, 3, 1)), _v([1.1, 0.9]), _v([0.1, -0.2]), num_groups=2,
+                      eps=0.1)
+    np.testing.assert_allclose(gn.asnumpy().ravel(), _f64("GN"), rtol=1e-14, atol=1e-15)
+    l2 = nd.L2Normalization(x, eps=0.1, mode="channel").asnumpy().ravel()
+    np.testing.assert_allclose(l2, _f64("L2N"), rtol=1e-14, atol=1e-15)
+
+
+def test_sequence_mask_value_is_a_float_parameter():
+    x = _x()
+    got = nd.SequenceMask(x, nd.array([1, 2, 1, 2]), use_sequence_length=True, value=0.1)
+    assert _hex(got) == MXNET["SM"]
+
+
+def test_sigmoid_and_cbrt_bits():
+    v = [-3.7, -0.2, 0.5, 1.9, 7.3, -40.0, 33.0]
+    assert _hex(nd.sigmoid(_v(v))) == MXNET["SIG64"]
+    assert _hex(nd.cbrt(_v(v))) == MXNET["CBRT64"]
+    w = nd.array(np.array([0.3, 1.7, -2.9, 5.5, 10.1, -0.07, 2.2], np.float32))
+    assert _hex(nd.cbrt(w)) == MXNET["CBRT32"]
+
