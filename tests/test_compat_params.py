@@ -1,4 +1,4 @@
-"""float64 results that depend on MXNet's parameter types, against MXNet 1.9.1's bits.
+"""Results that depend on how MXNet computes, against MXNet 1.9.1's bits.
 
 MXNet declares eps of LayerNorm, GroupNorm, InstanceNorm and L2Normalization, and SequenceMask's
 value, as `float`: even on float64 data, eps=0.1 is float32's 0.100000001490116. sigmoid is
@@ -110,4 +110,61 @@ def test_sigmoid_and_cbrt_bits():
     assert _hex(nd.cbrt(_v(v))) == MXNET["CBRT64"]
     w = nd.array(np.array([0.3, 1.7, -2.9, 5.5, 10.1, -0.07, 2.2], np.float32))
     assert _hex(nd.cbrt(w)) == MXNET["CBRT32"]
+
+
+
+# MXNet 1.9.1 elementwise bits: rint compares the distances to floor and ceil (so
+# -0.49999997 gives -0.0 in float32); degrees/radians multiply by float32 quotients (float32);
+# log2/log10 call the C library's; erfinv is Pavlis' approximation plus two Newton steps
+# in double.
+ELEMENTWISE = {
+    'RINT32': [
+        '-0x1.8000000000000p+1', '-0x0.0p+0', '-0x0.0p+0',
+        '0x0.0p+0', '0x1.0000000000000p+0', '0x1.0000000000000p+1',
+        '0x1.0000000000000p+2',
+    ],
+    'RINT64': [
+        '-0x1.8000000000000p+1', '-0x0.0p+0', '-0x0.0p+0',
+        '0x0.0p+0', '0x1.0000000000000p+0', '0x1.0000000000000p+1',
+        '0x1.0000000000000p+2',
+    ],
+    'DEG32': [
+        '-0x1.4c50c60000000p+7', '-0x1.13050e0000000p+4', '0x1.60f1260000000p+5',
+        '0x1.b372aa0000000p+6',
+    ],
+    'LOG2_32': [
+        '-0x1.eb127a0000000p+1', '-0x1.374d6a0000000p-3', '0x1.83988a0000000p-2',
+        '0x1.e334dc0000000p+0',
+    ],
+    'LOG10_64': [
+        '-0x1.27a7a7a4399e0p+0', '-0x1.76d869b02a02ep-5', '0x1.d2b643bc124f4p-4',
+        '0x1.22eb561ccc100p-1',
+    ],
+    'ERFINV32': [
+        '-0x1.47fdaa0000000p+0', '-0x1.8628b20000000p-2', '0x1.6b3c880000000p-5',
+        '0x1.34906a0000000p-2', '0x1.6f8cb40000000p-1', '0x1.7f14b80000000p-1',
+        '0x1.88d4120000000p+0',
+    ],
+}
+
+
+def test_elementwise_bits():
+    def run(f, values, dtype="float32"):
+        return _hex(f(nd.array(np.array(values, np.float64), dtype=dtype)))
+
+    v = [-2.5, -0.49999997, -0.458, 0.5, 1.5, 2.5, 3.7]
+    assert run(nd.rint, v) == ELEMENTWISE["RINT32"]
+    assert run(nd.rint, v, "float64") == ELEMENTWISE["RINT64"]
+    w = [-2.9, -0.3, 0.77, 1.9]
+    # MXNet multiplies float64 data by the float32 factor too (11.18723 for 11.187231...);
+    # mxnb keeps float64 exact [FIX]:
+    w64 = np.array(w)
+    assert run(nd.degrees, w, "float64") == [float(t).hex() for t in w64 * (180.0 / np.pi)]
+    assert run(nd.radians, w, "float64") == [float(t).hex() for t in w64 * (np.pi / 180.0)]
+    assert run(nd.degrees, w) == ELEMENTWISE["DEG32"]
+    p = [0.07, 0.9, 1.3, 3.7]
+    assert run(nd.log2, p) == ELEMENTWISE["LOG2_32"]
+    assert run(nd.log10, p, "float64") == ELEMENTWISE["LOG10_64"]
+    u = [-0.93, -0.41, 0.05, 0.33, 0.69, 0.71, 0.97]
+    assert run(nd.erfinv, u) == ELEMENTWISE["ERFINV32"]
 

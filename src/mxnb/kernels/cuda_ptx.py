@@ -127,7 +127,8 @@ def _elementwise_jobs(dtypes):
                     continue
                 seen.add(key)
                 argtypes = tuple(arr[d] if s == "a" else s for s in sig)
-                f32 = d in ("float32", "float16")
+                # An op may compute in double on purpose (erfinv, as MXNet does).
+                f32 = d in ("float32", "float16") and not getattr(op, "double_inside", False)
                 out.append((f"{op.name}/{direction}/{tname}/{d}",
                             lambda op=op, direction=direction, tname=tname, d=d:
                             cuda_launch._elementwise(op, direction, tname, d), argtypes, f32))

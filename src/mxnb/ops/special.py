@@ -67,40 +67,27 @@ def _psi(x, n):
 
 
 def _erfinv(y):
-    """Inverse error function: Giles' approximation, then two Newton steps on erf."""
-    if not (y > T(-1) and y < T(1)):
-        if y == T(1):
-            return T(math.inf)
-        if y == T(-1):
-            return T(-math.inf)
+    """Inverse error function as MXNet 1.9.1 computes it, in double for every dtype: Pavlis'
+    rational approximation, then two Newton steps on erf (float32 gives MXNet's bits)."""
+    v = float(y)
+    a = math.fabs(v)
+    if not (a < 1.0):
+        if a == 1.0:
+            return T(math.copysign(math.inf, v))
         return T(math.nan)
-    w = -log((T(1) - y) * (T(1) + y))
-    if w < T(5):
-        w = w - T(2.5)
-        p = T(2.81022636e-08)
-        p = T(3.43273939e-07) + p * w
-        p = T(-3.5233877e-06) + p * w
-        p = T(-4.39150654e-06) + p * w
-        p = T(0.00021858087) + p * w
-        p = T(-0.00125372503) + p * w
-        p = T(-0.00417768164) + p * w
-        p = T(0.246640727) + p * w
-        p = T(1.50140941) + p * w
+    if a <= 0.7:
+        z = v * v
+        num = ((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899
+        dem = (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1.0
+        x = v * num / dem
     else:
-        w = sqrt(w) - T(3)
-        p = T(-0.000200214257)
-        p = T(0.000100950558) + p * w
-        p = T(0.00134934322) + p * w
-        p = T(-0.00367342844) + p * w
-        p = T(0.00573950773) + p * w
-        p = T(-0.0076224613) + p * w
-        p = T(0.00943887047) + p * w
-        p = T(1.00167406) + p * w
-        p = T(2.83297682) + p * w
-    x = p * y
+        z = math.sqrt(-math.log((1.0 - a) / 2.0))
+        num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454
+        dem = (1.637067800 * z + 3.543889200) * z + 1.0
+        x = math.copysign(num, v) / dem
     for _ in range(2):
-        x = x - (math.erf(x) - y) / (T(_TWO_OVER_SQRTPI) * exp(-x * x))
-    return x
+        x = x - (math.erf(x) - v) / (_TWO_OVER_SQRTPI * math.exp(-x * x))
+    return T(x)
 
 
 def _gamma(x):
@@ -119,9 +106,10 @@ unary("gamma", _gamma, lambda dy, x, y: dy * y * _psi(x, T(0)),
 unary("gammaln", _gammaln, lambda dy, x, y: dy * _psi(x, T(0)),
       lambda g, x, y: g * nd._polygamma(x, n=0), cost=16, domain=POS,
       doc="log|gamma(x)|.")
-unary("erfinv", _erfinv, lambda dy, x, y: dy * T(_SQRTPI_2) * exp(y * y),
+_ERFINV = unary("erfinv", _erfinv, lambda dy, x, y: dy * T(_SQRTPI_2) * exp(y * y),
       lambda g, x, y: g * _SQRTPI_2 * nd.exp(y * y), cost=16, domain=(-0.9, 0.9),
       doc="The inverse error function (nan outside [-1, 1]).")
+_ERFINV.double_inside = True  # float32 too computes in double, as MXNet does
 unary("_polygamma", _psi, lambda dy, x, y, n: dy * _psi(x, n + T(1)),
       lambda g, x, y, n: g * nd._polygamma(x, n=n + 1), attrs=(("n", 0),), cost=32,
       domain=POS, doc="The polygamma function of order n (n=0: digamma); gamma's derivatives.")

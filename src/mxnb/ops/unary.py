@@ -8,12 +8,31 @@ truncate, as MXNet does.
 """
 import math
 
+import numpy as np
+
 from . import _nd as nd
 from ._math import (T, acos, acosh, asin, asinh, atan, atanh, cbrt, ceil, copysign, cos, cosh,
-                    erf, exp, expm1, fabs, floor, log, log1p, sin, sinh, sqrt, tan, tanh, trunc)
+                    erf, exp, expm1, fabs, floor, log, log1p, log2, log10, sin, sinh, sqrt, tan,
+                    tanh, trunc)
 from .elemwise import unary
 
 _PI = math.pi
+# degrees/radians: MXNet multiplies by float32 quotients (180.0f / PI computed in float,
+# 57.295776 and 0.017453292), an ulp off float32(180 / pi). float32 and float16 use them and
+# give MXNet's bits. MXNet does the same to float64 data, 7 digits off the true value: mxnb
+# keeps float64 exact [FIX].
+_DEG64, _RAD64 = 180.0 / _PI, _PI / 180.0
+_DEG32 = float(np.float32(180.0) / np.float32(_PI))
+_RAD32 = float(np.float32(_PI) / np.float32(180.0))
+
+
+def _factor(f64, f32):
+    # T(f64) == f64 only when the compute type is float64; LLVM folds the choice away.
+    return T(f64) if T(f64) == f64 else T(f32)
+
+
+def _factor_nd(g, f64, f32):
+    return g * (f64 if g.dtype == np.float64 else f32)
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
@@ -44,9 +63,12 @@ def _round(x):
 
 
 def _rint(x):
-    # MXNet's rint: n.5 goes down (toward -inf), unlike C's rint.
+    # MXNet's rint: the nearer of floor and ceil, n.5 going down (toward -inf), unlike C's
+    # rint. Comparing the two distances (not x - floor with 0.5) keeps -0.49999997 at -0.0
+    # in float32, where x - floor rounds to 0.5, and gives ceil's -0.0 sign as MXNet does.
     f = floor(x)
-    return f if x - f <= T(0.5) else f + T(1)
+    c = ceil(x)
+    return f if x - f <= c - x else c
 
 
 def _cbrt(x):
@@ -75,9 +97,9 @@ unary("log", lambda x: log(x), lambda dy, x, y: dy / x,
       lambda g, x, y: g / x, cost=8, domain=POS)
 unary("log1p", lambda x: log1p(x), lambda dy, x, y: dy / (T(1) + x),
       lambda g, x, y: g / (x + 1), cost=8, domain=(-0.5, 3.0))
-unary("log2", lambda x: log(x) / T(_LN2), lambda dy, x, y: dy / (x * T(_LN2)),
+unary("log2", lambda x: log2(x), lambda dy, x, y: dy / (x * T(_LN2)),
       lambda g, x, y: g / (x * _LN2), cost=8, domain=POS)
-unary("log10", lambda x: log(x) / T(_LN10), lambda dy, x, y: dy / (x * T(_LN10)),
+unary("log10", lambda x: log10(x), lambda dy, x, y: dy / (x * T(_LN10)),
       lambda g, x, y: g / (x * _LN10), cost=8, domain=POS)
 unary("sqrt", lambda x: sqrt(x), lambda dy, x, y: dy * T(0.5) / y,
       lambda g, x, y: g * 0.5 / y, cost=2, domain=POS)
@@ -126,10 +148,12 @@ unary("arccosh", lambda x: acosh(x), lambda dy, x, y: dy / sqrt(x * x - T(1)),
       lambda g, x, y: g * nd.rsqrt(x * x - 1), cost=8, domain=(1.2, 3.0))
 unary("arctanh", lambda x: atanh(x), lambda dy, x, y: dy / (T(1) - x * x),
       lambda g, x, y: g / (1 - x * x), cost=8, domain=UNIT)
-unary("degrees", lambda x: x * T(180.0 / _PI), lambda dy, x, y: dy * T(180.0 / _PI),
-      lambda g, x, y: g * (180.0 / _PI))
-unary("radians", lambda x: x * T(_PI / 180.0), lambda dy, x, y: dy * T(_PI / 180.0),
-      lambda g, x, y: g * (_PI / 180.0))
+unary("degrees", lambda x: x * _factor(_DEG64, _DEG32),
+      lambda dy, x, y: dy * _factor(_DEG64, _DEG32),
+      lambda g, x, y: _factor_nd(g, _DEG64, _DEG32))
+unary("radians", lambda x: x * _factor(_RAD64, _RAD32),
+      lambda dy, x, y: dy * _factor(_RAD64, _RAD32),
+      lambda g, x, y: _factor_nd(g, _RAD64, _RAD32))
 unary("erf", lambda x: erf(x), lambda dy, x, y: dy * T(_TWO_OVER_SQRTPI) * exp(-x * x),
       lambda g, x, y: g * _TWO_OVER_SQRTPI * nd.exp(-x * x), cost=8)
 unary("floor", lambda x: floor(x), zero_grad=True, exact=True)
