@@ -125,7 +125,8 @@ def _merge_nd(blocks, heads):
 def _sqk_infer(op, inputs, attrs):
     (x,) = inputs
     h = _heads(op, attrs)
-    _ndim3(op, x, "queries_keys_values should be 3D in seq_length-batch-proj_dim, currently is: {}D")
+    _ndim3(op, x, "queries_keys_values should be 3D in seq_length-batch-proj_dim, "
+                  "currently is: {}D")
     _per_head(op, "queries_keys_values", x, h, 3)
     s, b, _ = x.shape
     return [((h * b, s, s), _dtype(op, inputs))]
