@@ -11,7 +11,7 @@ from . import _api as nd
 
 __all__ = ["interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
            "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
-           "SyncBatchNorm", "BatchNormWithReLU"]
+           "SyncBatchNorm", "BatchNormWithReLU", "hawkesll"]
 
 
 def interleaved_matmul_selfatt_qk(queries_keys_values=None, heads=None, out=None, name=None,
@@ -101,3 +101,21 @@ def BatchNormWithReLU(data=None, gamma=None, beta=None, moving_mean=None, moving
     """
     return nd._contrib_BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, out=out,
                                          **kwargs)
+
+
+def hawkesll(lda=None, alpha=None, beta=None, state=None, lags=None, marks=None,
+             valid_length=None, max_time=None, out=None, name=None, **kwargs):
+    """Log-likelihood of K univariate Hawkes processes with exponential kernels on ragged
+    sequences: lda (N, K) background intensities, alpha (K,) branching ratios, beta (K,)
+    decays, state (N, K) the memory s_k(0), lags (N, T) interarrival times, marks (N, T)
+    int32 process ids, valid_length (N,), max_time (N,). Returns [loglik (N,), state (N, K)].
+
+    >>> ll, s = mx.nd.contrib.hawkesll(
+    ...     mx.nd.ones((1, 1)), mx.nd.array([0.5]), mx.nd.array([1.]), mx.nd.zeros((1, 1)),
+    ...     mx.nd.array([[1.]]), mx.nd.array([[0]], dtype='int32'), mx.nd.array([1.]),
+    ...     mx.nd.array([2.]))
+    >>> ll.shape, s.shape
+    ((1,), (1, 1))
+    """
+    return nd._contrib_hawkesll(lda, alpha, beta, state, lags, marks, valid_length, max_time,
+                                out=out, **kwargs)

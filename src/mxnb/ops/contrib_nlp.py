@@ -439,3 +439,4 @@ register(Op("_contrib_BatchNormWithReLU", _BN_IN,
             nondiff_inputs=(3, 4), smooth=False, test=_bn_test(),
             doc="relu(BatchNorm(...)) in one op; BatchNorm's attributes and extra outputs "
                 "(mean, inverse std)."))
+from . import contrib_hawkes  # noqa: F401,E402  (hawkesll: in its own file for size)
