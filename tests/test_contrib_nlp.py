@@ -1,4 +1,4 @@
-"""mx.nd.contrib interleaved attention matmuls, SyncBatchNorm and BatchNormWithReLU.
+"""mx.nd.contrib interleaved attention matmuls, SyncBatchNorm, BatchNormWithReLU and hawkesll.
 
 Forward values against a float64 NumPy oracle (einsum over the documented layout) and against
 MXNet 1.9.1's numbers (contrib_nlp_mxnet_literals.py); gradients by float64 finite differences
@@ -12,7 +12,7 @@ from mxnb import autograd
 from mxnb.base import MXNetError
 from mxnb.test_utils import check_grads
 
-from contrib_nlp_mxnet_literals import ATTENTION, BN_RELU, SYNC_BN
+from contrib_nlp_mxnet_literals import ATTENTION, BN_RELU, HAWKES, SYNC_BN
 from gradutil import fused_equals_vjp, grad_checks, nd64
 
 C = mx.nd.contrib
@@ -313,3 +313,122 @@ def test_batchnorm_with_relu_training_gradients():
 
     check_grads(f, [x, g, b], order=1)
     fused_equals_vjp(f, [x, g, b])
+
+# ---------------------------------------------------------------- hawkesll
+
+
+def hawkes_inputs(dt="float32", vl=(1, 2, 3, 4), mt=5.0, state=True):
+    """MXNet's docstring example, with a state and varied marks (the literals' inputs)."""
+    n, k = 4, 3
+    return [np.tile([1.5, 2.0, 3.0], (n, 1)), np.array([0.2, 0.3, 0.4]), np.array([1., 2., 3.]),
+            np.arange(12.).reshape(n, k) / 10 * state,
+            np.array([[6, 7, 8, 9], [1, 2, 3, 4], [3, 4, 5, 6], [8, 9, 10, 11]]) / 10,
+            np.array([[0, 1, 2, 0], [1, 1, 0, 2], [2, 0, 0, 1], [0, 0, 1, 1]], np.int32),
+            np.array(vl, np.float64), np.full(n, mt)]
+
+
+def _nd_inputs(arrays, dt):
+    return [mx.nd.array(a, dtype="int32" if a.dtype == np.int32 else dt) for a in arrays]
+
+
+def ref_hawkes(mu, alpha, beta, state, lags, marks, vl, mt):
+    """The definition: sum of log intensities at the points minus the integrated intensity
+    over (0, max_time], with the past (state) decaying from time 0."""
+    n, k = mu.shape
+    ll = np.zeros(n)
+    sout = np.zeros((n, k))
+    for i in range(n):
+        c = int(np.ceil(vl[i]))
+        times = np.cumsum(lags[i, :c])
+        ks = marks[i, :c]
+        for t, m in zip(times, ks):
+            past = times[(times < t) & (ks == m)]
+            lam = mu[i, m] + alpha[m] * beta[m] * (state[i, m] * np.exp(-beta[m] * t)
+                                                   + np.exp(-beta[m] * (t - past)).sum())
+            ll[i] += np.log(lam)
+        for m in range(k):
+            tm = times[ks == m]
+            ll[i] -= (mu[i, m] * mt[i] + alpha[m] * state[i, m] * (1 - np.exp(-beta[m] * mt[i]))
+                      + alpha[m] * (1 - np.exp(-beta[m] * (mt[i] - tm))).sum())
+            sout[i, m] = (state[i, m] * np.exp(-beta[m] * mt[i])
+                          + np.exp(-beta[m] * (mt[i] - tm)).sum())
+    return ll, sout
+
+
+HAWKES_CASES = {"f32": ("float32", {}), "f64": ("float64", {}),
+                "frac": ("float32", {"vl": (0.5, 2.5, 0, 4), "mt": 3.0, "state": False})}
+
+
+@pytest.mark.parametrize("case", sorted(HAWKES_CASES))
+def test_hawkesll_matches_mxnet_and_definition(case):
+    dt, kw = HAWKES_CASES[case]
+    arrays = hawkes_inputs(**kw)
+    xs = _nd_inputs(arrays, dt)
+    for a in xs[:3]:
+        a.attach_grad()
+    with autograd.record():
+        ll, s = C.hawkesll(*xs)
+    assert ll.dtype == np.dtype(dt) and s.dtype == np.dtype(dt)
+    ll.backward(mx.nd.array([1., -0.5, 2., 0.25], dtype=dt))
+    want = HAWKES[case]
+    # MXNet uses float32 expf/logf even on float64 data: agreement is to float32 precision.
+    tol = dict(rtol=2e-6, atol=1e-7)
+    np.testing.assert_allclose(ll.asnumpy(), want["ll"], **tol)
+    np.testing.assert_allclose(s.asnumpy().ravel(), want["state"], **tol)
+    for a, g in zip(xs[:3], want["grads"]):
+        np.testing.assert_allclose(a.grad.asnumpy().ravel(), g, rtol=2e-6, atol=2e-7)
+    rll, rs = ref_hawkes(*arrays)
+    np.testing.assert_allclose(ll.asnumpy(), rll, rtol=1e-6 if dt == "float32" else 1e-12)
+    np.testing.assert_allclose(s.asnumpy(), rs, rtol=1e-6 if dt == "float32" else 1e-12,
+                               atol=1e-12)
+
+
+def test_hawkesll_gradients():
+    from mxnb.ops.contrib_hawkes import _test_inputs
+
+    arrays = _test_inputs(np.random.RandomState(0))
+    fixed = _nd_inputs(arrays[3:], "float64")
+
+    def f(mu, alpha, beta):
+        return C.hawkesll(mu, alpha, beta, *fixed)
+
+    grad_checks(f, arrays[:3], order=2)
+
+
+def test_hawkesll_state_head_and_state_gradient():
+    """beta's gradient includes the state output's head (MXNet drops it); the input state
+    gets zero, as in MXNet."""
+    arrays = hawkes_inputs("float64")
+    xs = _nd_inputs(arrays, "float64")
+    for a in xs[:4]:
+        a.attach_grad()
+    with autograd.record():
+        ll, s = C.hawkesll(*xs)
+    autograd.backward([s], [mx.nd.ones(s.shape, dtype="float64")])
+    np.testing.assert_array_equal(xs[0].grad.asnumpy(), 0)
+    np.testing.assert_array_equal(xs[3].grad.asnumpy(), 0)
+    eps = 1e-6
+    num = []
+    for k in range(3):
+        bp, bm = arrays[2].copy(), arrays[2].copy()
+        bp[k] += eps
+        bm[k] -= eps
+        sp = ref_hawkes(*arrays[:2], bp, *arrays[3:])[1].sum()
+        sm = ref_hawkes(*arrays[:2], bm, *arrays[3:])[1].sum()
+        num.append((sp - sm) / (2 * eps))
+    np.testing.assert_allclose(xs[2].grad.asnumpy(), num, rtol=1e-6, atol=1e-9)
+
+
+def test_hawkesll_errors():
+    arrays = hawkes_inputs()
+    xs = _nd_inputs(arrays, "float32")
+    with pytest.raises(MXNetError, match="Provided = float32, inferred type = int32"):
+        C.hawkesll(*xs[:5], xs[5].astype("float32"), *xs[6:])
+    with pytest.raises(MXNetError, match=r"alpha has shape \[2\], expected \[3\]"):
+        C.hawkesll(xs[0], xs[1][:2], *xs[2:])
+    with pytest.raises(MXNetError, match="lda must be 2-D"):
+        C.hawkesll(xs[1], *xs[1:])
+    with pytest.raises(MXNetError, match="valid_length must be at most T = 4"):
+        C.hawkesll(*xs[:6], mx.nd.array([1, 2, 3, 5]), xs[7])
+    with pytest.raises(MXNetError, match=r"marks must lie in \[0, K\)"):
+        C.hawkesll(*xs[:5], mx.nd.array(np.full((4, 4), 3), dtype="int32"), *xs[6:])
