@@ -76,27 +76,35 @@ def _scale(dt, head_dim):
 # ---------------------------------------------------------------- NumPy layout helpers
 
 
-def _split(a, heads, parts):
-    """(S, B, heads * parts * D) -> (parts, B * heads, S, D), a copy."""
-    s, b, p = a.shape
-    d = p // (parts * heads)
-    t = a.reshape(s, b, heads, parts, d).transpose(3, 1, 2, 0, 4)
-    return np.ascontiguousarray(t).reshape(parts, b * heads, s, d)
-
-
-def _merge(blocks, heads):
-    """(parts, B * heads, S, D) -> (S, B, heads * parts * D): the inverse of _split."""
-    parts, bh, s, d = blocks.shape
-    t = blocks.reshape(parts, bh // heads, heads, s, d).transpose(3, 1, 2, 0, 4)
-    return np.ascontiguousarray(t).reshape(s, bh // heads, -1)
-
-
 def _cdt(dt):
-    return np.float32 if np.dtype(dt) == np.float16 else np.dtype(dt)
+    return np.dtype(np.float32) if np.dtype(dt) == np.float16 else np.dtype(dt)
 
 
 def _c(a):
     return a.astype(_cdt(a.dtype), copy=False)
+
+
+def _split(a, heads, parts, which):
+    """Parts `which` of (S, B, heads * parts * D) as (B * heads, S, D) arrays (copies only of
+    the parts asked for, in the compute dtype)."""
+    s, b, p = a.shape
+    d = p // (parts * heads)
+    v = a.reshape(s, b, heads, parts, d)
+    return [np.ascontiguousarray(v[:, :, :, i].transpose(1, 2, 0, 3),
+                                 dtype=_cdt(a.dtype)).reshape(b * heads, s, d) for i in which]
+
+
+def _merge(blocks, heads, parts, dtype, out=None):
+    """{part: (B * heads, S, D)} -> (S, B, heads * parts * D), the other parts zero: the
+    inverse of _split."""
+    bh, s, d = next(iter(blocks.values())).shape
+    b = bh // heads
+    if out is None:
+        out = np.zeros((s, b, heads * parts * d), dtype)
+    v = out.reshape(s, b, heads, parts, d)
+    for i, blk in blocks.items():
+        v[:, :, :, i] = blk.reshape(b, heads, s, d).transpose(2, 0, 1, 3)
+    return out
 
 
 # ---------------------------------------------------------------- mxnb-op layout helpers
@@ -134,7 +142,7 @@ def _sqk_infer(op, inputs, attrs):
 
 def _sqk_fwd(op, ins, outs, attrs):
     h = int(attrs["heads"])
-    q, k, _ = _split(_c(ins[0]), h, 3)
+    q, k = _split(ins[0], h, 3, (0, 1))
     sc = _scale(ins[0].dtype, q.shape[-1])
     outs[0][...] = np.matmul(q, k.transpose(0, 2, 1)) * np.asarray(sc, q.dtype)
 
@@ -142,10 +150,9 @@ def _sqk_fwd(op, ins, outs, attrs):
 def _sqk_bwd(op, dys, ins, outs, attrs):
     h = int(attrs["heads"])
     x = ins[0]
-    q, k, _ = _split(_c(x), h, 3)
+    q, k = _split(x, h, 3, (0, 1))
     g = _c(dys[0]) * np.asarray(_scale(x.dtype, q.shape[-1]), q.dtype)
-    blocks = np.stack([g @ k, g.transpose(0, 2, 1) @ q, np.zeros_like(q)])
-    return [_merge(blocks, h).astype(x.dtype, copy=False)]
+    return [_merge({0: g @ k, 1: g.transpose(0, 2, 1) @ q}, h, 3, x.dtype)]
 
 
 def _sqk_vjp(op, dys, ins, outs, attrs):
@@ -190,30 +197,29 @@ def _sva_infer(op, inputs, attrs):
     return [((s, b, p // 3), _dtype(op, inputs))]
 
 
-def _valatt(v, att, heads):
-    """att @ v per attention batch, laid out (S, B, heads * D)."""
-    return _merge((att @ v)[None], heads)
+def _valatt(v, att, heads, out):
+    """att @ v per attention batch, written into out (S, B, heads * D)."""
+    _merge({0: att @ v}, heads, 1, out.dtype, out=out)
 
 
 def _sva_fwd(op, ins, outs, attrs):
     h = int(attrs["heads"])
-    v = _split(_c(ins[0]), h, 3)[2]
-    outs[0][...] = _valatt(v, _c(ins[1]), h)
+    (v,) = _split(ins[0], h, 3, (2,))
+    _valatt(v, _c(ins[1]), h, outs[0])
 
 
 def _valatt_grads(g, v, att, heads):
     """(dv, datt) of out = att @ v, given g laid out (S, B, heads * D)."""
-    gb = _split(_c(g), heads, 1)[0]
+    (gb,) = _split(g, heads, 1, (0,))
     return att.transpose(0, 2, 1) @ gb, gb @ v.transpose(0, 2, 1)
 
 
 def _sva_bwd(op, dys, ins, outs, attrs):
     h = int(attrs["heads"])
     x, att = ins
-    q, k, v = _split(_c(x), h, 3)
+    (v,) = _split(x, h, 3, (2,))
     dv, datt = _valatt_grads(dys[0], v, _c(att), h)
-    dx = _merge(np.stack([np.zeros_like(q), np.zeros_like(k), dv]), h)
-    return [dx.astype(x.dtype, copy=False), datt.astype(att.dtype, copy=False)]
+    return [_merge({2: dv}, h, 3, x.dtype), datt.astype(att.dtype, copy=False)]
 
 
 def _valatt_grads_nd(g, v, att, heads):
@@ -257,8 +263,8 @@ def _eqk_infer(op, inputs, attrs):
 
 def _eqk_fwd(op, ins, outs, attrs):
     h = int(attrs["heads"])
-    q = _split(_c(ins[0]), h, 1)[0]
-    k = _split(_c(ins[1]), h, 2)[0]
+    (q,) = _split(ins[0], h, 1, (0,))
+    (k,) = _split(ins[1], h, 2, (0,))
     sc = _scale(ins[0].dtype, q.shape[-1])
     outs[0][...] = np.matmul(q, k.transpose(0, 2, 1)) * np.asarray(sc, q.dtype)
 
@@ -266,12 +272,11 @@ def _eqk_fwd(op, ins, outs, attrs):
 def _eqk_bwd(op, dys, ins, outs, attrs):
     h = int(attrs["heads"])
     qx, kvx = ins
-    q = _split(_c(qx), h, 1)[0]
-    k, v = _split(_c(kvx), h, 2)
+    (q,) = _split(qx, h, 1, (0,))
+    (k,) = _split(kvx, h, 2, (0,))
     g = _c(dys[0]) * np.asarray(_scale(qx.dtype, q.shape[-1]), q.dtype)
-    dq = _merge((g @ k)[None], h)
-    dkv = _merge(np.stack([g.transpose(0, 2, 1) @ q, np.zeros_like(v)]), h)
-    return [dq.astype(qx.dtype, copy=False), dkv.astype(kvx.dtype, copy=False)]
+    return [_merge({0: g @ k}, h, 1, qx.dtype),
+            _merge({0: g.transpose(0, 2, 1) @ q}, h, 2, kvx.dtype)]
 
 
 def _eqk_vjp(op, dys, ins, outs, attrs):
@@ -314,17 +319,16 @@ def _eva_infer(op, inputs, attrs):
 
 def _eva_fwd(op, ins, outs, attrs):
     h = int(attrs["heads"])
-    v = _split(_c(ins[0]), h, 2)[1]
-    outs[0][...] = _valatt(v, _c(ins[1]), h)
+    (v,) = _split(ins[0], h, 2, (1,))
+    _valatt(v, _c(ins[1]), h, outs[0])
 
 
 def _eva_bwd(op, dys, ins, outs, attrs):
     h = int(attrs["heads"])
     kvx, att = ins
-    k, v = _split(_c(kvx), h, 2)
+    (v,) = _split(kvx, h, 2, (1,))
     dv, datt = _valatt_grads(dys[0], v, _c(att), h)
-    dkv = _merge(np.stack([np.zeros_like(k), dv]), h)
-    return [dkv.astype(kvx.dtype, copy=False), datt.astype(att.dtype, copy=False)]
+    return [_merge({1: dv}, h, 2, kvx.dtype), datt.astype(att.dtype, copy=False)]
 
 
 def _eva_vjp(op, dys, ins, outs, attrs):
