@@ -8,7 +8,8 @@ the `_contrib_*` ops of ops/contrib_det.py and ops/contrib_det_roi.py.
 """
 from . import _api as nd
 
-__all__ = ["DeformableConvolution", "ModulatedDeformableConvolution"]
+__all__ = ["DeformableConvolution", "ModulatedDeformableConvolution", "PSROIPooling",
+           "DeformablePSROIPooling"]
 
 
 def DeformableConvolution(data=None, offset=None, weight=None, bias=None, kernel=None, stride=(),
@@ -48,3 +49,33 @@ def ModulatedDeformableConvolution(data=None, offset=None, mask=None, weight=Non
         *ins, kernel=kernel, stride=stride, dilate=dilate, pad=pad, num_filter=num_filter,
         num_group=num_group, num_deformable_group=num_deformable_group, workspace=workspace,
         no_bias=no_bias, im2col_step=im2col_step, layout=layout, out=out)
+
+
+def PSROIPooling(data=None, rois=None, spatial_scale=None, output_dim=None, pooled_size=None,
+                 group_size=0, out=None, name=None):
+    """Position-sensitive average pooling (R-FCN) of rois [batch, x1, y1, x2, y2].
+
+    >>> x = mx.nd.ones((1, 8, 4, 4)); r = mx.nd.array([[0, 0, 0, 3, 3]])
+    >>> mx.nd.contrib.PSROIPooling(x, r, spatial_scale=1.0, output_dim=2, pooled_size=2).shape
+    (1, 2, 2, 2)
+    """
+    return nd._contrib_PSROIPooling(data, rois, spatial_scale=spatial_scale,
+                                    output_dim=output_dim, pooled_size=pooled_size,
+                                    group_size=group_size, out=out)
+
+
+def DeformablePSROIPooling(data=None, rois=None, trans=None, spatial_scale=None, output_dim=None,
+                           group_size=None, pooled_size=None, part_size=0, sample_per_part=1,
+                           trans_std=0.0, no_trans=False, out=None, name=None):
+    """Deformable PSROIPooling: bins moved by trans (R, 2 * classes, part, part) * trans_std.
+
+    >>> x = mx.nd.ones((1, 8, 4, 4)); r = mx.nd.array([[0, 0, 0, 3, 3]])
+    >>> mx.nd.contrib.DeformablePSROIPooling(x, r, spatial_scale=1.0, output_dim=2,
+    ...                                      group_size=2, pooled_size=2, no_trans=True).shape
+    (1, 2, 2, 2)
+    """
+    ins = [data, rois] + ([] if trans is None else [trans])
+    return nd._contrib_DeformablePSROIPooling(
+        *ins, spatial_scale=spatial_scale, output_dim=output_dim, group_size=group_size,
+        pooled_size=pooled_size, part_size=part_size, sample_per_part=sample_per_part,
+        trans_std=trans_std, no_trans=no_trans, out=out)
