@@ -112,7 +112,7 @@ def _infer(op, inputs, attrs):
         if a is not None and tuple(a.shape) != want:
             raise MXNetError(f"{op.name}: Shape inconsistent, Provided = "
                              f"[{','.join(str(d) for d in a.shape)}], inferred shape="
-                             f"{fmt_shape(want)}")
+                             f"({','.join(str(d) for d in want)})")
     return [(geo.yshape(), dt)]
 
 
