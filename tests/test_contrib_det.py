@@ -339,9 +339,8 @@ def test_psroi_matches_mxnet_and_oracle():
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-6, atol=1e-7)
     y3 = mx.nd.contrib.PSROIPooling(mx.nd.array(x, dtype=np.float64), mx.nd.array(
         rois, dtype=np.float64), spatial_scale=0.7, output_dim=2, pooled_size=3, group_size=2)
-    np.testing.assert_allclose(y3.asnumpy(), psroi_ref(x.astype(np.float64), rois, float(np.float32(0.7)), 2,
-                                                 3, 2),
-                               rtol=1e-12, atol=1e-14)
+    ref3 = psroi_ref(x.astype(np.float64), rois, float(np.float32(0.7)), 2, 3, 2)
+    np.testing.assert_allclose(y3.asnumpy(), ref3, rtol=1e-12, atol=1e-14)
 
 
 def test_deformable_psroi_matches_mxnet():
