@@ -434,3 +434,98 @@ def test_psroi_errors():
     with pytest.raises(MXNetError, match="trans should be"):
         mx.nd.contrib.DeformablePSROIPooling(x, r, mx.nd.zeros((1, 2, 3, 3)), group_size=2,
                                              **kw)
+
+
+# ---------------------------------------------------------------- Proposal / MultiProposal
+# RandomState(12): cls_prob (2,6,3,4), bbox_pred (2,12,3,4) in +-0.4, im_info below;
+# scales (2,), ratios (0.5, 1, 2), feature_stride 8, rpn_min_size 6, pre 12, post 6,
+# threshold 0.5 (Proposal on image 0); MultiProposal with iou_loss, post 4, threshold 0.3;
+# PROP_WRAP: pre -1, post 20, threshold 0.2 (the 4 kept boxes repeat).
+PROP_INFO = [[20, 28, 1.0], [24, 32, 0.5]]
+PROP_KW = dict(scales=(2.0,), ratios=(0.5, 1.0, 2.0), feature_stride=8, rpn_min_size=6,
+               rpn_pre_nms_top_n=12, rpn_post_nms_top_n=6, threshold=0.5, output_score=True)
+PROP_ROIS = [0, 6.72665215, 4.83805847, 24.8061924, 19, 0, 0, 0.542471886, 16.7646294,
+             15.8391829, 0, 5.84926891, 0, 13.9551058, 8.86856937, 0, 0, 0, 8.75740528,
+             10.2162561, 0, 0, 0, 5.83775234, 18.2331066, 0, 14.5348206, 0, 24.1565514,
+             16.7268181]
+PROP_SCORES = [0.995138168, 0.825009227, 0.803516626, 0.767475665, 0.572404504, 0.506556094]
+MPROP_ROIS = [0, 1.19392824, 6.09471416, 21.8575745, 17.324316, 0, 0.793424189, 0, 21.9351501,
+              9.30605698, 0, 0, 0, 8.79135895, 19, 0, 13.9871407, 0, 24.8779945, 19, 1, 0,
+              8.04775143, 9.06941795, 23, 1, 4.24881649, 4.34201288, 19.0972309, 18.8355675, 1,
+              13.6426268, 7.76442766, 24.8010044, 23, 1, 11.7802105, 0, 27.0782013, 11.2767639]
+MPROP_SCORES = [0.995138168, 0.825009227, 0.641678095, 0.506556094, 0.968618333, 0.930676043,
+                0.91278398, 0.786844492]
+PROP_WRAP5 = [0, 6.72665215, 4.83805847, 24.8061924, 19, 0, 5.84926891, 0, 13.9551058,
+              8.86856937, 0, 0, 0, 8.05490685, 19, 0, 12.9052858, 0, 26.6401291, 6.18068361, 0,
+              20.3723469, -2.14156723, 30, 16.9585075, 0, -3, 13.99856, 13.1912069, 22]
+
+
+def _prop_data():
+    rs = np.random.RandomState(12)
+    cls = rs.uniform(0, 1, (2, 6, 3, 4)).astype(np.float32)
+    bbox = rs.uniform(-0.4, 0.4, (2, 12, 3, 4)).astype(np.float32)
+    return mx.nd.array(cls), mx.nd.array(bbox), mx.nd.array(PROP_INFO)
+
+
+def test_proposal_matches_mxnet():
+    cls, bbox, info = _prop_data()
+    rois, scores = mx.nd.contrib.Proposal(cls[0:1], bbox[0:1], info[0:1], **PROP_KW)
+    _close(rois.asnumpy(), PROP_ROIS, rtol=0, atol=0)
+    _close(scores.asnumpy(), PROP_SCORES, rtol=0, atol=0)
+    kw = dict(PROP_KW, output_score=False, rpn_post_nms_top_n=20, rpn_pre_nms_top_n=-1,
+              threshold=0.2)
+    wrap = mx.nd.contrib.Proposal(cls[0:1], bbox[0:1], info[0:1], **kw).asnumpy()
+    assert wrap.shape == (20, 5)
+    _close(wrap[:6], PROP_WRAP5, rtol=0, atol=0)
+    np.testing.assert_array_equal(wrap[6:], np.concatenate([wrap[:6]] * 3)[:14])
+
+
+def test_multiproposal_matches_mxnet():
+    cls, bbox, info = _prop_data()
+    rois, scores = mx.nd.contrib.MultiProposal(
+        cls, bbox, info, **dict(PROP_KW, iou_loss=True, rpn_post_nms_top_n=4, threshold=0.3))
+    _close(rois.asnumpy(), MPROP_ROIS, rtol=0, atol=0)
+    _close(scores.asnumpy(), MPROP_SCORES, rtol=0, atol=0)
+
+
+def test_proposal_anchors_are_faster_rcnn_anchors():
+    from mxnb.ops.contrib_det_rpn import anchors
+
+    want = [[-84, -40, 99, 55], [-176, -88, 191, 103], [-360, -184, 375, 199],
+            [-56, -56, 71, 71], [-120, -120, 135, 135], [-248, -248, 263, 263],
+            [-36, -80, 51, 95], [-80, -168, 95, 183], [-168, -344, 183, 359]]
+    np.testing.assert_array_equal(anchors(16, (8, 16, 32), (0.5, 1, 2)), want)
+
+
+def test_proposal_keeps_nms_survivors_and_has_zero_gradient():
+    # zero deltas: the proposals are the anchors themselves, and NMS keeps IoU <= threshold.
+    cls, bbox, info = _prop_data()
+    zero = mx.nd.zeros(bbox[0:1].shape)
+    kw = dict(PROP_KW, rpn_min_size=0, rpn_pre_nms_top_n=-1, rpn_post_nms_top_n=36,
+              threshold=0.99)
+    c = cls[0:1].copy()
+    c.attach_grad()
+    with autograd.record():
+        rois, scores = mx.nd.contrib.Proposal(c, zero, mx.nd.array([[24, 32, 1]]), **kw)
+    rois, scores = rois.asnumpy(), scores.asnumpy().ravel()
+    assert (np.diff(scores) <= 0).all()
+    assert np.isin(scores, c.asnumpy()[0, 3:].ravel()).all()
+    assert len({tuple(r) for r in rois.tolist()}) == 36
+    with autograd.record():
+        y = mx.nd.contrib.Proposal(c, zero, mx.nd.array([[24, 32, 1]]), **kw)[0]
+    y.backward()
+    assert (c.grad.asnumpy() == 0).all()
+
+
+def test_proposal_errors():
+    cls, bbox, info = _prop_data()
+    kw = dict(PROP_KW)
+    with pytest.raises(MXNetError, match="multiple images each device is not implemented"):
+        mx.nd.contrib.Proposal(cls, bbox, info, **kw)
+    with pytest.raises(MXNetError, match=r"Provided = \[1,8,3,4\], inferred shape=\(1,12,3,4\)"):
+        mx.nd.contrib.Proposal(cls[0:1], bbox[0:1, :8], info[0:1], **kw)
+    with pytest.raises(MXNetError, match="Unsupported data type"):
+        mx.nd.contrib.Proposal(cls[0:1].astype(np.float64), bbox[0:1].astype(np.float64),
+                               info[0:1].astype(np.float64), **kw)
+    with pytest.raises(MXNetError, match=r"height >= real_height \(3 vs. 5\)"):
+        mx.nd.contrib.Proposal(cls[0:1], bbox[0:1], mx.nd.array([[40, 28, 1]]), **kw)

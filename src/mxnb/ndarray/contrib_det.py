@@ -9,7 +9,7 @@ the `_contrib_*` ops of ops/contrib_det.py and ops/contrib_det_roi.py.
 from . import _api as nd
 
 __all__ = ["DeformableConvolution", "ModulatedDeformableConvolution", "PSROIPooling",
-           "DeformablePSROIPooling"]
+           "DeformablePSROIPooling", "Proposal", "MultiProposal"]
 
 
 def DeformableConvolution(data=None, offset=None, weight=None, bias=None, kernel=None, stride=(),
@@ -79,3 +79,37 @@ def DeformablePSROIPooling(data=None, rois=None, trans=None, spatial_scale=None,
         *ins, spatial_scale=spatial_scale, output_dim=output_dim, group_size=group_size,
         pooled_size=pooled_size, part_size=part_size, sample_per_part=sample_per_part,
         trans_std=trans_std, no_trans=no_trans, out=out)
+
+
+def Proposal(cls_prob=None, bbox_pred=None, im_info=None, rpn_pre_nms_top_n=6000,
+             rpn_post_nms_top_n=300, threshold=0.7, rpn_min_size=16,
+             scales=(4.0, 8.0, 16.0, 32.0), ratios=(0.5, 1.0, 2.0), feature_stride=16,
+             output_score=False, iou_loss=False, out=None, name=None):
+    """RPN proposals of one image: rows [0, x1, y1, x2, y2] (and scores with output_score).
+
+    >>> cls = mx.nd.ones((1, 2, 2, 2)); deltas = mx.nd.zeros((1, 4, 2, 2))
+    >>> mx.nd.contrib.Proposal(cls, deltas, mx.nd.array([[32, 32, 1]]), scales=(1.0,),
+    ...     ratios=(1.0,), rpn_post_nms_top_n=2).shape
+    (2, 5)
+    """
+    return nd._contrib_Proposal(cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
+        rpn_post_nms_top_n=rpn_post_nms_top_n, threshold=threshold, rpn_min_size=rpn_min_size,
+        scales=scales, ratios=ratios, feature_stride=feature_stride, output_score=output_score,
+        iou_loss=iou_loss, out=out)
+
+
+def MultiProposal(cls_prob=None, bbox_pred=None, im_info=None, rpn_pre_nms_top_n=6000,
+                  rpn_post_nms_top_n=300, threshold=0.7, rpn_min_size=16,
+                  scales=(4.0, 8.0, 16.0, 32.0), ratios=(0.5, 1.0, 2.0), feature_stride=16,
+                  output_score=False, iou_loss=False, out=None, name=None):
+    """RPN proposals of each image: rows [batch, x1, y1, x2, y2] (and scores).
+
+    >>> cls = mx.nd.ones((1, 2, 2, 2)); deltas = mx.nd.zeros((1, 4, 2, 2))
+    >>> mx.nd.contrib.MultiProposal(cls, deltas, mx.nd.array([[32, 32, 1]]), scales=(1.0,),
+    ...     ratios=(1.0,), rpn_post_nms_top_n=2).shape
+    (2, 5)
+    """
+    return nd._contrib_MultiProposal(cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
+        rpn_post_nms_top_n=rpn_post_nms_top_n, threshold=threshold, rpn_min_size=rpn_min_size,
+        scales=scales, ratios=ratios, feature_stride=feature_stride, output_score=output_score,
+        iou_loss=iou_loss, out=out)
