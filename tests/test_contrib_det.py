@@ -529,3 +529,64 @@ def test_proposal_errors():
                                info[0:1].astype(np.float64), **kw)
     with pytest.raises(MXNetError, match=r"height >= real_height \(3 vs. 5\)"):
         mx.nd.contrib.Proposal(cls[0:1], bbox[0:1], mx.nd.array([[40, 28, 1]]), **kw)
+
+
+# ---------------------------------------------------------------- RROIAlign
+# RandomState(13): x (2,3,7,8); RR_Y0: pooled (2,3), scale 1, channel 0 of every roi;
+# RR_Y1: pooled (3,2), scale 0.7, sampling_ratio 2, channel 2.
+RR_ROIS = [[0, 3.1, 2.4, 4.2, 2.7, 30], [1, 2.2, 3.3, 3.1, 4.3, -65], [0, 6.5, 5.5, 9, 7, 120],
+           [1, 0.2, 0.1, 0.5, 0.3, 0], [0, 4, 3.5, 30, 20, 10]]
+RR_Y0 = [-0.462270647, -0.367438972, -0.201003864, 0.287265986, 0.0259442329, 0.00649098121,
+         0.328000277, 0.2934843, -0.0381618105, 0.0015877845, -0.256263614, -0.140762687, 0,
+         -0.341768652, -0.0162262302, 0, -0.128980234, 0.111317299, 0.826602459, 0.69247371,
+         0.468925774, 0.421293378, 0.312537789, 0.131278649, 0, 0.0213636272, 0,
+         0.00544757536, -0.0561985634, 0]
+RR_Y1 = [0.517634094, -0.240924776, 0.356875479, -0.212150812, 0.0771564841, -0.330471158,
+         -0.154764578, -0.161075175, -0.228160307, -0.121016085, -0.266109645, -0.179222867,
+         0.392983377, -0.166855574, -0.000986076891, -0.451286972, -0.395670772, 0.0563024357,
+         0.123180024, -0.29722771, 0.117493317, -0.28990972, 0.0932630002, -0.258728683,
+         -0.187869638, 0, -0.205129236, 0.227079704, -0.0138001107, -0.0574193671]
+
+
+def _rr_data(dtype=np.float32):
+    x = np.random.RandomState(13).uniform(-1, 1, (2, 3, 7, 8)).astype(np.float32)
+    return mx.nd.array(x, dtype=dtype), mx.nd.array(RR_ROIS, dtype=dtype)
+
+
+def test_rroialign_matches_mxnet():
+    x, rois = _rr_data()
+    y0 = mx.nd.contrib.RROIAlign(x, rois, pooled_size=(2, 3), spatial_scale=1.0)
+    y1 = mx.nd.contrib.RROIAlign(x, rois, pooled_size=(3, 2), spatial_scale=0.7,
+                                 sampling_ratio=2)
+    assert y0.shape == (5, 3, 2, 3) and y1.shape == (5, 3, 3, 2)
+    _close(y0.asnumpy()[:, 0], RR_Y0, rtol=0, atol=0)
+    _close(y1.asnumpy()[:, 2], RR_Y1, rtol=0, atol=0)
+
+
+def test_rroialign_unrotated_is_roialign():
+    # rois of at least 1x1 (smaller ones grow around their centre here, from x1 in ROIAlign)
+    x, rois = _rr_data(np.float64)
+    r = rois.asnumpy()
+    r[:, 5] = 0
+    corners = np.stack([r[:, 0], r[:, 1] - r[:, 3] / 2, r[:, 2] - r[:, 4] / 2,
+                        r[:, 1] + r[:, 3] / 2, r[:, 2] + r[:, 4] / 2], axis=1)
+    y = mx.nd.contrib.RROIAlign(x, mx.nd.array(r, dtype=np.float64), pooled_size=(2, 3),
+                                spatial_scale=1.0, sampling_ratio=2)
+    want = mx.nd.contrib.ROIAlign(x, mx.nd.array(corners[:3], dtype=np.float64), (2, 3), 1.0,
+                                  sample_ratio=2)
+    np.testing.assert_allclose(y.asnumpy()[:3], want.asnumpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_rroialign_data_gradient_finite_differences():
+    x, rois = _rr_data(np.float64)
+    check_grads(lambda a, b: mx.nd.contrib.RROIAlign(a, b, pooled_size=(2, 2),
+                                                     spatial_scale=0.8), [x, rois], order=2,
+                wrt=[0])
+
+
+def test_rroialign_errors():
+    x, rois = _rr_data()
+    with pytest.raises(MXNetError, match=r"bbox should be a 2D tensor of shape \[batch, 6\]"):
+        mx.nd.contrib.RROIAlign(x, rois[:, :5], pooled_size=(2, 2), spatial_scale=1.0)
+    with pytest.raises(MXNetError, match="data should be a 4D tensor"):
+        mx.nd.contrib.RROIAlign(x[0], rois, pooled_size=(2, 2), spatial_scale=1.0)

@@ -9,7 +9,7 @@ the `_contrib_*` ops of ops/contrib_det.py and ops/contrib_det_roi.py.
 from . import _api as nd
 
 __all__ = ["DeformableConvolution", "ModulatedDeformableConvolution", "PSROIPooling",
-           "DeformablePSROIPooling", "Proposal", "MultiProposal"]
+           "DeformablePSROIPooling", "Proposal", "MultiProposal", "RROIAlign"]
 
 
 def DeformableConvolution(data=None, offset=None, weight=None, bias=None, kernel=None, stride=(),
@@ -113,3 +113,16 @@ def MultiProposal(cls_prob=None, bbox_pred=None, im_info=None, rpn_pre_nms_top_n
         rpn_post_nms_top_n=rpn_post_nms_top_n, threshold=threshold, rpn_min_size=rpn_min_size,
         scales=scales, ratios=ratios, feature_stride=feature_stride, output_score=output_score,
         iou_loss=iou_loss, out=out)
+
+
+def RROIAlign(data=None, rois=None, pooled_size=None, spatial_scale=None, sampling_ratio=-1,
+              out=None, name=None):
+    """Rotated ROIAlign of rois [batch, x_center, y_center, width, height, angle in degrees].
+
+    >>> x = mx.nd.ones((1, 1, 4, 4)); r = mx.nd.array([[0, 2, 2, 2, 2, 45]])
+    >>> mx.nd.contrib.RROIAlign(x, r, pooled_size=(2, 2), spatial_scale=1.0).asnumpy().ravel()
+    array([1., 1., 1., 1.], dtype=float32)
+    """
+    return nd._contrib_RROIAlign(data, rois, pooled_size=pooled_size,
+                                 spatial_scale=spatial_scale, sampling_ratio=sampling_ratio,
+                                 out=out)

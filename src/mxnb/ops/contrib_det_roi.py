@@ -347,3 +347,122 @@ register(Op("_contrib_DeformablePSROIPooling", ("data", "rois", "trans"),
                             "pooled_size": 2, "sample_per_part": 2, "trans_std": 0.1},
                   "cases": [{"inputs": _dps_inputs(True), "attrs": {"no_trans": True}},
                             {"inputs": _dps_inputs(False)}]}))
+
+# ---------------------------------------------------------------- RROIAlign
+
+
+def _rr_infer(op, inputs, attrs):
+    data, rois = inputs
+    if data.ndim != 4:
+        raise MXNetError(f"{op.name}: Check failed: dshape.ndim() == 4U : data should be a 4D "
+                         f"tensor, got {fmt_shape(data.shape)}")
+    if rois.ndim != 2 or rois.shape[1] != 6:
+        raise MXNetError(f"{op.name}: Check failed: bshape[1] == 6U : bbox should be a 2D tensor "
+                         f"of shape [batch, 6], got {fmt_shape(rois.shape)}")
+    dt = np.dtype(data.dtype)
+    if dt.kind != "f" or np.dtype(rois.dtype) != dt:
+        raise MXNetError(f"{op.name}: data ({dt.name}) and rois ({np.dtype(rois.dtype).name}) "
+                         "must have the same float dtype")
+    ph, pw = _pooled2(op, attrs)
+    return [((rois.shape[0], data.shape[1], ph, pw), dt)]
+
+
+def _pooled2(op, attrs):
+    v = attrs["pooled_size"]
+    v = (int(v), int(v)) if np.isscalar(v) else tuple(int(a) for a in v)
+    if len(v) != 2 or min(v) < 1:
+        raise MXNetError(f"{op.name}: pooled_size must be two positive ints (h, w), got {v}")
+    return v
+
+
+def _rr_plan(x_shape, rois, attrs):
+    """idx (R, C, PH, PW, S, 4) corner indices (x.size where unused), weights
+    (R, 1, PH, PW, S, 4) and the sample count (R,) of MXNet's rotated sampling grid."""
+    B, C, H, W = x_shape
+    PH, PW = _pooled2(None, attrs)
+    dt = rois.dtype.type
+    f = lambda v: np.asarray(v, dt)  # noqa: E731
+    ss = dt(np.float32(attrs["spatial_scale"]))
+    sr = int(attrs["sampling_ratio"])
+    R = rois.shape[0]
+    cw, ch = rois[:, 1] * ss, rois[:, 2] * ss
+    rw = np.maximum(rois[:, 3] * ss, dt(1))
+    rh = np.maximum(rois[:, 4] * ss, dt(1))
+    theta = (rois[:, 5].astype(np.float64) * np.pi / 180.0).astype(dt)
+    cos = np.cos(theta.astype(np.float64)).astype(dt)
+    sin = np.sin(theta.astype(np.float64)).astype(dt)
+    sh, sw = f(-rh / dt(2)), f(-rw / dt(2))
+    bh, bw = rh / dt(PH), rw / dt(PW)
+    gh = np.full(R, sr) if sr > 0 else np.ceil(rh / dt(PH)).astype(np.int64)
+    gw = np.full(R, sr) if sr > 0 else np.ceil(rw / dt(PW)).astype(np.int64)
+    mh, mw = max(int(gh.max(initial=1)), 1), max(int(gw.max(initial=1)), 1)
+    r_ = (slice(None),) + (None,) * 4
+    ph = np.arange(PH).reshape(1, PH, 1, 1, 1)
+    pw = np.arange(PW).reshape(1, 1, PW, 1, 1)
+    iy = np.arange(mh).reshape(1, 1, 1, mh, 1)
+    ix = np.arange(mw).reshape(1, 1, 1, 1, mw)
+    yy = (sh[r_] + ph.astype(dt) * bh[r_]) + (iy + dt(0.5)).astype(dt) * bh[r_] / gh.astype(dt)[r_]
+    xx = (sw[r_] + pw.astype(dt) * bw[r_]) + (ix + dt(0.5)).astype(dt) * bw[r_] / gw.astype(dt)[r_]
+    x = xx * cos[r_] + yy * sin[r_] + cw[r_]
+    y = yy * cos[r_] - xx * sin[r_] + ch[r_]
+    inside = (iy < gh[r_]) & (ix < gw[r_])
+    empty = (y < -1.0) | (y > H) | (x < -1.0) | (x > W)
+    y, x = np.maximum(y, dt(0)), np.maximum(x, dt(0))
+    yl, xl = y.astype(np.int64), x.astype(np.int64)
+    cy, cx = yl >= H - 1, xl >= W - 1
+    yl, xl = np.where(cy, H - 1, yl), np.where(cx, W - 1, xl)
+    y, x = np.where(cy, yl.astype(dt), y), np.where(cx, xl.astype(dt), x)
+    yh, xh = np.where(cy, yl, yl + 1), np.where(cx, xl, xl + 1)
+    ly, lx = y - yl.astype(dt), x - xl.astype(dt)
+    hy, hx = dt(1) - ly, dt(1) - lx
+    wts = np.stack([hy * hx, hy * lx, ly * hx, ly * lx], axis=-1)
+    pos = np.stack([yl * W + xl, yl * W + xh, yh * W + xl, yh * W + xh], axis=-1)
+    b = np.trunc(rois[:, 0].astype(np.float64)).astype(np.int64)
+    okb = (b >= 0) & (b < B)
+    use = (inside & ~empty & okb[r_])[..., None]
+    plane = (np.where(okb, b, 0)[:, None] * C + np.arange(C)[None]) * (H * W)   # (R, C)
+    idx = plane[:, :, None, None, None, None] + pos.reshape(R, 1, PH, PW, mh * mw, 4)
+    idx = np.where(use.reshape(R, 1, PH, PW, mh * mw, 1), idx, B * C * H * W)
+    wts = np.where(use, wts, dt(0)).reshape(R, 1, PH, PW, mh * mw, 4)
+    return idx, wts, (gh * gw).astype(dt)
+
+
+def _rr_fwd(op, ins, outs, attrs):
+    x, rois = _work(ins[0]), _work(ins[1])
+    idx, wts, count = _rr_plan(x.shape, rois, attrs)
+    X = _gather_raw(x, idx)
+    v = (wts[..., 0] * X[..., 0] + wts[..., 1] * X[..., 1] + wts[..., 2] * X[..., 2]
+         + wts[..., 3] * X[..., 3])
+    outs[0][...] = _seq_sum(v) / count[:, None, None, None]
+
+
+def _rr_vjp(op, dys, ins, outs, attrs):
+    from ..ndarray.creation import array
+
+    x, rois = ins
+    idx, wts, count = _rr_plan(x.shape, _work(rois.asnumpy()), attrs)
+    w = wts.astype(np.float64) / count.astype(np.float64)[:, None, None, None, None, None]
+    g = nd.expand_dims(nd.expand_dims(dys[0], axis=4), axis=5)
+    vals = nd.broadcast_mul(g, array(w, ctx=x.context, dtype=x.dtype))
+    return [_scatter_nd(vals, idx, tuple(x.shape)), nd.zeros_like(rois)]
+
+
+def _rr_inputs(rng):
+    x = rng.uniform(-1, 1, (2, 2, 6, 7))
+    return [x, np.array([[0, 3.1, 2.4, 4.2, 2.7, 30], [1, 2.2, 3.3, 3.1, 4.3, -65]])]
+
+
+register(Op("_contrib_RROIAlign", ("data", "rois"),
+            attrs=(("pooled_size", None), ("spatial_scale", None), ("sampling_ratio", -1)),
+            infer=_rr_infer, forward=_host(_rr_fwd), vjp=_rr_vjp, nondiff_inputs=(1,),
+            doc="""Rotated ROIAlign: rois [batch, x_center, y_center, w, h, angle (degrees)].
+
+Each bin averages bilinear samples of a grid rotated by the angle around the
+centre. MXNet 1.9.1 has no backward for it (it raises); mxnb gives the data
+gradient (the samples' bilinear weights, scattered back) and zero for rois.
+
+>>> x = mx.nd.ones((1, 1, 4, 4)); r = mx.nd.array([[0, 2, 2, 2, 2, 45]])
+>>> mx.nd.contrib.RROIAlign(x, r, pooled_size=(2, 2), spatial_scale=1.0).shape
+(1, 1, 2, 2)""",
+            test={"inputs": _rr_inputs, "attrs": {"pooled_size": (2, 2), "spatial_scale": 0.8},
+                  "cases": [{}, {"attrs": {"sampling_ratio": 2}}]}))
