@@ -92,7 +92,8 @@ def Proposal(cls_prob=None, bbox_pred=None, im_info=None, rpn_pre_nms_top_n=6000
     ...     ratios=(1.0,), rpn_post_nms_top_n=2).shape
     (2, 5)
     """
-    return nd._contrib_Proposal(cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
+    return nd._contrib_Proposal(
+        cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
         rpn_post_nms_top_n=rpn_post_nms_top_n, threshold=threshold, rpn_min_size=rpn_min_size,
         scales=scales, ratios=ratios, feature_stride=feature_stride, output_score=output_score,
         iou_loss=iou_loss, out=out)
@@ -109,7 +110,8 @@ def MultiProposal(cls_prob=None, bbox_pred=None, im_info=None, rpn_pre_nms_top_n
     ...     ratios=(1.0,), rpn_post_nms_top_n=2).shape
     (2, 5)
     """
-    return nd._contrib_MultiProposal(cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
+    return nd._contrib_MultiProposal(
+        cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=rpn_pre_nms_top_n,
         rpn_post_nms_top_n=rpn_post_nms_top_n, threshold=threshold, rpn_min_size=rpn_min_size,
         scales=scales, ratios=ratios, feature_stride=feature_stride, output_score=output_score,
         iou_loss=iou_loss, out=out)

@@ -14,7 +14,8 @@ MXNet 1.9.1's CPU rules, checked against it (all in float32, MXNet's real_t):
   leaves them unspecified), cut to rpn_pre_nms_top_n, then greedy NMS with pixel areas
   (x2 - x1 + 1) * (y2 - y1 + 1) keeping IoU <= threshold, up to rpn_post_nms_top_n.
 * output rows [batch, x1, y1, x2, y2], rpn_post_nms_top_n per image (even when
-  rpn_pre_nms_top_n is smaller); when fewer survive, the kept boxes repeat in order and, with output_score, their scores (rows, 1).
+  rpn_pre_nms_top_n is smaller; when fewer survive, the kept boxes repeat in order) and,
+  with output_score, their scores (rows, 1).
 * No gradient (MXNet's backward writes zeros).
 
 The NMS is not ops/detect.py's: box_nms measures boxes without the +1 pixel convention.
