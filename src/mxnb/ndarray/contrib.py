@@ -180,3 +180,4 @@ from .contrib_optim import *  # noqa: E402,F401,F403
 from .contrib_spatial import *  # noqa: E402,F401,F403
 from .contrib_detect import *  # noqa: E402,F401,F403
 from .contrib_nlp import *  # noqa: E402,F401,F403
+from .contrib_det import *  # noqa: E402,F401,F403

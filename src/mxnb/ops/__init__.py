@@ -9,3 +9,4 @@ from . import misc, image, random_pdf  # noqa: F401,E402
 from . import spatial, im2col, ctc, correlation  # noqa: F401,E402
 from . import detect, resample, roi, multibox  # noqa: F401,E402
 from . import contrib_nlp  # noqa: F401,E402
+from . import contrib_det, contrib_det_roi, contrib_det_rpn  # noqa: F401,E402
