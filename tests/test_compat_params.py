@@ -168,3 +168,86 @@ def test_elementwise_bits():
     u = [-0.93, -0.41, 0.05, 0.33, 0.69, 0.71, 0.97]
     assert run(nd.erfinv, u) == ELEMENTWISE["ERFINV32"]
 
+
+
+# float64 softmax as MXNet 1.9.1 computes it: the row sum in order, a division per element,
+# and sequential sums in the backward; MXNet 1.9.1's bits.
+SOFTMAX64 = {
+    'softmax_last': [
+        '0x1.19c7bbfa9ca93p-7', '0x1.afbdbde0d4f51p-2', '0x1.011acbbab8781p-7',
+        '0x1.1fb596f0c030fp-1', '0x1.ab9cdae9b7ad5p-4', '0x1.c01f6078a9578p-3',
+        '0x1.1a85a0fa51f18p-1', '0x1.fff75c526617fp-4', '0x1.00e21096715d0p-4',
+        '0x1.0b02ffa17b1bdp-5', '0x1.190ec4b876404p-6', '0x1.c66b17cd5670bp-1',
+        '0x1.0925bf1852464p-4', '0x1.8448272278924p-7', '0x1.cca332b7e268cp-1',
+        '0x1.84de99112d846p-6', '0x1.060502bd98fd1p-3', '0x1.01ea9f6ae58a6p-4',
+        '0x1.daa7d19475f2dp-2', '0x1.61db0532042c0p-2', '0x1.6aeea13662b53p-1',
+        '0x1.871cf8e1ca526p-4', '0x1.b5fd9a993c002p-4', '0x1.6b7062d1e4050p-4',
+    ],
+    'softmax_axis0': [
+        '0x1.b127e1dc5e824p-3', '0x1.f8f8b6ed63a53p-1', '0x1.1b86266a19e68p-6',
+        '0x1.f5826ab18d6afp-1', '0x1.380b94b456b14p-1', '0x1.bd08f89a2d6dbp-1',
+        '0x1.63be93430c03dp-1', '0x1.a2b667e02c667p-2', '0x1.1ddcc8aa55ce1p-3',
+        '0x1.8a30814f59fd0p-2', '0x1.d17e4937862b5p-3', '0x1.e586ee63d85a4p-1',
+        '0x1.93b60788e85f7p-1', '0x1.c1d244a716b14p-7', '0x1.f723ceccaf30ep-1',
+        '0x1.4fb2a9ce52a3bp-6', '0x1.8fe8d697529d7p-2', '0x1.0bdc1d974a493p-3',
+        '0x1.3882d979e7f86p-2', '0x1.2ea4cc0fe9cccp-1', '0x1.b888cdd56a8c8p-1',
+        '0x1.3ae7bf5853018p-1', '0x1.8ba06db21e753p-1', '0x1.a79119c27a5c9p-5',
+    ],
+    'log_softmax_axis1': [
+        '-0x1.021d60c6bf2bfp+1', '-0x1.a4aa6d184bc7dp-3', '-0x1.b3dc2716793d8p+1',
+        '-0x1.6e28bdb4ffaadp-2', '-0x1.ac0bb71b5eb1ep-2', '-0x1.c263b3f67a806p+0',
+        '-0x1.99cb8dd949118p-5', '-0x1.611e38e5ef2f0p+1', '-0x1.91535119d9b9ep+0',
+        '-0x1.136c0bf9dd8f3p+2', '-0x1.0a4e34dd85ab2p+2', '-0x1.7048270bf6defp+0',
+        '-0x1.7d9ed1a558d55p+0', '-0x1.a5a579cd34844p+0', '-0x1.c8860a8885fe8p-3',
+        '-0x1.0c7d137b063b6p+1', '-0x1.a734d43d0c677p+0', '-0x1.a41029eed0891p-1',
+        '-0x1.bad49bc1d00e5p+0', '-0x1.0d5f51fb0670ep-2', '-0x1.13f5d08eca806p-1',
+        '-0x1.00831e5d2a494p+0', '-0x1.e5af840a3761cp+1', '-0x1.1c3b327f46246p+1',
+    ],
+    'softmax_length': [
+        '0x1.477b93abe14e7p-6', '0x1.f5c42362a0f59p-1', '0x0.0p+0',
+        '0x0.0p+0', '0x1.ab9cdae9b7ad5p-4', '0x1.c01f6078a9578p-3',
+        '0x1.1a85a0fa51f18p-1', '0x1.fff75c526617fp-4', '0x1.1d8439325be13p-1',
+        '0x1.28c62d9bb8ca5p-2', '0x1.3862bfff1ee69p-3', '0x0.0p+0',
+        '0x1.0000000000000p+0', '0x0.0p+0', '0x0.0p+0',
+        '0x0.0p+0', '0x1.060502bd98fd1p-3', '0x1.01ea9f6ae58a6p-4',
+        '0x1.daa7d19475f2dp-2', '0x1.61db0532042c0p-2', '0x1.c337db650c597p-1',
+        '0x1.e64124d79d34ap-4', '0x0.0p+0', '0x0.0p+0',
+    ],
+    'softmax_grad': [
+        '0x1.9322dabc91a8fp-7', '0x1.0abe288a28584p-3', '0x1.4b0006e4b7bb7p-7',
+        '-0x1.38a056a43ceecp-3', '-0x1.43b1070a2dbe6p-4', '0x1.866f6c852b727p-5',
+        '0x1.8ad7c61883f5dp-5', '-0x1.13ca4912a7d6fp-6', '-0x1.78a5d9f7cdab5p-5',
+        '-0x1.53667e25d2e69p-8', '-0x1.2898d4f25473ep-7', '0x1.ed38def91d24cp-5',
+        '-0x1.0c465a9b5f55dp-6', '-0x1.97dd5e15e4756p-10', '0x1.8e437a6268a6fp-10',
+        '0x1.0cdff8d697130p-6', '-0x1.fae95397520fcp-12', '-0x1.a57bcbc54f4adp-5',
+        '0x1.9e0d84d023394p-5', '0x1.6c83338b56c2bp-10', '-0x1.27fa042940731p-2',
+        '0x1.680bd6c68f169p-4', '0x1.dc5faf5830266p-4', '0x1.5b7c8a86428f2p-4',
+    ],
+    'log_softmax_grad': [
+        '0x1.9184161ff4e62p-1', '-0x1.a3e3b613a4f20p-2', '0x1.483bc477bc374p-1',
+        '-0x1.03e6ffc6ef523p+0', '-0x1.6c7c6ae832cd4p-1', '0x1.5ee974cc390c1p-2',
+        '0x1.c716f875342e1p-2', '-0x1.341e5dc41e7e5p-4', '-0x1.62085e5687806p-2',
+        '0x1.e4392ff203ec7p-3', '-0x1.06a4e81659945p-3', '0x1.e67c74d164a88p-3',
+        '-0x1.e158a559a58aap-5', '0x1.1f743a38c76d4p-3', '-0x1.06fbbcfd548c6p+0',
+        '0x1.e42ff5c211963p-1', '0x1.9a952e1546d64p-2', '-0x1.2a17f963db52bp-2',
+        '-0x1.ccc58ffba4f88p-4', '0x1.5a17a6bedd600p-9', '-0x1.553b224d7c2c7p+0',
+        '0x1.82d0f4aa7cf51p-2', '0x1.134b1f38e3075p-1', '0x1.ab855619adae0p-2',
+    ],
+}
+
+
+def test_float64_softmax_bits():
+    x = nd.array(np.random.RandomState(5).uniform(-3, 3, (2, 3, 4)), dtype="float64")
+    assert _hex(nd.softmax(x)) == SOFTMAX64["softmax_last"]
+    assert _hex(nd.softmax(x, axis=0)) == SOFTMAX64["softmax_axis0"]
+    assert _hex(nd.log_softmax(x, axis=1)) == SOFTMAX64["log_softmax_axis1"]
+    lengths = nd.array([[2, 4, 3], [1, 4, 2]], dtype="int32")
+    assert _hex(nd.softmax(x, lengths, axis=-1, use_length=True)) == SOFTMAX64["softmax_length"]
+    head = nd.array(np.random.RandomState(6).uniform(-1, 1, (2, 3, 4)), dtype="float64")
+    for name, f in (("softmax_grad", nd.softmax), ("log_softmax_grad", nd.log_softmax)):
+        x.attach_grad()
+        with mx.autograd.record():
+            y = f(x, axis=-1)
+        y.backward(head)
+        assert _hex(x.grad) == SOFTMAX64[name]
+

@@ -17,7 +17,7 @@ Reductions (sums, dot products) are separate small functions compiled with
 `reassoc` so they vectorise; the kernels that call them are compiled without
 it, because the float32 `exp` helper relies on exact IEEE arithmetic.
 """
-# ruff: noqa: F821  (T, EXP, LOG, RSUM, RDOT, prange are bound per dtype when compiled)
+# ruff: noqa: F821  (T, EXP, LOG, RSUM, RDOT, SMSUM, SMDOT, SMDIV, prange: bound per dtype)
 import math
 import sys
 import types
@@ -79,6 +79,24 @@ def rdot3dev(a, b, x, mu):
     return s
 
 
+@_nb.njit(cache=cache_enabled(), error_model="numpy", boundscheck=False, nogil=True)
+def seqsum(x):
+    """Sum of a 1-D array in index order, each add rounded (MXNet's float64 softmax sum)."""
+    s = x[0]
+    for i in range(1, x.shape[0]):
+        s += x[i]
+    return s
+
+
+@_nb.njit(cache=cache_enabled(), error_model="numpy", boundscheck=False, nogil=True)
+def seqdot(a, b):
+    """Dot product in index order, no fused multiply-adds (MXNet's float64 softmax backward)."""
+    s = a[0] * b[0]
+    for i in range(1, a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
 # ---------------------------------------------------------------- compiling
 
 _kernels = {}
@@ -88,7 +106,15 @@ def _math(dtype):
     """EXP/LOG for one dtype: a vectorisable polynomial for float32 where mxnb has one."""
     env = {"T": dtype.type, "EXP": math.exp, "LOG": math.log, "SQRT": math.sqrt, "RSUM": rsum,
            "RDOT": rdot, "RSQDEV": rsqdev, "RDOTDEV": rdotdev, "RDOT3DEV": rdot3dev, "BLK": BLK,
-           "np": np, "min": min, "max": max, "U": np.uint64}
+           "np": np, "min": min, "max": max, "U": np.uint64, "SMSUM": rsum, "SMDOT": rdot,
+           "SMDIV": False}
+    if dtype == np.float64:
+        # softmax in float64 as MXNet computes it: the row sum in order, then a division per
+        # element (float32 keeps the vectorised sum and one reciprocal: MXNet's float32 softmax
+        # runs in oneDNN, whose bits no order reproduces).
+        env["SMSUM"] = seqsum
+        env["SMDOT"] = seqdot
+        env["SMDIV"] = True
     if dtype == np.float32:
         try:
             from .fastmath import exp_f32, log_f32
@@ -120,8 +146,9 @@ def _compile(template, dtype, parallel):
     fn = types.FunctionType(template.__code__, g, qual, None, None)
     fn.__qualname__ = qual
     fn.__module__ = __name__
-    opts = dict(cache=cache_enabled(), fastmath={"contract"}, error_model="numpy",
-                boundscheck=False, nogil=True)
+    # float64 kernels keep each multiply and add rounded apart, as MXNet's CPU build does.
+    opts = dict(cache=cache_enabled(), fastmath={"contract"} if dtype != np.float64 else False,
+                error_model="numpy", boundscheck=False, nogil=True)
     if parallel:
         opts["parallel"] = True
     return _nb.njit(**opts)(fn)
@@ -148,11 +175,14 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
                 m = v if v > m else m
             for j in range(n):
                 orow[j] = EXP((row[j] - m) * c)
-            s = RSUM(orow)
+            s = SMSUM(orow)
             if logmode:
                 ls = LOG(s)
                 for j in range(n):
                     orow[j] = (row[j] - m) * c - ls
+            elif SMDIV:
+                for j in range(n):
+                    orow[j] = orow[j] / s
             else:
                 rs = T(1) / s
                 for j in range(n):
@@ -190,6 +220,11 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
                 orow = out[o:o + w]
                 for k in range(w):
                     orow[k] = (xr[k] - m[k]) * c - s[k]
+        elif SMDIV:
+            for j in range(n):
+                orow = out[base + j * inner + b0:base + j * inner + b0 + w]
+                for k in range(w):
+                    orow[k] = orow[k] / s[k]
         else:
             for k in range(w):
                 s[k] = T(1) / s[k]
@@ -208,11 +243,11 @@ def softmax_bwd(dy, y, dx, outer, n, inner, invt, logmode):
             yr = y[r * n:(r + 1) * n]
             d = dx[r * n:(r + 1) * n]
             if logmode:
-                s = RSUM(g)
+                s = SMSUM(g)
                 for j in range(n):
                     d[j] = (g[j] - EXP(yr[j]) * s) * c
             else:
-                s = RDOT(g, yr)
+                s = SMDOT(g, yr)
                 for j in range(n):
                     d[j] = yr[j] * (g[j] - s) * c
         return
@@ -434,6 +469,11 @@ def softmax_len_fwd(x, length, out, outer, n, inner, invt):
                 m = v if v > m else m
             for j in range(L):
                 orow[j] = EXP((row[j] - m) * c)
+            if SMDIV:
+                sl = SMSUM(orow[:L])
+                for j in range(L):
+                    orow[j] = orow[j] / sl
+                continue
             rs = T(1) / RSUM(orow[:L])
             for j in range(L):
                 orow[j] = orow[j] * rs
@@ -467,6 +507,13 @@ def softmax_len_fwd(x, length, out, outer, n, inner, invt):
                     s[k] += e
                 else:
                     orow[k] = T(0)
+        if SMDIV:
+            for j in range(n):
+                orow = out[base + j * inner + b0:base + j * inner + b0 + w]
+                for k in range(w):
+                    if j < lens[k]:
+                        orow[k] = orow[k] / s[k]
+            continue
         for k in range(w):
             s[k] = T(1) / s[k] if lens[k] > 0 else T(0)
         for j in range(n):
