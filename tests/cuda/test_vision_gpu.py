@@ -1,0 +1,223 @@
+"""Small ops, im2col/col2im (and more) on mx.gpu() through `kernels/cuda_vision`: the CPU's
+results (bit for bit where the arithmetic is the same, in the same order), gradients on the
+device, and no host round trip (`host_fallback` / `host_backward` refused for them).
+"""
+import numpy as np
+import pytest
+
+import mxnb as mx
+
+GPU, CPU = mx.gpu(0), mx.cpu(0)
+GUARDED = {"_contrib_round_ste", "_contrib_sign_ste", "amp_multicast", "SVMOutput",
+           "IdentityAttachKLSparseReg", "_slice_assign", "_slice_assign_scalar",
+           "_getitem_basic", "_scatter_basic", "linalg_extracttrian", "linalg_maketrian",
+           "BatchNorm_v1", "Convolution_v1", "Pooling_v1", "im2col", "col2im",
+           "Pooling", "BatchNorm", "Convolution", "round", "sign", "cast"}
+
+
+@pytest.fixture(autouse=True)
+def no_host(host_guard):
+    host_guard(GUARDED)
+
+
+def _bits(a):
+    a = np.ascontiguousarray(a)
+    return a.view(np.uint8).tobytes(), a.shape, a.dtype
+
+
+def _same(a, b):
+    """Bit-equal (so -0.0 and +0.0 differ), same shape and dtype."""
+    assert _bits(a) == _bits(b), (a, b)
+
+
+def _head(shape, dtype, seed=9):
+    dy = np.random.RandomState(seed).uniform(-2, 2, shape).astype(dtype)
+    dy.reshape(-1)[0] = -0.0
+    return dy
+
+
+def _run(ctx, fn, hosts, grad=True, seed=9):
+    xs = [mx.nd.array(h, ctx=ctx, dtype=h.dtype) for h in hosts]
+    if not grad:
+        return fn(*xs).asnumpy(), []
+    for x in xs:
+        x.attach_grad()
+    with mx.autograd.record():
+        y = fn(*xs)
+    dy = _head(y.shape, y.dtype, seed)
+    y.backward(mx.nd.array(dy, ctx=ctx, dtype=dy.dtype))
+    for x in xs:
+        assert x.grad.context == ctx
+    return y.asnumpy(), [x.grad.asnumpy() for x in xs]
+
+
+def _compare(fn, hosts, grad=True, bitwise=True, rtol=0, atol=0):
+    yg, gg = _run(GPU, fn, hosts, grad)
+    yc, gc = _run(CPU, fn, hosts, grad)
+    for a, b in zip([yg] + gg, [yc] + gc):
+        if bitwise:
+            _same(a, b)
+        else:
+            assert a.shape == b.shape and a.dtype == b.dtype
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+    return yg, gg
+
+
+R = np.random.RandomState(0)
+
+# ---------------------------------------------------------------- small ops
+
+
+@pytest.mark.parametrize("name", ["round_ste", "sign_ste"])
+@pytest.mark.parametrize("dt", ["float32", "float16"])
+def test_ste_forward_and_identity_gradient(name, dt):
+    x = np.array([[-1.5, -0.5, 0.0, 0.5], [1.5, 2.49, -2.5, 3.7]], dt)
+    y, (g,) = _compare(getattr(mx.nd.contrib, name), [x])
+    half_away = np.sign(x) * np.floor(np.abs(x) + 0.5)  # MXNet rounds half away from zero
+    np.testing.assert_array_equal(y, half_away if name == "round_ste" else np.sign(x))
+    _same(g, _head(x.shape, x.dtype))  # straight through: the head gradient itself
+
+
+def test_amp_multicast_casts_and_casts_gradients_back():
+    a, b, c = (R.uniform(-2, 2, (2, 3)).astype(d) for d in ("float16", "float32", "float64"))
+    for narrow in (False, True):
+        def f(x, y, z):
+            outs = mx.nd.amp_multicast(x, y, z, num_outputs=3, cast_narrow=narrow)
+            return mx.nd.concat(*[o.astype("float64") for o in outs], dim=0)
+        _compare(f, [a, b, c])
+
+
+_SVM_X = [[0.5, -0.3, 1.7, -2.0], [-0.9, 0.2, 0.05, 1.2], [1.1, -1.5, 0.3, 0.0]]
+
+
+@pytest.mark.parametrize("kw", [{}, {"use_linear": True},
+                                {"margin": 0.5, "regularization_coefficient": 2.0}])
+@pytest.mark.parametrize("dt", ["float32", "float64", "float16"])
+def test_svm_output_gradient(kw, dt):
+    x = np.array(_SVM_X, dt)
+    lab = np.array([2, -1, 3.7], dt)  # out-of-range labels match no class; 3.7 is class 3
+    _compare(lambda a, b: mx.nd.SVMOutput(a, b, **kw), [x, lab])
+    if dt == "float32" and not kw:
+        _, (g, _) = _run(GPU, lambda a, b: mx.nd.SVMOutput(a, b), [x, np.array([2, 0, 3], dt)])
+        want = [[3.0, 1.399999976158142, -0.0, -0.0],  # MXNet 1.9.1 (head gradient ignored)
+                [-3.799999952316284, 2.4000000953674316, 2.0999999046325684, 4.400000095367432],
+                [4.199999809265137, -0.0, 2.5999999046325684, -2.0]]
+        _same(g, np.array(want, np.float32))
+
+
+def test_svm_output_float16_as_mxnet():
+    x = mx.nd.array([[0.5, -0.3], [1, 2]], ctx=GPU, dtype="float16")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.SVMOutput(x, mx.nd.array([1, 0], ctx=GPU, dtype="float16"))
+    y.backward(mx.nd.ones((2, 2), ctx=GPU, dtype="float16"))
+    assert x.grad.context == GPU
+    assert x.grad.asnumpy().tolist() == [[3.0, -2.599609375], [-0.0, 6.0]]  # MXNet 1.9.1
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 2, 2)])
+def test_kl_sparse_reg_updates_moving_avg_on_the_device(shape):
+    data = R.uniform(0.05, 0.95, shape).astype(np.float32)
+    ma0 = R.uniform(0.1, 0.9, shape[-1]).astype(np.float32)
+    kw = dict(sparseness_target=0.3, penalty=0.5, momentum=0.5)
+    res = {}
+    for ctx in (GPU, CPU):
+        ma = mx.nd.array(ma0, ctx=ctx)
+        _, (g,) = _run(ctx, lambda a: mx.nd.IdentityAttachKLSparseReg(a, ma, **kw), [data])
+        res[ctx] = g, ma.asnumpy()
+    for a, b in zip(res[GPU], res[CPU]):
+        _same(a, b)
+    # MXNet 1.9.1 (the first case of tests/test_misc_ops.py)
+    ma = mx.nd.array([0.1, 0.5, 0.3], ctx=GPU)
+    _, (g,) = _run(GPU, lambda a: mx.nd.IdentityAttachKLSparseReg(a, ma),
+                   [np.array([[0.2, 0.7, 0.1], [0.5, 0.9, 0.3]], np.float32)])
+    assert ma.asnumpy().tolist() == [0.125, 0.5299999713897705, 0.2900000214576721]
+
+
+def test_slice_assign_and_scalar():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    r = -np.arange(12, dtype=np.float32).reshape(2, 2, 3)
+    key = dict(begin=(None, 2, 3), end=(None, 0, 0), step=(None, -1, -1))
+    _compare(lambda a, b: mx.nd._slice_assign(a, b, **key), [x, r], grad=False)
+    _compare(lambda a: mx.nd._slice_assign_scalar(a, scalar=-7.5, begin=(0, 1), end=(2, 3)),
+             [x], grad=False)
+    xi = np.arange(6, dtype=np.int32).reshape(2, 3)
+    y, _ = _compare(lambda a: mx.nd._slice_assign_scalar(a, scalar=2.7, begin=(0,), end=(1,)),
+                    [xi], grad=False)
+    assert y.tolist() == [[2, 2, 2], [3, 4, 5]]  # MXNet 1.9.1: the cast truncates
+    g = mx.nd.array(x, ctx=GPU)
+    assert g.slice_assign(mx.nd.array(r, ctx=GPU), *key.values()) is g  # in place
+    want = x.copy()
+    want[:, 2:0:-1, 3:0:-1] = r
+    _same(g.asnumpy(), want)
+
+
+def test_getitem_gradient_has_no_negative_zero():
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    _compare(lambda a: a[1:, ::2] * 2, [x])
+    _compare(lambda a: a[2], [x])
+
+
+@pytest.mark.parametrize("kw", [{}, {"lower": False}, {"offset": 1}, {"offset": -2}])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_linalg_triangles(kw, dt):
+    a = R.uniform(-1, 1, (2, 4, 4)).astype(dt)
+    v, _ = _compare(lambda m: mx.nd.linalg.extracttrian(m, **kw), [a])
+    _compare(lambda u: mx.nd.linalg.maketrian(u, **kw), [v])
+
+
+def test_v1_layers_run_the_device_kernels():
+    x = R.uniform(-1, 1, (2, 3, 5, 4)).astype(np.float64)
+    w = R.uniform(-1, 1, (4, 3, 3, 2)).astype(np.float64)
+    _compare(lambda a, b: mx.nd.Convolution_v1(a, b, kernel=(3, 2), num_filter=4, no_bias=True),
+             [x, w], bitwise=False, rtol=1e-12, atol=1e-13)  # its own summation order
+    gam, bet = np.ones(3) * 1.5, np.zeros(3)
+    mm, mv = np.zeros(3), np.ones(3)
+    _compare(lambda a, g, b: mx.nd.BatchNorm_v1(a, g, b, mx.nd.array(mm, ctx=a.context, dtype=mm.dtype),
+                                                mx.nd.array(mv, ctx=a.context, dtype=mv.dtype), fix_gamma=False),
+             [x, gam, bet], bitwise=False, rtol=1e-12, atol=1e-12)
+    for dt in ("float32", "float16"):
+        for kw in (dict(kernel=(2, 2), stride=(2, 2), pool_type="avg", pooling_convention="full"),
+                   dict(kernel=(3, 2), pad=(1, 0), pool_type="avg"),
+                   dict(kernel=(2, 2), pool_type="max")):
+            _compare(lambda a: mx.nd.Pooling_v1(a, **kw), [x.astype(dt)])
+
+
+# ---------------------------------------------------------------- im2col / col2im
+
+
+_COL = [((2, 2, 4, 5), dict(kernel=(2, 3), stride=(2, 1), dilate=(1, 2), pad=(1, 1))),
+        ((1, 2, 5), dict(kernel=(3,), stride=(2,))),
+        ((1, 1, 3, 3, 4), dict(kernel=(2, 2, 2), pad=(1, 0, 1), stride=(1, 2, 2)))]
+
+
+@pytest.mark.parametrize("shape,kw", _COL)
+def test_im2col_col2im(shape, kw):
+    x = R.uniform(-1, 1, shape).astype(np.float32)
+    col, _ = _compare(lambda a: mx.nd.im2col(a, **kw), [x])
+    _compare(lambda c: mx.nd.col2im(c, output_size=shape[2:], **kw), [col])
+
+
+@pytest.mark.parametrize("dt", ["float16", "int32", "float64"])
+def test_im2col_col2im_dtypes(dt):
+    shape, kw = _COL[0]
+    x = (R.uniform(-1, 1, shape) * (100 if dt == "int32" else 1)).astype(dt)
+    col, _ = _compare(lambda a: mx.nd.im2col(a, **kw), [x], grad=dt != "int32")
+    _compare(lambda c: mx.nd.col2im(c, output_size=shape[2:], **kw), [col],
+             grad=dt != "int32")
+
+
+def test_im2col_second_order_stays_on_the_device():
+    shape, kw = _COL[0]
+    x = mx.nd.array(R.uniform(-1, 1, shape), ctx=GPU, dtype="float64")
+    x.attach_grad()
+    with mx.autograd.record():
+        c = mx.nd.im2col(x, **kw)
+        (g,) = mx.autograd.grad((c * c).sum(), [x], create_graph=True)
+        z = (g * g).sum()
+    z.backward()
+    assert x.grad.context == GPU
+    c = mx.nd.im2col(x, **kw)
+    want = 8 * mx.nd.col2im(mx.nd.im2col(mx.nd.col2im(c, output_size=shape[2:], **kw), **kw),
+                            output_size=shape[2:], **kw)
+    np.testing.assert_allclose(x.grad.asnumpy(), want.asnumpy(), rtol=1e-12)
