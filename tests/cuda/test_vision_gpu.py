@@ -281,3 +281,57 @@ def test_adjust_lighting_and_random_colour_ops_same_draws(dt):
                 _same(u, v)
     one = _img((2, 3, 1), dt)
     _compare(lambda a: mx.nd.image.adjust_lighting(a, alpha=(0.3, -2.5, 1.7)), [one], grad=grad)
+
+
+# ---------------------------------------------------------------- _random_pdf_*
+
+_PDF = {"uniform": [(0.0, 1.0), (-2.0, -1.0), (1.5, 3.0)],
+        "normal": [(-1.0, 1.0), (-0.5, 0.5), (0.7, 1.5)],
+        "gamma": [(0.5, 2.0), (1.2, 3.0), (0.5, 2.0)],
+        "exponential": [(0.1, 2.0), (0.5, 2.0)],
+        "poisson": [None, (0.5, 3.0)],
+        "negative_binomial": [None, (1.0, 4.0), (0.2, 0.8)],
+        "generalized_negative_binomial": [None, (0.5, 3.0), (0.3, 1.5)]}
+
+
+def _pdf_inputs(name, dt):
+    rng = np.random.RandomState(3)
+    if name == "dirichlet":
+        x = rng.uniform(0.5, 2.0, (2, 2, 3))
+        return [(x / x.sum(-1, keepdims=True)).astype(dt), rng.uniform(0.8, 3.0, (2, 3)).astype(dt)]
+    out = []
+    for k, dom in enumerate(_PDF[name]):
+        shape = (2, 3) if k == 0 else (2,)
+        out.append(rng.randint(0, 6, shape) if dom is None else rng.uniform(*dom, shape))
+    return [a.astype(dt) for a in out]
+
+
+@pytest.mark.parametrize("name,is_log", [(n, False) for n in _PDF] + [
+    ("dirichlet", False), ("gamma", True), ("negative_binomial", True), ("dirichlet", True)])
+def test_random_pdf_forward_backward(name, is_log):
+    GUARDED.update({"_random_pdf_" + name, "gammaln", "_polygamma", "sum"})
+    f = getattr(mx.nd, "random_pdf_" + name)
+    # The same mxnb ops as the CPU, each a device kernel: log, exp and lgamma are libdevice's
+    # (the simulator's math) against the CPU kernels' own vectorised ones, and the sums run
+    # in another order, so the results agree to a few float64 ulps, not bit for bit.
+    _compare(lambda *a: f(*a, is_log=is_log), _pdf_inputs(name, "float64"), bitwise=False,
+             rtol=1e-13, atol=1e-15)
+    if name == "gamma" and not is_log:
+        _compare(lambda *a: f(*a), _pdf_inputs(name, "float16"), grad=False, bitwise=False,
+                 rtol=1e-3, atol=1e-4)  # float32 arithmetic, then rounded to float16
+
+
+def test_random_pdf_second_order_on_the_device():
+    x, mu, sigma = (mx.nd.array(a, ctx=GPU, dtype="float64") for a in _pdf_inputs("normal",
+                                                                                  "float64"))
+    sigma.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.random_pdf_normal(x, mu, sigma, is_log=True)
+        (g,) = mx.autograd.grad(y.sum(), [sigma], create_graph=True)
+        z = g.sum()
+    z.backward()
+    assert sigma.grad.context == GPU
+    d = x.asnumpy() - mu.asnumpy()[:, None]
+    s = sigma.asnumpy()[:, None]
+    want = (-3 * d * d / s ** 4 + 1 / s ** 2).sum(axis=1)  # d/ds of ((d^2 - s^2) / s^3)
+    np.testing.assert_allclose(sigma.grad.asnumpy(), want, rtol=1e-10)

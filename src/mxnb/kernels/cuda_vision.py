@@ -866,3 +866,42 @@ def _image_ptx_jobs(dtypes):
                      (f"normalize_bwd_k/{d}", lambda dt=dt: _ki(normalize_bwd_k, dt),
                       (a, a64, a, i, i), False)]  # dy * (1.0 / std) in double, as the CPU
     return jobs
+
+
+# ================================================================ _random_pdf_*
+# The CPU forward evaluates the density with mxnb ops (log, exp, gammaln, broadcasts, sums)
+# on host NDArrays; here the same ops run on the device arrays, so every step is that op's
+# CUDA kernel (gammaln is libdevice's lgamma, digamma the polygamma series of ops/special.py)
+# and the numbers are the CPU's op for op. There is no fused backward: the VJP, in the same
+# mxnb ops, already runs on the device.
+
+
+def _device_ctx():
+    from ..context import gpu
+    from .cuda_build import SIMULATOR, cuda
+
+    return gpu(0 if SIMULATOR else cuda.get_current_device().id)
+
+
+def _pdf_fwd(op, ins, outs, attrs):
+    from .. import autograd
+    from ..ndarray.ndarray import NDArray
+    from ..ops import random_pdf as P
+    from .cuda_common import as_dtype
+
+    dist = P.DISTS[op.name]
+    ctx = _device_ctx()
+    work = [as_dtype(a, _F32) if np.dtype(a.dtype) == _F16 else a for a in ins]  # as the CPU
+    with autograd.pause():
+        x, *ps = (NDArray(a, ctx) for a in work)
+        y = P._shape_out(P._density(dist, x, ps, bool(attrs["is_log"])), x, dist["vector"])
+    out = flat(outs[0])
+    if np.dtype(y.dtype) == np.dtype(outs[0].dtype):
+        out.copy_to_device(flat(y._data))
+    elif out.size:
+        cuda_launch.cast_into(flat(y._data), out)
+
+
+for _n in ("uniform", "normal", "gamma", "exponential", "poisson", "negative_binomial",
+           "generalized_negative_binomial", "dirichlet"):
+    FORWARD["_random_pdf_" + _n] = _pdf_fwd
