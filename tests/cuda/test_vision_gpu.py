@@ -228,7 +228,8 @@ def test_im2col_second_order_stays_on_the_device():
 GUARDED |= {"_image_to_tensor", "_image_normalize", "_image_crop", "_image_flip_left_right",
             "_image_flip_top_bottom", "_image_adjust_lighting", "_image_random_flip_left_right",
             "_image_random_flip_top_bottom", "_image_random_brightness",
-            "_image_random_saturation", "_image_random_lighting"}
+            "_image_random_saturation", "_image_random_lighting", "_image_random_contrast",
+            "_image_random_hue", "_image_random_color_jitter"}
 
 
 def _img(shape, dt):
@@ -263,6 +264,7 @@ def test_crop_and_flips():
         _same(g, np.flip(_head(x.shape, x.dtype), axis))  # mxnb mirrors dy back [FIX]
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # hue's masked 0/0, as the CPU's
 @pytest.mark.parametrize("dt", ["uint8", "float32", "float64", "int32"])
 def test_adjust_lighting_and_random_colour_ops_same_draws(dt):
     x = _img((3, 4, 3), dt)
@@ -271,6 +273,10 @@ def test_adjust_lighting_and_random_colour_ops_same_draws(dt):
     for f in (lambda a: mx.nd.image.random_brightness(a, 0.2, 1.8),
               lambda a: mx.nd.image.random_saturation(a, 0.1, 2.5),
               lambda a: mx.nd.image.random_lighting(a, 3.0),
+              lambda a: mx.nd.image.random_contrast(a, 0.1, 2.5),
+              lambda a: mx.nd.image.random_hue(a, 0.1, 0.7),
+              lambda a: mx.nd.image.random_color_jitter(a, 0.5, 0.6, 0.7, 0.4),
+              lambda a: mx.nd.image.random_color_jitter(a, 0.0, 0.6, 0.7, 0.0),
               mx.nd.image.random_flip_left_right, mx.nd.image.random_flip_top_bottom):
         outs = {}
         for ctx in (GPU, CPU):
@@ -281,6 +287,29 @@ def test_adjust_lighting_and_random_colour_ops_same_draws(dt):
                 _same(u, v)
     one = _img((2, 3, 1), dt)
     _compare(lambda a: mx.nd.image.adjust_lighting(a, alpha=(0.3, -2.5, 1.7)), [one], grad=grad)
+    for f in (lambda a: mx.nd.image.random_contrast(a, 0.1, 2.5),
+              lambda a: mx.nd.image.random_color_jitter(a, 0.5, 0.6, 0.7, 0.4)):
+        mx.random.seed(3)
+        g = _run(GPU, f, [one], grad=False)[0]
+        mx.random.seed(3)
+        _same(g, _run(CPU, f, [one], grad=False)[0])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_hue_covers_every_sector_and_gray_pixels():
+    # one pixel per hue sector, a gray one and a black one, shifted by several amounts
+    x = np.array([[[250, 10, 20], [200, 180, 0], [40, 220, 30], [0, 90, 200], [10, 0, 255],
+                   [128, 128, 128], [0, 0, 0], [255, 255, 255]]], np.uint8)
+    for lo, hi in ((0.0, 0.5), (0.3, 0.31), (0.8, 0.95)):
+        mx.random.seed(5)
+        g = _run(GPU, lambda a: mx.nd.image.random_hue(a, lo, hi), [x], grad=False)[0]
+        mx.random.seed(5)
+        _same(g, _run(CPU, lambda a: mx.nd.image.random_hue(a, lo, hi), [x], grad=False)[0])
+        mx.random.seed(5)
+        xf = x.astype(np.float32)
+        g = _run(GPU, lambda a: mx.nd.image.random_hue(a, lo, hi), [xf], grad=False)[0]
+        mx.random.seed(5)
+        _same(g, _run(CPU, lambda a: mx.nd.image.random_hue(a, lo, hi), [xf], grad=False)[0])
 
 
 # ---------------------------------------------------------------- _random_pdf_*

@@ -860,6 +860,11 @@ def _image_ptx_jobs(dtypes):
                   (a, ac, ac, a, i, i), f32ish),
                  (f"colour_k/{d}", lambda dt=dt: _ki(colour_k, dt), (a, a, a32, i, i, f32, f32),
                   f32ish)]  # saturation of float64 data computes in double, as the CPU
+        jobs += [(f"seq_sum_k/{d}", lambda dt=dt: _kc(seq_sum_k, dt), (a, a32, i, b), False),
+                 (f"contrast_k/{d}", lambda dt=dt: _kc(contrast_k, dt), (a, a, a32, i, f32, b),
+                  False),  # float64 data: double arithmetic (a runtime flag), as the CPU
+                 (f"hue_k/{d}", lambda dt=dt: _kc(hue_k, dt), (a, a, arr(np.int64), f32),
+                  f32ish)]
         if dt.kind == "f":
             jobs += [(f"to_tensor_bwd_k/{d}", lambda dt=dt: _ki(to_tensor_bwd_k, dt),
                       (a32, a, i, i, i), f32ish),
@@ -905,3 +910,197 @@ def _pdf_fwd(op, ins, outs, attrs):
 for _n in ("uniform", "normal", "gamma", "exponential", "poisson", "negative_binomial",
            "generalized_negative_binomial", "dirichlet"):
     FORWARD["_random_pdf_" + _n] = _pdf_fwd
+
+
+# ================================================================ colour: contrast, hue, jitter
+
+
+def seq_sum_k(x, total, C, wide):
+    """total[0] = C++'s `float sum += term` over the pixels in order, one thread: the terms
+    are x * coef[c] for 3 channels (double products for float64 data), x itself for 1;
+    each add rounds to float (in double first for float64 data, as the CPU)."""
+    if cuda.grid(1) == 0:
+        s = np.float32(0)
+        for i in range(x.shape[0]):
+            c = i % C
+            if wide:
+                t = np.float64(LOAD(x[i]))
+                if C > 1:
+                    t = t * np.float64(COEF[c])
+                s = np.float32(np.float64(s) + t)
+            else:
+                t = np.float32(LOAD(x[i]))
+                if C > 1:
+                    t = t * COEF[c]
+                s = s + t
+        total[0] = s
+
+
+def contrast_k(x, out, total, length, alpha, wide):
+    """out = x * alpha + (1 - alpha) * mean, in float (double for float64 data, rounded to
+    float), stored with saturate_cast."""
+    mean = total[0] / np.float32(length)
+    beta = (np.float32(1) - alpha) * mean
+    for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+        if wide:
+            v = np.float32(np.float64(LOAD(x[i])) * np.float64(alpha) + np.float64(beta))
+        else:
+            v = np.float32(LOAD(x[i])) * alpha + beta
+        out[i] = SAT(v)
+
+
+def _b(c):
+    return np.float32(1) if c else np.float32(0)
+
+
+def hue_k(x, out, sectors, shift):
+    """MXNet's RGB -> HLS, hue += shift (a fraction of a turn, times 360), HLS -> RGB, in
+    float with NumPy's form of the CPU op (masks as 0/1 products), one thread per pixel."""
+    f = np.float32
+    for q in range(cuda.grid(1), x.shape[0] // 3, cuda.gridsize(1)):
+        r = f(LOAD(x[3 * q])) / f(255)
+        g = f(LOAD(x[3 * q + 1])) / f(255)
+        b = f(LOAD(x[3 * q + 2])) / f(255)
+        vmax = MAXF(MAXF(r, g), b)
+        vmin = MINF(MINF(r, g), b)
+        diff = vmax - vmin
+        l = (vmax + vmin) * f(0.5)
+        big = diff > EPS
+        s = (B(l < f(0.5)) * diff) / (vmax + vmin)
+        s = s + (B(l >= f(0.5)) * diff) / (f(2) - vmax - vmin)
+        d = f(60) / diff
+        h = (B(vmax == r) * (g - b)) * d
+        h = h + B(vmax != r and vmax == g) * ((b - r) * d + f(120))
+        h = h + B(vmax != r and vmax != g) * ((r - g) * d + f(240))
+        h = h + B(h < f(0)) * f(360)
+        if not big:
+            h = f(0)
+            s = f(0)
+        h = h + shift
+        p2 = (B(l <= f(0.5)) * l) * (f(1) + s)
+        p2 = p2 + B(l > f(0.5)) * ((l + s) - l * s)
+        p1 = f(2) * l - p2
+        h = h * SIXTIETH
+        while h < f(0):
+            h = h + f(6)
+        while h >= f(6):
+            h = h - f(6)
+        sec = min(int(h), 5)
+        h = h - f(sec)
+        t2 = p1 + (p2 - p1) * (f(1) - h)
+        t3 = p1 + (p2 - p1) * h
+        rgb0 = l
+        rgb1 = l
+        rgb2 = l
+        if s != f(0):
+            rgb2 = PICK(sectors[3 * sec], p2, p1, t2, t3)
+            rgb1 = PICK(sectors[3 * sec + 1], p2, p1, t2, t3)
+            rgb0 = PICK(sectors[3 * sec + 2], p2, p1, t2, t3)
+        out[3 * q] = SAT(rgb0 * f(255))
+        out[3 * q + 1] = SAT(rgb1 * f(255))
+        out[3 * q + 2] = SAT(rgb2 * f(255))
+
+
+def _pick(k, a, b, c, d):
+    if k == 0:
+        return a
+    if k == 1:
+        return b
+    if k == 2:
+        return c
+    return d
+
+
+def _maxf(a, b):
+    return a if a >= b else b   # np.maximum of non-NaN floats
+
+
+def _minf(a, b):
+    return a if a <= b else b
+
+
+def _kc(template, dtype):
+    from .cuda_common import dev
+
+    dt = np.dtype(dtype)
+    env = _img_env(dt, np.float32, True)
+    env.update(COEF=(np.float32(0.299), np.float32(0.587), np.float32(0.114)),
+               B=dev(_b), PICK=dev(_pick), MAXF=dev(_maxf), MINF=dev(_minf),
+               EPS=np.finfo(np.float32).eps, SIXTIETH=np.float32(1.0 / 60.0))
+    return kernel(template, f"{dt.name}_colour", **env)
+
+
+def _contrast(x, out, alpha):
+    C = int(x.shape[-1])
+    wide = np.dtype(x.dtype) == _F64
+    total = cuda_launch.empty((1,), _F32)
+    launch(_kc(seq_sum_k, x.dtype), 1, flat(x), total, C, wide)
+    length = int(x.shape[0]) * int(x.shape[1])
+    if x.size:
+        launch(_kc(contrast_k, x.dtype), x.size, flat(x), flat(out), total, length,
+               np.float32(alpha), wide)
+
+
+def _hue(x, out, alpha):
+    from ..ops.image_random import _SECTORS
+
+    if int(x.shape[-1]) == 1:
+        return out.copy_to_device(x)   # as the CPU
+    f = np.float32
+    if x.size:
+        launch(_kc(hue_k, x.dtype), x.size // 3, flat(x), flat(out),
+               cuda_launch.to_device(_SECTORS.reshape(-1).astype(np.int64)),
+               f(f(alpha) * f(360)))
+
+
+def _saturation(x, out, alpha):
+    if int(x.shape[-1]) == 1:
+        return out.copy_to_device(x)
+    if x is out:
+        x = _copy(x)   # the gray term reads another channel of the pixel
+    _colour(x, out, 2, alpha)
+
+
+def _random_contrast_fwd(op, ins, outs, attrs):
+    from ..ops import image_random as r
+
+    f = np.float32
+    _contrast(ins[0], outs[0], r.uniform(f(attrs["min_factor"]), f(attrs["max_factor"])))
+
+
+def _random_hue_fwd(op, ins, outs, attrs):
+    from ..ops import image_random as r
+
+    f = np.float32
+    alpha = r.uniform(f(attrs["min_factor"]), f(attrs["max_factor"]))
+    _hue(ins[0], outs[0], alpha)
+
+
+def _color_jitter_fwd(op, ins, outs, attrs):
+    from ..ops import image_random as r
+
+    F = np.float32
+    b, c, s, h = (F(attrs[n]) for n in ("brightness", "contrast", "saturation", "hue"))
+    x, out = ins[0], outs[0]
+    cur = x
+    for k in r.shuffle4():   # the CPU's draws, in its order
+        if k == 0 and b > 0:
+            _colour(cur, out, 0, F(1.0 + float(r.uniform(-b, b))))
+        elif k == 1 and c > 0:
+            _contrast(cur, out, F(1.0 + float(r.uniform(-c, c))))
+        elif k == 2 and s > 0:
+            _saturation(cur, out, F(F(1) + r.uniform(-s, s)))
+        elif k == 3 and h > 0:
+            _hue(cur, out, r.uniform(-h, h))
+        else:
+            continue
+        cur = out
+    if cur is x:
+        out.copy_to_device(x)
+
+
+FORWARD.update({"_image_random_contrast": _random_contrast_fwd,
+                "_image_random_hue": _random_hue_fwd,
+                "_image_random_color_jitter": _color_jitter_fwd})
+BACKWARD.update({n: _ste_bwd for n in ("_image_random_contrast", "_image_random_hue",
+                                       "_image_random_color_jitter")})
