@@ -364,3 +364,23 @@ def test_random_pdf_second_order_on_the_device():
     s = sigma.asnumpy()[:, None]
     want = (-3 * d * d / s ** 4 + 1 / s ** 2).sum(axis=1)  # d/ds of ((d^2 - s^2) / s^3)
     np.testing.assert_allclose(sigma.grad.asnumpy(), want, rtol=1e-10)
+
+
+# ---------------------------------------------------------------- count_sketch
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "float16"])
+def test_count_sketch_collisions(dt):
+    GUARDED.add("_contrib_count_sketch")
+    rng = np.random.RandomState(4)
+    x = rng.uniform(-2, 2, (3, 6)).astype(dt)
+    h = np.array([[0, 3, 3, 1, 0, 3]], dt)   # collisions add in increasing i, as add.at
+    s = np.array([[1, -1, 1, 1, -1, -1]], dt)
+    y, (gx, gh, gs) = _compare(lambda a, b, c: mx.nd.contrib.count_sketch(a, b, c, out_dim=5),
+                               [x, h, s])
+    want = np.zeros((3, 5))
+    np.add.at(want, (slice(None), h[0].astype(int)), x.astype(np.float64) * s[0])
+    np.testing.assert_allclose(y, want, rtol=1e-3 if dt == "float16" else 1e-6, atol=1e-3)
+    assert not gh.any() and not gs.any()
+    x4 = rng.uniform(-2, 2, (1, 2, 1, 6)).astype(dt)
+    _compare(lambda a, b, c: mx.nd.contrib.count_sketch(a, b, c, out_dim=4), [x4, h, s])

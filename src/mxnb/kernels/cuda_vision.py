@@ -865,6 +865,9 @@ def _image_ptx_jobs(dtypes):
                   False),  # float64 data: double arithmetic (a runtime flag), as the CPU
                  (f"hue_k/{d}", lambda dt=dt: _kc(hue_k, dt), (a, a, arr(np.int64), f32),
                   f32ish)]
+        ai = arr(np.int64)
+        jobs += [(f"{t.__name__}/{d}", lambda dt=dt, t=t: _k(t, dt), (a, ai, a, a, i, i), f32ish)
+                 for t in (sketch_k, sketch_bwd_k)]
         if dt.kind == "f":
             jobs += [(f"to_tensor_bwd_k/{d}", lambda dt=dt: _ki(to_tensor_bwd_k, dt),
                       (a32, a, i, i, i), f32ish),
@@ -1104,3 +1107,57 @@ FORWARD.update({"_image_random_contrast": _random_contrast_fwd,
                 "_image_random_color_jitter": _color_jitter_fwd})
 BACKWARD.update({n: _ste_bwd for n in ("_image_random_contrast", "_image_random_hue",
                                        "_image_random_color_jitter")})
+
+
+# ================================================================ _contrib_count_sketch
+
+
+def sketch_k(x, idx, sgn, out, d, out_dim):
+    """out[r, o] = sum over i with h[i] == o of x[r, i] * s[i], added in increasing i from
+    zero in the storage dtype (NumPy's add.at order), one thread per output."""
+    for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
+        o = t % out_dim
+        base = (t // out_dim) * d
+        acc = T(0)
+        for i in range(d):
+            if idx[i] == o:
+                acc = R(acc + R(LOAD(x[base + i]) * LOAD(sgn[i])))
+        out[t] = STORE(acc)
+
+
+def sketch_bwd_k(dy, idx, sgn, dx, d, out_dim):
+    """dx[r, i] = dy[r, h[i]] * s[i] in the storage dtype."""
+    for t in range(cuda.grid(1), dx.shape[0], cuda.gridsize(1)):
+        i = t % d
+        dx[t] = STORE(R(LOAD(dy[(t // d) * out_dim + idx[i]]) * LOAD(sgn[i])))
+
+
+def _sketch_idx(op, h, out_dim):
+    from ..ops.misc import _cs_index
+
+    # h is (1, d): its few indices are checked on the host, as the CPU op raises MXNet's error
+    return cuda_launch.to_device(_cs_index(op, h.copy_to_host(), out_dim))
+
+
+def _sketch_fwd(op, ins, outs, attrs):
+    x, h, s = ins
+    out = outs[0]
+    d, od = int(x.shape[-1]), int(out.shape[-1])
+    idx = _sketch_idx(op, h, od)
+    if out.size:
+        launch(_k(sketch_k, x.dtype), out.size, flat(x), idx, flat(s), flat(out), d, od)
+
+
+def _sketch_bwd(op, dys, ins, outs, attrs):
+    x, h, s = ins
+    dy = dys[0]
+    d, od = int(x.shape[-1]), int(dy.shape[-1])
+    idx = _sketch_idx(op, h, od)
+    dx = cuda_launch.empty(tuple(x.shape), x.dtype)
+    if dx.size:
+        launch(_k(sketch_bwd_k, x.dtype), dx.size, flat(dy), idx, flat(s), flat(dx), d, od)
+    return [dx, None, None]
+
+
+FORWARD["_contrib_count_sketch"] = _sketch_fwd
+BACKWARD["_contrib_count_sketch"] = _sketch_bwd
