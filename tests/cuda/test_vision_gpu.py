@@ -384,3 +384,24 @@ def test_count_sketch_collisions(dt):
     assert not gh.any() and not gs.any()
     x4 = rng.uniform(-2, 2, (1, 2, 1, 6)).astype(dt)
     _compare(lambda a, b, c: mx.nd.contrib.count_sketch(a, b, c, out_dim=4), [x4, h, s])
+
+
+# ---------------------------------------------------------------- resize
+
+
+@pytest.mark.parametrize("dt", ["float32", "uint8", "float64", "int8"])
+def test_resize_every_mode(dt):
+    GUARDED.add("_image_resize")
+    x = _img((4, 6, 3), dt) if dt != "int8" else _img((4, 6, 3), "uint8").view(np.int8)
+    # (w, h): shrink (area: overlap weights), 2x (area blocks), grow; 3x2 blocks for area
+    sizes = [(4, 3), (3, 2), (8, 5)]
+    wide = dt in ("float32", "uint8")
+    for interp in range(5) if wide else (1, 2, 3):
+        for size in sizes if wide else sizes[:2]:
+            _compare(lambda a: mx.nd.image.resize(a, size=size, interp=interp), [x],
+                     grad=False)
+    _compare(lambda a: mx.nd.image.resize(a, size=(2, 2), interp=3), [x], grad=False)
+    if wide:
+        xb = np.stack([x, x[::-1]])
+        _compare(lambda a: mx.nd.image.resize(a, size=(4, 3), interp=2), [xb], grad=False)
+        _compare(lambda a: mx.nd.image.resize(a, size=(6, 4)), [x], grad=False)   # same size
