@@ -1,6 +1,8 @@
-"""Small ops, im2col/col2im (and more) on mx.gpu() through `kernels/cuda_vision`: the CPU's
-results (bit for bit where the arithmetic is the same, in the same order), gradients on the
-device, and no host round trip (`host_fallback` / `host_backward` refused for them).
+"""The ops of `kernels/cuda_vision` (small ops, im2col/col2im, mx.nd.image with resize,
+_random_pdf_*, count_sketch) on mx.gpu(): the CPU's results (bit for bit where the arithmetic
+is the same, in the same order; tolerances with their reason elsewhere), gradients on the
+device, seeded random augmenters drawing the CPU's numbers, and no host round trip
+(`host_fallback` / `host_backward` refused for the ops under test).
 """
 import numpy as np
 import pytest
@@ -132,6 +134,9 @@ def test_kl_sparse_reg_updates_moving_avg_on_the_device(shape):
     _, (g,) = _run(GPU, lambda a: mx.nd.IdentityAttachKLSparseReg(a, ma),
                    [np.array([[0.2, 0.7, 0.1], [0.5, 0.9, 0.3]], np.float32)])
     assert ma.asnumpy().tolist() == [0.125, 0.5299999713897705, 0.2900000214576721]
+    dy = _head((2, 3), np.float32)   # MXNet 1.9.1's gradient is dy + the penalty row
+    pen = np.array([2.0002286434173584, 2.0017261505126953, 2.000922679901123], np.float32)
+    np.testing.assert_allclose(g, dy + (pen - np.float32(2)), rtol=0, atol=2e-7)
 
 
 def test_slice_assign_and_scalar():
@@ -150,6 +155,15 @@ def test_slice_assign_and_scalar():
     want = x.copy()
     want[:, 2:0:-1, 3:0:-1] = r
     _same(g.asnumpy(), want)
+
+
+def test_slice_assign_has_no_gradient_on_the_device_either():
+    x = mx.nd.zeros((2, 3), ctx=GPU)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd._slice_assign_scalar(x, scalar=1.0, begin=(0,), end=(1,))
+    with pytest.raises(mx.base.MXNetError, match="non-differentiable"):
+        y.backward()
 
 
 def test_getitem_gradient_has_no_negative_zero():
