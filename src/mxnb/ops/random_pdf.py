@@ -252,8 +252,12 @@ def _make_vjp(dist):
     return vjp
 
 
+DISTS = {}   # op name -> its formulas (kernels/cuda_vision runs them on device arrays)
+
+
 def _pdf_op(name, params, dist, test):
     dist["vector"] = dist.get("vector", False)
+    DISTS["_random_pdf_" + name] = dist
     register(Op("_random_pdf_" + name, ("sample",) + params, aliases=("random_pdf_" + name,),
                 attrs=(("is_log", False),), infer=_infer(dist["vector"]),
                 forward=_host(_make_forward(dist)), vjp=_make_vjp(dist),
