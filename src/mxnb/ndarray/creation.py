@@ -10,6 +10,8 @@ from .ndarray import NDArray
 
 
 def _shape(shape, op):
+    if isinstance(shape, str):
+        shape = _literal(shape, "shape", op)
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     shape = tuple(int(s) for s in shape)
@@ -18,6 +20,37 @@ def _shape(shape, op):
         raise MXNetError(f"{op}: shape inference failed for shape {shape}: zero-size and "
                          "negative dimensions are not supported")
     return shape
+
+
+def _literal(text, what, op):
+    """`'(2, 3)'` -> (2, 3): MXNet parses attributes given as strings."""
+    import ast
+
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        raise MXNetError(f"Invalid Parameter format for {what} expect a number or tuple but "
+                         f"value='{text}', in operator {op}") from None
+
+
+def _creation_kwargs(op, shape, dtype, kwargs):
+    """MXNet's zeros/ones pass extra keywords to the op: `name=` is ignored, `out=` is
+    filled (its shape and dtype must be the result's), anything else is refused."""
+    kwargs.pop("name", None)
+    out = kwargs.pop("out", None)
+    if kwargs:
+        raise MXNetError(f"Cannot find argument '{next(iter(kwargs))}', in operator {op}")
+    if out is None:
+        return None
+    if not isinstance(out, NDArray):
+        raise TypeError(f"{op}: out must be an NDArray, got {type(out).__name__}")
+    if out.shape != shape:
+        raise MXNetError(f"Shape inconsistent, Provided = [{','.join(map(str, out.shape))}], "
+                         f"inferred shape=[{','.join(map(str, shape))}] (operator {op})")
+    if np.dtype(out.dtype) != np.dtype(dtype):
+        raise MXNetError(f"Type inconsistent, Provided = {np.dtype(out.dtype).name}, inferred "
+                         f"type = {np.dtype(dtype).name} (operator {op})")
+    return out
 
 
 def _ctx(ctx):
@@ -68,13 +101,23 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
         raise NotImplementedError(f"zeros: sparse storage type {stype!r} is not supported by "
                                   "mxnb (only 'default'); mx.nd.sparse is not built")
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype, storage=True), 0, ctx)
+    shape, dtype = _shape(shape, "zeros"), normalize_dtype(dtype, storage=True)
+    out = _creation_kwargs("_zeros", shape, dtype, kwargs) if kwargs else None
+    if out is not None:
+        out[:] = 0
+        return out
+    return _filled(shape, dtype, 0, ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    """An array of ones, float32 by default."""
+    """An array of ones, float32 by default (`out=` fills an existing array)."""
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "ones"), normalize_dtype(dtype, storage=True), 1, ctx)
+    shape, dtype = _shape(shape, "ones"), normalize_dtype(dtype, storage=True)
+    out = _creation_kwargs("_ones", shape, dtype, kwargs) if kwargs else None
+    if out is not None:
+        out[:] = 1
+        return out
+    return _filled(shape, dtype, 1, ctx)
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -138,6 +181,10 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     """
     if infer_range is not None:
         warnings.warn("`infer_range` argument has been deprecated", DeprecationWarning)
+    # MXNet parses numbers given as strings ('1', '5') in C++.
+    start, stop, step, repeat = (_literal(v, n, "_arange") if isinstance(v, str) else v
+                                 for v, n in ((start, "start"), (stop, "stop"), (step, "step"),
+                                              (repeat, "repeat")))
     if stop is None:
         start, stop = 0, start
     if step == 0:

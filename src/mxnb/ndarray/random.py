@@ -118,6 +118,7 @@ def _num(v):
 
 
 def _unknown_kwargs(opname, kwargs):
+    kwargs.pop("name", None)  # every MXNet op takes name= (and ignores it)
     if kwargs:
         name = next(iter(kwargs))
         raise _MXNetError(f"Cannot find argument '{name}', in operator {opname}")

@@ -1,0 +1,103 @@
+"""NDArray surface details found by tools/diff/cases_core_*.py, pinned to MXNet 1.9.1's answers.
+
+Every expected value below was printed by MXNet 1.9.1 for the same call.
+"""
+import numpy as np
+import pytest
+
+import mxnb as mx
+from mxnb.base import MXNetError
+
+X = [[1.5, -2, 3, 0.5], [4, -1, 2.5, 7], [0, 3, -3.5, 1]]
+
+
+def _x():
+    return mx.nd.array(X)
+
+
+def test_transpose_method_axes_keyword():
+    x = _x()
+    want = np.array(X, np.float32).T
+    np.testing.assert_array_equal(x.transpose(axes=(1, 0)).asnumpy(), want)
+    np.testing.assert_array_equal(x.transpose((1, 0), name="t").asnumpy(), want)
+    with pytest.raises(TypeError):
+        x.transpose((1, 0), axes=(1, 0))
+
+
+@pytest.mark.parametrize("call, want", [
+    (lambda x: mx.nd.sum(x, axis="1"), [3., 12.5, 0.5]),
+    (lambda x: mx.nd.sum(x, axis="(0, 1)"), [16.]),
+    (lambda x: mx.nd.sum(x, axis="1", keepdims="True"), [[3.], [12.5], [0.5]]),
+    (lambda x: mx.nd.sum(x, axis="0", keepdims="true"), [[5.5, 0., 2., 8.5]]),
+    (lambda x: mx.nd.sum(x, axis="0", keepdims="0"), [5.5, 0., 2., 8.5]),
+    (lambda x: mx.nd.sum(x, axis="None"), [16.]),
+    (lambda x: mx.nd.sum(x, axis="()"), [16.]),
+    (lambda x: mx.nd.max(x, axis="[0]"), [4., 3., 3., 7.]),
+    (lambda x: mx.nd.mean(x, axis="-1", exclude="True"), [1.8333334, 0., 0.6666667, 2.8333333]),
+    (lambda x: mx.nd.argmax(x, axis="1", keepdims="True"), [[2.], [3.], [1.]]),
+    (lambda x: mx.nd.sort(x, is_ascend="False")[0], [3., 1.5, 0.5, -2.]),
+    (lambda x: mx.nd.sort(x, is_ascend="0")[2], [3., 1., 0., -3.5]),
+    (lambda x: mx.nd.reshape(x, shape="(2,6)")[1], [2.5, 7., 0., 3., -3.5, 1.]),
+    (lambda x: mx.nd.reshape(x, shape="[4, 3]")[3], [3., -3.5, 1.]),
+    (lambda x: mx.nd.transpose(x, axes="(1, 0)")[0], [1.5, 4., 0.]),
+    (lambda x: mx.nd.tile(x, reps="(1, 2)")[0], [1.5, -2., 3., 0.5, 1.5, -2., 3., 0.5]),
+    (lambda x: mx.nd.slice(x, begin="(0, 1)", end="(2, 3)"), [[-2., 3.], [-1., 2.5]]),
+    (lambda x: mx.nd.slice(x, begin="(0, None)", end="(2, None)")[1], [4., -1., 2.5, 7.]),
+    (lambda x: mx.nd.norm(x, ord="1", axis="1"), [7., 14.5, 7.5]),
+    (lambda x: mx.nd.broadcast_to(x[:1], shape="(2, 4)")[1], [1.5, -2., 3., 0.5]),
+    (lambda x: mx.nd.FullyConnected(x, mx.nd.ones((2, 4)), num_hidden="2", no_bias="True"),
+     [[3., 3.], [12.5, 12.5], [0.5, 0.5]]),
+    (lambda x: mx.nd.pad(x.reshape((1, 1, 3, 4)), mode="constant",
+                         pad_width="(0, 0, 0, 0, 1, 1, 1, 1)")[0, 0, 1], [0., 1.5, -2., 3., 0.5, 0.]),
+    (lambda x: mx.nd.Convolution(x.reshape((1, 1, 3, 4)), mx.nd.ones((1, 1, 2, 2)), kernel="(2, 2)",
+                                 num_filter="1", no_bias="True"), [[[[2.5, 2.5, 13.], [6., 1., 7.]]]]),
+    (lambda x: mx.nd.Pooling(x.reshape((1, 1, 3, 4)), kernel="(2, 2)", pool_type="max",
+                             stride="(1, 1)"), [[[[4., 3., 7.], [4., 3., 7.]]]]),
+    (lambda x: mx.nd.clip(x, "-1", "1.5")[1], [1.5, -1., 1.5, 1.5]),
+    (lambda x: mx.nd.LeakyReLU(x, act_type="leaky", slope="0.1")[0], [1.5, -0.2, 3., 0.5]),
+    (lambda x: mx.nd.arange(start="1", stop="5"), [1., 2., 3., 4.]),
+])
+def test_attributes_given_as_strings(call, want):
+    # MXNet parses every attribute from a string (the C++ parameter parser).
+    np.testing.assert_allclose(call(_x()).asnumpy(), np.array(want, np.float32), rtol=1e-6)
+
+
+def test_string_attribute_errors():
+    x = _x()
+    with pytest.raises(MXNetError, match="keepdims"):
+        mx.nd.sum(x, keepdims="maybe")       # MXNet: expect boolean but value='maybe'
+    with pytest.raises(MXNetError, match="shape"):
+        mx.nd.reshape(x, shape="bad")        # MXNet: expect Shape(tuple) but value='bad'
+    with pytest.raises(MXNetError):
+        mx.nd.Activation(x, act_type="nope")
+    assert mx.nd.zeros(shape="(2, 3)").shape == (2, 3)
+
+
+def test_positional_attribute_given_twice():
+    with pytest.raises(TypeError, match="multiple values"):   # as MXNet's generated signature
+        mx.nd.sum(_x(), 1, axis=1)
+
+
+def test_zeros_ones_out():
+    o = mx.nd.ones((3, 4))
+    r = mx.nd.zeros((3, 4), out=o)
+    assert r is o and o.asnumpy().sum() == 0
+    o = mx.nd.zeros((2, 2), dtype="int32")
+    r = mx.nd.ones((2, 2), dtype="int32", out=o, name="n")
+    assert r is o and o.asnumpy().tolist() == [[1, 1], [1, 1]]
+    # MXNet: "Type inconsistent, Provided = float64, inferred type = float32"
+    with pytest.raises(MXNetError, match="Type inconsistent"):
+        mx.nd.zeros((2, 2), out=mx.nd.ones((2, 2), dtype="float64"))
+    # MXNet: "Shape inconsistent, Provided = [2,3], inferred shape=[2,2]"
+    with pytest.raises(MXNetError, match="Shape inconsistent"):
+        mx.nd.zeros((2, 2), out=mx.nd.ones((2, 3)))
+    with pytest.raises(MXNetError, match="foo"):
+        mx.nd.zeros((2, 2), foo=1)
+    assert mx.nd.zeros((2,), name="z").shape == (2,)
+
+
+def test_random_name_ignored():
+    assert mx.nd.random.uniform(shape=(2,), name="r").shape == (2,)
+    assert mx.nd.random.normal(shape=(2,), name="r").shape == (2,)
+    assert mx.nd.random.randint(0, 5, shape=(2,), name="r").shape == (2,)
+    assert mx.nd.random.multinomial(mx.nd.array([0.5, 0.5]), name="m").shape == (1,)
