@@ -101,3 +101,29 @@ def test_random_name_ignored():
     assert mx.nd.random.normal(shape=(2,), name="r").shape == (2,)
     assert mx.nd.random.randint(0, 5, shape=(2,), name="r").shape == (2,)
     assert mx.nd.random.multinomial(mx.nd.array([0.5, 0.5]), name="m").shape == (1,)
+
+
+def test_array_from_numpy_object_and_string_arrays():
+    # MXNet copies NumPy sources with np.asarray(src, dtype=float32)
+    x = mx.nd.array(np.array(["1", "2"]))
+    assert x.dtype == np.float32 and x.asnumpy().tolist() == [1., 2.]
+    x = mx.nd.array(np.array([1, 2], dtype=object))
+    assert x.dtype == np.float32 and x.asnumpy().tolist() == [1., 2.]
+    assert np.isnan(mx.nd.array(np.array([None, 1], dtype=object)).asnumpy()[0])
+    with pytest.raises(ValueError):
+        mx.nd.array(np.array(["a"]))
+    with pytest.raises(TypeError):
+        mx.nd.array(["a", "b"])           # a list of strings stays refused, as in MXNet
+
+
+def test_zero_size_empty_full_linspace():
+    # MXNet: empty/full allocate without shape inference; zeros/ones infer and refuse 0
+    assert mx.nd.empty((0,)).shape == (0,)
+    x = mx.nd.full((2, 0), 1, dtype="int32")
+    assert x.shape == (2, 0) and x.dtype == np.int32
+    x = mx.nd.linspace(0, 1, 0)
+    assert x.shape == (0,) and x.dtype == np.float32
+    with pytest.raises(MXNetError):
+        mx.nd.zeros((0,))
+    with pytest.raises(MXNetError):
+        mx.nd.ones((2, 0))

@@ -9,13 +9,13 @@ from ..context import Context, check_gpu, current_context
 from .ndarray import NDArray
 
 
-def _shape(shape, op):
+def _shape(shape, op, zero_ok=False):
     if isinstance(shape, str):
         shape = _literal(shape, "shape", op)
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     shape = tuple(int(s) for s in shape)
-    if any(s <= 0 for s in shape):
+    if any(s < 0 or (s == 0 and not zero_ok) for s in shape):
         # MXNet 1.x legacy shape inference treats 0 as unknown (spec Q27).
         raise MXNetError(f"{op}: shape inference failed for shape {shape}: zero-size and "
                          "negative dimensions are not supported")
@@ -87,8 +87,14 @@ def _filled(shape, dtype, value, ctx):
 
 
 def empty(shape, ctx=None, dtype=None, stype=None):
-    """An uninitialised array (mxnb fills it with zeros)."""
-    return zeros(shape, ctx, dtype, stype)
+    """An uninitialised array (mxnb fills it with zeros).
+
+    Zero-size shapes are allowed: MXNet allocates them directly, with no shape inference.
+    """
+    if stype not in (None, "default"):
+        return zeros(shape, ctx, dtype, stype)
+    return _filled(_shape(shape, "empty", zero_ok=True), normalize_dtype(dtype, storage=True), 0,
+                   _ctx(ctx))
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
@@ -126,7 +132,9 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
         out[:] = val
         return out
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "full"), normalize_dtype(dtype, storage=True), val, ctx)
+    # MXNet's full is empty() then a fill, so zero-size shapes work as for empty.
+    return _filled(_shape(shape, "full", zero_ok=True), normalize_dtype(dtype, storage=True), val,
+                   ctx)
 
 
 def array(source_array, ctx=None, dtype=None):
@@ -154,7 +162,11 @@ def array(source_array, ctx=None, dtype=None):
         except (TypeError, ValueError):
             raise TypeError("source_array must be array like object") from None
         if src.dtype.kind in "OUSV":
-            raise TypeError("source_array must be array like object")
+            if not isinstance(source_array, np.ndarray):
+                raise TypeError("source_array must be array like object")
+            # MXNet copies a NumPy source with np.asarray(src, dtype): object and string
+            # arrays of numbers convert ('1' -> 1.0), others raise NumPy's ValueError.
+            src = np.asarray(src, dtype=dt)
     # NOTE: zero-size arrays are allowed here, as in MXNet (`mx.nd.array([])` has shape (0,)),
     # while zeros/ones/full refuse zero-size shapes as MXNet's shape inference does.
     with np.errstate(invalid="ignore", over="ignore"):
@@ -225,8 +237,8 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=mx_real_t):
     array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     num = int(num)
-    if num <= 0:
-        raise MXNetError(f"linspace: num must be positive, got {num}")
+    if num < 0:
+        raise MXNetError(f"linspace: num must be non-negative, got {num}")
     start, stop = float(start), float(stop)
     div = num - 1 if endpoint else num
     step = (stop - start) / div if div > 0 else 0.0
