@@ -127,3 +127,15 @@ def test_zero_size_empty_full_linspace():
         mx.nd.zeros((0,))
     with pytest.raises(MXNetError):
         mx.nd.ones((2, 0))
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int8", "int32", "int64"])
+def test_clip_integer_bounds_outside_the_dtype(dt):
+    # MXNet compares integer data with float bounds: a bound out of range clips nothing
+    x = mx.nd.array([0, 1, 7, 100, 127], dtype=dt)
+    assert mx.nd.clip(x, -5, 5).asnumpy().tolist() == [0, 1, 5, 5, 5]
+    assert mx.nd.clip(x, 2, 300).asnumpy().tolist() == [2, 2, 7, 100, 127]
+    assert mx.nd.clip(x, -1000, 1000).asnumpy().tolist() == [0, 1, 7, 100, 127]
+    assert mx.nd.clip(x, 1.5, 99.5).asnumpy().tolist() == [1, 1, 7, 99, 99]
+    assert x.clip(-1.5, -0.5).asnumpy().tolist() == [0, 0, 0, 0, 0]
+    assert x.clip(-1.5, -0.5).dtype == np.dtype(dt)

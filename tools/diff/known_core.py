@@ -30,3 +30,27 @@ KNOWN.update({
     "core_arange_18": "FIX: MXNet's float16 arange with a fractional step repeats the start (-2 -2 -2 ...)",
     "core_concatenate_mix": "FREE: concatenate of mixed dtypes: MXNetError from concat (MXNet: bare AssertionError)",
 })
+# ---- indexing
+KNOWN.update({
+    "core_get_36": "FIX: MXNet's x[np.array(1)] fails in broadcast_to shape inference",
+    "core_getitem_0d_nd_idx": "FIX: MXNet's x[mx.nd.array(1)] raises AttributeError ('item')",
+    "core_setitem_list_oob": "FIX: MXNet silently ignores an out-of-range index list in setitem",
+    "core_getitem_float_slice": "FREE: integral float slice bounds accepted (MXNet: TypeError)",
+})
+for _i in (51, 52, 53):
+    KNOWN[f"core_get_{_i}"] = "FIX: MXNet raises the IndexError late (after printing); same type"
+# ---- arithmetic
+for _dt in ("int8", "uint8", "int32", "int64"):
+    KNOWN[f"core_ar_{_dt}_4"] = "FIX: MXNet dies of SIGFPE on integer division by zero (as div_by_zero_int)"
+    KNOWN[f"core_ar_{_dt}_37"] = "FIX: as core_ar_int8_4 (x / x with a 0)"
+    KNOWN[f"core_ar_{_dt}_49"] = "FIX: MXNet's integer norm dies (SIGFPE) on this input; mxnb overflows"
+    KNOWN[f"core_ar_{_dt}_21"] = ("FREE: integer square overflow is undefined (MXNet squares in "
+                                  "double and converts: INT_MIN; mxnb wraps)")
+KNOWN.update({
+    "core_ar_int_div_zero_scalar": "FIX: as core_ar_int8_4",
+    "core_ar_scalar_frac_div0_int8": "FIX: as core_ar_int8_4 (0.3 cast to int8 is 0)",
+    "core_ar_float16_43": "FIX: MXNet's float16 sum accumulates in float16 (65504 swallows -7.5; as f16_sum_mean)",
+    "core_ar_float16_44": "FIX: as core_ar_float16_43",
+    "core_ar_float16_46": "FREE: prod accumulates in a wider type (MXNet overflows to inf*0 = nan)",
+    "core_ar_float32_46": "FREE: as core_ar_float16_46",
+})
