@@ -54,3 +54,15 @@ KNOWN.update({
     "core_ar_float16_46": "FREE: prod accumulates in a wider type (MXNet overflows to inf*0 = nan)",
     "core_ar_float32_46": "FREE: as core_ar_float16_46",
 })
+# ---- printing, scalars, save/load, properties
+KNOWN.update({
+    "core_pr_*_empty": "FIX: MXNet's astype of a zero-size array fails (_copyto shape inference)",
+    "core_pr_*_0d": "FREE spec Q27: 0-d arrays work in mxnb (MXNet's astype of 0-d fails)",
+    "core_pr_bool_asscalar": "ENV: NumPy 2 names the bool scalar type 'bool' (NumPy 1.23: 'bool_')",
+    "core_sc_int_f": "FREE spec 7.3: int() of a size-1 array converts (as prop_int)",
+    "core_sl_pathlib": "FREE: a pathlib.Path file name: TypeError (MXNet: AttributeError 'encode')",
+    "core_prop_dir_public": "FREE: mxnb has extra fluent methods, one per op taking data (as fluent_*)",
+})
+# ---- training loops
+KNOWN["core_tr_grad_create_graph_loop"] = ("FREE: every mxnb op is differentiable to any order "
+                                           "(MXNet: _backward_power_scalar has no FGradient)")
