@@ -139,3 +139,41 @@ def test_clip_integer_bounds_outside_the_dtype(dt):
     assert mx.nd.clip(x, 1.5, 99.5).asnumpy().tolist() == [1, 1, 7, 99, 99]
     assert x.clip(-1.5, -0.5).asnumpy().tolist() == [0, 0, 0, 0, 0]
     assert x.clip(-1.5, -0.5).dtype == np.dtype(dt)
+
+
+def test_diag_just_past_the_corner_is_empty():
+    x = mx.nd.arange(12).reshape((3, 4))
+    # MXNet 1.9.1: k=-3 and k=4 give shape (0,), k=-4 / k=5 "Diagonal does not exist."
+    for k in (-3, 4):
+        r = mx.nd.diag(x, k=k)
+        assert r.shape == (0,) and r.dtype == np.float32
+    assert mx.nd.diag(x.T, k=-4).shape == (0,) and mx.nd.diag(x.T, k=3).shape == (0,)
+    assert mx.nd.diag(x, k=3).asnumpy().tolist() == [3.0]
+    for k in (-4, 5):
+        with pytest.raises(MXNetError):
+            mx.nd.diag(x, k=k)
+    y = mx.nd.arange(24).reshape((2, 3, 4))
+    assert mx.nd.diag(y, k=-2).shape == (4, 0) and mx.nd.diag(y, k=3).shape == (4, 0)
+    assert mx.nd.diag(y, k=2).asnumpy().tolist() == [[8.], [9.], [10.], [11.]]
+    with pytest.raises(MXNetError):
+        mx.nd.diag(y, k=-3)
+
+
+def test_depth_space_need_4d_and_positive_block():
+    x = mx.nd.arange(12).reshape((3, 4))
+    with pytest.raises(MXNetError, match="4D"):
+        mx.nd.depth_to_space(x, 2)
+    with pytest.raises(MXNetError, match="4D"):
+        x.space_to_depth(2)
+    with pytest.raises(MXNetError, match="positive"):
+        mx.nd.depth_to_space(mx.nd.ones((1, 4, 2, 2)), 0)
+
+
+def test_astype_none_is_float32():
+    # MXNet: astype allocates empty(dtype=None), float32, and copies into it
+    x = mx.nd.array([1, 2], dtype="int32")
+    assert x.astype(None).dtype == np.float32
+    assert x.astype(None, copy=False).dtype == np.float32
+    y = mx.nd.array([1.5], dtype="float64")
+    assert y.astype(None, copy=False) is y        # np.dtype(None) is float64
+    assert y.astype(None).dtype == np.float32

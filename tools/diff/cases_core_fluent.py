@@ -84,3 +84,18 @@ case("core_fl_pick_float_idx", "x = mx.nd.arange(6).reshape((2, 3)); print(x.pic
 case("core_fl_one_hot_neg", "print(mx.nd.array([-1, 3, 1]).one_hot(3))")
 case("core_fl_tile_zero", "x = mx.nd.ones((2, 3)); print(x.tile((0, 1)).shape, x.tile(()).shape)")
 case("core_fl_flip_neg", "x = mx.nd.arange(6).reshape((2, 3)); print(x.flip(axis=-1))")
+
+# The same methods on the other dtypes, a sample of each family.
+MORE = {
+    "i8": "x = mx.nd.array([[1, -2, 3, 0], [4, -1, 2, 7], [0, 3, -3, 1]], dtype='int8')\n",
+    "u8": "x = mx.nd.array([[1, 2, 3, 0], [4, 1, 2, 7], [0, 3, 250, 1]], dtype='uint8')\n",
+    "i64": "x = mx.nd.array([[1, -2, 3, 0], [4, -1, 2, 7], [0, 3, -3, 1]], dtype='int64')\n",
+    "f64": "x = mx.nd.array([[1.5, -2, 3, 0.5], [4, -1, 2.5, 7], [0, 3, -3.5, 1]], dtype='float64')\n",
+}
+SAMPLE = [0, 2, 3, 4, 7, 9, 10, 12, 13, 15, 17, 19, 20, 21, 24, 26, 27, 29, 31, 32, 33, 34, 36, 37,
+          38, 40, 42, 44, 46, 47, 49, 51, 54, 56, 57, 59, 61, 63, 65, 66, 67, 68, 71, 72, 73, 74, 75,
+          78, 79, 81, 84, 85, 91, 93, 96, 98, 99, 101, 104, 106, 108, 110, 113, 115, 118, 125, 126,
+          133, 134, 135, 136]
+for dt, v in MORE.items():
+    for j in SAMPLE:
+        case(f"core_fl_{dt}_{j}", P + v + IDX + f"P({CALLS[j]})")
