@@ -72,3 +72,16 @@ KNOWN.update({
     "core_args_83": "FIX: MXNet's transpose with repeated axes (0, 0) returns uninitialised memory",
     "core_args_114": "FREE: int16: MXNetError naming the dtype (MXNet: KeyError)",
 })
+# ---- Python operator forms
+KNOWN.update({
+    "core_iop_11": "FREE spec Q27: a 0-d operand broadcasts in mxnb (MXNet: shape inference fails)",
+    "core_expr_7": "FREE: NDArray has __pos__ (as neg_op)",
+    "core_expr_33": "FIX spec 7.6: NDArray op np.ndarray works (as pyop*_numpy)",
+    "core_expr_34": "FIX spec 7.6: as core_expr_33",
+    "core_expr_35": "FIX spec 7.6: NumPy ufuncs on an NDArray work (MXNet builds an object array of NDArrays)",
+    "core_expr_37": "FIX spec 7.6: as core_expr_35",
+    "core_expr_38": "FIX spec 7.6: np.asarray(nd) is a float32 view (MXNet: an object array)",
+    "core_expr_39": "FIX spec 7.6: NDArray has __array__",
+    "core_expr_47": "FREE spec 7.3: float() of a size-1 array converts (as prop_float)",
+    "core_expr_48": "ENV: NumPy 1.23 promotes float32 scalar + int to float64 (NumPy 2: float32)",
+})
