@@ -177,3 +177,56 @@ def test_astype_none_is_float32():
     y = mx.nd.array([1.5], dtype="float64")
     assert y.astype(None, copy=False) is y        # np.dtype(None) is float64
     assert y.astype(None).dtype == np.float32
+
+
+def test_legacy_random_ops_take_ctx_before_dtype():
+    # MXNet's op signature: random_uniform(low, high, shape, ctx, dtype)
+    r = mx.nd.random_uniform(0, 1, (2,), mx.cpu(1))
+    assert r.context == mx.cpu(1) and r.dtype == np.float32 and r.shape == (2,)
+    r = mx.nd.random_gamma(2, 3, (2,), mx.cpu(), "float64")
+    assert r.dtype == np.float64
+    r = mx.nd.random_randint(0, 9, (3,), mx.cpu(1), "int64")
+    assert r.dtype == np.int64 and r.context == mx.cpu(1)
+    assert mx.nd.normal(0, 1, (2,), mx.cpu(1)).context == mx.cpu(1)
+    assert mx.nd.random_poisson(3, (2,), mx.cpu(1)).context == mx.cpu(1)
+
+
+def test_legacy_exponential_takes_the_rate():
+    # MXNet 1.9.1, seed 3: random_exponential(4.0) gives 0.22005, 0.1369, 0.14558 (rate 4),
+    # the same stream as random.exponential(scale=0.25)
+    mx.random.seed(3)
+    a = mx.nd.random_exponential(4.0, shape=(3,)).asnumpy()
+    mx.random.seed(3)
+    b = mx.nd.random_exponential(lam=4.0, shape=(3,)).asnumpy()
+    mx.random.seed(3)
+    c = mx.nd.random.exponential(0.25, shape=(3,)).asnumpy()
+    np.testing.assert_array_equal(a, c)
+    np.testing.assert_array_equal(b, c)
+    np.testing.assert_allclose(a, [0.22005, 0.1369, 0.14558], atol=1e-5)
+    mx.random.seed(3)
+    s = mx.nd.sample_exponential(mx.nd.array([4.0, 1.0]), shape=(2,)).asnumpy()
+    np.testing.assert_allclose(s, [[0.22005, 0.1369], [0.58231, 0.39679]], atol=1e-5)
+    mx.random.seed(3)
+    s = mx.nd.sample_exponential(lam=mx.nd.array([4.0])).asnumpy()
+    np.testing.assert_allclose(s, [0.22005], atol=1e-5)
+
+
+def test_legacy_sample_ops_use_the_op_names():
+    mx.random.seed(3)
+    r = mx.nd.sample_normal(mu=mx.nd.array([0., 10]), sigma=mx.nd.array([1., 0.1])).asnumpy()
+    np.testing.assert_allclose(r, [-1.63609, 9.80972], atol=1e-5)     # MXNet 1.9.1, seed 3
+    r = mx.nd.sample_uniform(mx.nd.array([0., 10]), mx.nd.array([1., 11]), (2,), "float64")
+    assert r.shape == (2, 2) and r.dtype == np.float64
+    r = mx.nd.sample_multinomial(mx.nd.array([0.2, 0.8]), (3,), False, "uint8")
+    assert r.shape == (3,) and r.dtype == np.uint8
+
+
+def test_power_and_softmin_argument_names():
+    x = mx.nd.array([2., 3])
+    assert mx.nd.power(base=x, exp=2).asnumpy().tolist() == [4., 9.]
+    assert mx.nd.power(x, exp=mx.nd.array([2., 1])).asnumpy().tolist() == [4., 3.]
+    # MXNet's softmin has no length input: the second positional argument is the axis
+    y = mx.nd.array([[1., 2], [3, 5]])
+    want = [[0.880797, 0.95257413], [0.11920292, 0.04742587]]
+    np.testing.assert_allclose(mx.nd.softmin(y, 0).asnumpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(y.softmin(0).asnumpy(), want, rtol=1e-6)

@@ -85,3 +85,8 @@ KNOWN.update({
     "core_expr_47": "FREE spec 7.3: float() of a size-1 array converts (as prop_float)",
     "core_expr_48": "ENV: NumPy 1.23 promotes float32 scalar + int to float64 (NumPy 2: float32)",
 })
+# ---- legacy op-name functions
+KNOWN.update({
+    "core_legacy_0": "FREE: random_uniform() with no shape draws one value (MXNet: shape inference fails)",
+    "core_legacy_26": "FREE: random_uniform with NDArray bounds samples per element (MXNet refuses)",
+})

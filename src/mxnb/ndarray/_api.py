@@ -290,6 +290,12 @@ def _helper(name, array_op, lscalar, rscalar=None, doc=""):
             return scalar_fn(lhs, rhs)
         return _ufunc(lhs, rhs, array_op, lscalar, rscalar)
 
+    if name == "power":
+        two = fn
+
+        def fn(base, exp):  # MXNet's names: mx.nd.power(base=x, exp=2)
+            return two(base, exp)
+
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc or f"{name}(lhs, rhs): element-wise, with NDArrays or scalars, broadcasting."
     _export(name, fn)

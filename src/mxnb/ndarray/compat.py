@@ -174,9 +174,13 @@ def SoftmaxActivation(data=None, mode="instance", out=None, name=None):
     return _finish(nd.softmax(data, axis=1 if mode == "channel" else -1), out)
 
 
-def softmin(data=None, length=None, axis=-1, temperature=None, dtype=None, use_length=False,
-            out=None, name=None):
-    """softmax(-data): the smallest entries get the largest weights."""
+def softmin(data=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None,
+            name=None, length=None):
+    """softmax(-data): the smallest entries get the largest weights.
+
+    MXNet's softmin has no `length` input, so `softmin(x, 0)` is axis 0; `length=` is
+    accepted by keyword only.
+    """
     _check("softmin", ("data", data))
     kw = {"axis": axis, "temperature": temperature, "dtype": dtype, "use_length": use_length}
     if length is not None:
