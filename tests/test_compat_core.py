@@ -230,3 +230,11 @@ def test_power_and_softmin_argument_names():
     want = [[0.880797, 0.95257413], [0.11920292, 0.04742587]]
     np.testing.assert_allclose(mx.nd.softmin(y, 0).asnumpy(), want, rtol=1e-6)
     np.testing.assert_allclose(y.softmin(0).asnumpy(), want, rtol=1e-6)
+
+
+def test_random_shape_given_as_string():
+    # MXNet 1.9.1: shape='(2, 3)' and '[2]' parse (the attribute goes to C++ as a string)
+    assert mx.nd.random.uniform(shape="(2, 3)").shape == (2, 3)
+    assert mx.nd.random.normal(0, 1, shape="[2]").shape == (2,)
+    with pytest.raises(MXNetError, match="shape"):
+        mx.nd.random.uniform(shape="bad")

@@ -127,3 +127,17 @@ case("core_attr_float_axis", X + "print(mx.nd.sum(x, axis=1.0))")
 case("core_attr_dtype_np", X + "print(mx.nd.cast(x, dtype=np.int32).dtype, mx.nd.cast(x, dtype=np.dtype('float16')).dtype, mx.nd.one_hot(mx.nd.array([1]), 2, dtype=np.int64).dtype)")
 case("core_attr_dtype_bad", X + "print(mx.nd.cast(x, dtype='float128'))")
 case("core_attr_ctx_op", X + "print(mx.nd.zeros((2,), ctx=mx.cpu(0), dtype='float64'), mx.nd.ones((2,), mx.cpu()), mx.nd.full((2,), 3, mx.cpu(), 'int32'))")
+MORE_STR = [
+    "mx.nd.concat(x, x, dim='1').shape", "mx.nd.stack(x, x, axis='-1').shape", "mx.nd.add_n(x, x).shape",
+    "mx.nd.random.uniform(shape='(2, 3)').shape", "mx.nd.random.normal(0, 1, shape='[2]').shape",
+    "mx.nd.ones('(2, 3)').shape", "mx.nd.full('(2,)', 3)", "mx.nd.eye('3').shape", "mx.nd.linspace(0, 1, '5')",
+    "mx.nd.one_hot(mx.nd.array([1, 0]), '3')", "x.reshape('(2, 6)').shape", "x.sum('1')", "x.sum(axis='1')",
+    "x.topk(k='2')", "x.clip('0', '1')", "x.flip('0')", "x.expand_dims('0').shape", "x.squeeze('0') if False else x.tile('2').shape",
+    "x.softmax(axis='0')", "x.astype('float32').dtype", "mx.nd.split(x, '2', axis='1')[0].shape",
+    "mx.nd.SliceChannel(x, num_outputs='2', axis='1')[1].shape", "mx.nd.Embedding(mx.nd.array([0, 2]), x, input_dim='3', output_dim='4')",
+    "mx.nd.SoftmaxOutput(x, mx.nd.array([0, 1, 2]), grad_scale='2')", "mx.nd.BlockGrad(x).shape",
+    "mx.nd.Dropout(x, p='0.0', mode='always')", "mx.nd.SwapAxis(x, '0', '1').shape", "mx.nd.sum_axis(x, axis='0')",
+    "mx.nd.broadcast_axis(x[:1], axis='0', size='2').shape", "mx.nd.argsort(x, axis='0', is_ascend='false')",
+]
+for j, c in enumerate(MORE_STR):
+    case(f"core_str2_{j}", X + f"r = {c}\nprint(r if not isinstance(r, list) else [t.shape for t in r])")

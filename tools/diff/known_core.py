@@ -90,3 +90,7 @@ KNOWN.update({
     "core_legacy_0": "FREE: random_uniform() with no shape draws one value (MXNet: shape inference fails)",
     "core_legacy_26": "FREE: random_uniform with NDArray bounds samples per element (MXNet refuses)",
 })
+KNOWN.update({
+    "core_str2_6": "FREE: full('(2,)', 3) parses the shape string (MXNet's Python full fails: TypeError)",
+    "core_str2_10": "FREE: x.reshape('(2, 6)'): ValueError (MXNet: TypeError); both refuse",
+})

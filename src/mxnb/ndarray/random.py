@@ -125,6 +125,14 @@ def _unknown_kwargs(opname, kwargs):
 
 
 def _parse_shape(shape, opname, allow_empty=False):
+    if isinstance(shape, str):
+        # MXNet passes attributes to C++ as strings: shape='(2, 3)' parses as (2, 3).
+        import ast
+
+        try:
+            shape = ast.literal_eval(shape.strip())
+        except (ValueError, SyntaxError):
+            pass  # refused below with MXNet's message
     if isinstance(shape, (bool, np.bool_)):
         shape = None
     if isinstance(shape, (int, np.integer)):
