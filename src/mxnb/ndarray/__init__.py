@@ -50,22 +50,9 @@ from .linalg import (gemm as linalg_gemm, gemm2 as linalg_gemm2, syrk as linalg_
                      extractdiag as linalg_extractdiag, makediag as linalg_makediag,
                      sumlogdiag as linalg_sumlogdiag, slogdet as linalg_slogdet)
 # MXNet's sampler ops under their op names (`mx.nd.random_uniform`, `mx.nd.uniform`, and the
-# `sample_*` forms taking NDArray parameters): the same samplers and the same stream.
-from .random import uniform as random_uniform, normal as random_normal  # noqa: E402,F401
-from .random import randint as random_randint, poisson as random_poisson  # noqa: E402,F401
-from .random import exponential as random_exponential, gamma as random_gamma  # noqa: E402,F401
-from .random import uniform as sample_uniform, normal as sample_normal  # noqa: E402,F401
-from .random import poisson as sample_poisson, gamma as sample_gamma  # noqa: E402,F401
-from .random import exponential as sample_exponential  # noqa: E402,F401
-from .random import multinomial as sample_multinomial  # noqa: E402,F401
-from .random import negative_binomial as random_negative_binomial  # noqa: E402,F401
-from .random import negative_binomial as sample_negative_binomial  # noqa: E402,F401
-from .random import (generalized_negative_binomial as  # noqa: E402,F401
-                     random_generalized_negative_binomial)
-from .random import (generalized_negative_binomial as  # noqa: E402,F401
-                     sample_generalized_negative_binomial)
+# `sample_*` forms taking NDArray parameters), with the ops' signatures: the same stream.
+from .random_ops import *  # noqa: E402,F401,F403
 from .random import shuffle  # noqa: E402,F401
-from .random import uniform, normal  # noqa: E402,F401
 
 for _n in _random_like.__all__:  # mx.nd.random.uniform_like, ...
     setattr(random, _n, getattr(_random_like, _n))

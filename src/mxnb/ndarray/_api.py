@@ -5,6 +5,7 @@ MXNet's argument names), its attributes, `out=` and `name=` (ignored), and
 calls `invoke`. NumPy arrays are refused as in MXNet (`AssertionError`); the
 `+`/`*` operators and NumPy's own functions accept them (see interop).
 """
+import ast
 import math
 import operator
 
@@ -31,6 +32,45 @@ _empty = np.empty
 
 __all__ = []
 _REQUIRED = None
+
+
+def _from_str(op, name, value, default):
+    """An attribute given as a string, parsed as MXNet's C++ parameter parser does.
+
+    MXNet accepts every attribute as a string (`axis='1'`, `shape='(2,3)'`,
+    `keepdims='True'`): attributes that are strings anyway (`act_type`, `dtype`)
+    stay strings; others are read as Python literals (`'None'`, `'true'` too).
+    """
+    if default.__class__ is str:
+        return value
+    s = value.strip()
+    low = s.lower()
+    if default is True or default is False:
+        if low in ("true", "1"):
+            return True
+        if low in ("false", "0"):
+            return False
+        raise MXNetError(f"Invalid Parameter format for {name} expect boolean but "
+                         f"value='{value}', in operator {op.name}")
+    if low in ("true", "false"):
+        return low == "true"
+    if s == "None":
+        return None
+    if low in ("inf", "+inf", "-inf", "nan"):
+        return float(low)
+    try:
+        v = ast.literal_eval(s)
+    except (ValueError, SyntaxError):
+        if default is None:
+            return value  # an enum value ('relu') of an attribute without a default
+        raise MXNetError(f"Invalid Parameter format for {name} expect "
+                         f"{type(default).__name__} but value='{value}', in operator "
+                         f"{op.name}") from None
+    if isinstance(v, list):
+        v = tuple(v)
+    if isinstance(default, float) and isinstance(v, int):
+        v = float(v)
+    return v
 
 
 def _bad(name, value):
@@ -106,12 +146,14 @@ def _make(op):
                 arrays.append(a)
             attrs = dict(defaults)
             for nm, v in zip(attr_names, args[n_in:]):
-                attrs[nm] = v
+                if nm in kwargs:
+                    raise TypeError(f"{op.name}() got multiple values for argument '{nm}'")
+                attrs[nm] = _from_str(op, nm, v, defaults[nm]) if v.__class__ is str else v
             for k, v in kwargs.items():
                 if k not in defaults:
                     raise MXNetError(f"{op.name}: cannot find argument '{k}', possible arguments "
                                      f"are: {', '.join(attr_names) or '(none)'}")
-                attrs[k] = v
+                attrs[k] = _from_str(op, k, v, defaults[k]) if v.__class__ is str else v
             for k in required:
                 if attrs[k] is None:
                     raise MXNetError(f"{op.name}: Required parameter {k} is not presented")
@@ -144,7 +186,7 @@ def _make_variadic(op):
             if k not in defaults:
                 raise MXNetError(f"{op.name}: cannot find argument '{k}', possible arguments "
                                  f"are: {', '.join(attr_names)}")
-            attrs[k] = v
+            attrs[k] = _from_str(op, k, v, defaults[k]) if v.__class__ is str else v
         if not data:
             raise MXNetError(f"{op.name}: value 0 for Parameter num_args should be greater equal "
                              "to 1 (no input arrays)")
@@ -247,6 +289,12 @@ def _helper(name, array_op, lscalar, rscalar=None, doc=""):
                 and not isinstance(lhs, np.ndarray) and not isinstance(rhs, np.ndarray):
             return scalar_fn(lhs, rhs)
         return _ufunc(lhs, rhs, array_op, lscalar, rscalar)
+
+    if name == "power":
+        two = fn
+
+        def fn(base, exp):  # MXNet's names: mx.nd.power(base=x, exp=2)
+            return two(base, exp)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc or f"{name}(lhs, rhs): element-wise, with NDArrays or scalars, broadcasting."

@@ -26,10 +26,15 @@ for _name, _op in OPS.items():
     setattr(NDArray, _name, _method(getattr(_api, _name)))
 
 
-def _transpose(self, *axes):
+def _transpose(self, *axes, **kwargs):
+    # MXNet's method forwards to the op, so `x.transpose(axes=(1, 0))` and `name=` work too.
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
-    return _api.transpose(self, axes=axes)
+    if "axes" in kwargs:
+        if axes:
+            raise TypeError("transpose() got multiple values for argument 'axes'")
+        axes = kwargs.pop("axes")
+    return _api.transpose(self, axes=axes, **kwargs)
 
 
 NDArray.transpose = _transpose

@@ -175,9 +175,13 @@ def SoftmaxActivation(data=None, mode="instance", out=None, name=None):
     return _finish(nd.softmax(data, axis=1 if mode == "channel" else -1), out)
 
 
-def softmin(data=None, length=None, axis=-1, temperature=None, dtype=None, use_length=False,
-            out=None, name=None):
-    """softmax(-data): the smallest entries get the largest weights."""
+def softmin(data=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None,
+            name=None, length=None):
+    """softmax(-data): the smallest entries get the largest weights.
+
+    MXNet's softmin has no `length` input, so `softmin(x, 0)` is axis 0; `length=` is
+    accepted by keyword only.
+    """
     _check("softmin", ("data", data))
     kw = {"axis": axis, "temperature": temperature, "dtype": dtype, "use_length": use_length}
     if length is not None:
@@ -281,7 +285,14 @@ def diag(data=None, k=0, axis1=0, axis2=1, out=None, name=None):
         return _finish(nd.reshape(y, shape=(m, m)), out)
     idx = np.diagonal(np.arange(data.size).reshape(data.shape), k, int(axis1), int(axis2))
     if idx.size == 0:
-        raise MXNetError(f"diag: offset k={k} is out of range for shape {data.shape}")
+        # MXNet: a diagonal just past the corner (k = -rows or k = cols) is empty, further
+        # out it "does not exist".
+        h, w = data.shape[int(axis1)], data.shape[int(axis2)]
+        if min(h + min(k, 0), w - max(k, 0)) < 0 or data.size == 0:
+            raise MXNetError(f"diag: Diagonal does not exist: offset k={k} is out of range "
+                             f"for shape {data.shape}")
+        from .creation import empty
+        return _finish(empty(idx.shape, ctx=data.context, dtype=data.dtype), out)
     y = nd.take(nd.reshape(data, shape=(-1,)), _index(idx.reshape(-1), data.context))
     return _finish(nd.reshape(y, shape=idx.shape), out)
 
@@ -322,10 +333,19 @@ def scatter_nd(data=None, indices=None, shape=None, out=None, name=None):
     return _finish(nd.reshape(y, shape=shape), out)
 
 
+def _block(data, block_size, what):
+    if data.ndim != 4:
+        raise MXNetError(f"Operation {what} requires exactly 4D tensor, got shape {data.shape}")
+    b = int(block_size)
+    if b <= 0:
+        raise MXNetError(f"{what}: block_size must be a positive integer value, got {b}")
+    return b
+
+
 def depth_to_space(data=None, block_size=None, out=None, name=None):
     """(N, C, H, W) -> (N, C/b^2, H*b, W*b), MXNet's (DCR) element order."""
     _check("depth_to_space", ("data", data))
-    b = int(block_size)
+    b = _block(data, block_size, "Depth To Space")
     n, c, h, w = data.shape
     if c % (b * b):
         raise MXNetError(f"depth_to_space: channels {c} are not divisible by block_size^2 "
@@ -338,7 +358,7 @@ def depth_to_space(data=None, block_size=None, out=None, name=None):
 def space_to_depth(data=None, block_size=None, out=None, name=None):
     """(N, C, H, W) -> (N, C*b^2, H/b, W/b), the inverse of depth_to_space."""
     _check("space_to_depth", ("data", data))
-    b = int(block_size)
+    b = _block(data, block_size, "Space To Depth")
     n, c, h, w = data.shape
     if h % b or w % b:
         raise MXNetError(f"space_to_depth: height {h} and width {w} must be divisible by "

@@ -9,15 +9,48 @@ from ..context import Context, check_gpu, current_context
 from .ndarray import NDArray
 
 
-def _shape(shape, op):
+def _shape(shape, op, zero_ok=False):
+    if isinstance(shape, str):
+        shape = _literal(shape, "shape", op)
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     shape = tuple(int(s) for s in shape)
-    if any(s <= 0 for s in shape):
+    if any(s < 0 or (s == 0 and not zero_ok) for s in shape):
         # MXNet 1.x legacy shape inference treats 0 as unknown (spec Q27).
         raise MXNetError(f"{op}: shape inference failed for shape {shape}: zero-size and "
                          "negative dimensions are not supported")
     return shape
+
+
+def _literal(text, what, op):
+    """`'(2, 3)'` -> (2, 3): MXNet parses attributes given as strings."""
+    import ast
+
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        raise MXNetError(f"Invalid Parameter format for {what} expect a number or tuple but "
+                         f"value='{text}', in operator {op}") from None
+
+
+def _creation_kwargs(op, shape, dtype, kwargs):
+    """MXNet's zeros/ones pass extra keywords to the op: `name=` is ignored, `out=` is
+    filled (its shape and dtype must be the result's), anything else is refused."""
+    kwargs.pop("name", None)
+    out = kwargs.pop("out", None)
+    if kwargs:
+        raise MXNetError(f"Cannot find argument '{next(iter(kwargs))}', in operator {op}")
+    if out is None:
+        return None
+    if not isinstance(out, NDArray):
+        raise TypeError(f"{op}: out must be an NDArray, got {type(out).__name__}")
+    if out.shape != shape:
+        raise MXNetError(f"Shape inconsistent, Provided = [{','.join(map(str, out.shape))}], "
+                         f"inferred shape=[{','.join(map(str, shape))}] (operator {op})")
+    if np.dtype(out.dtype) != np.dtype(dtype):
+        raise MXNetError(f"Type inconsistent, Provided = {np.dtype(out.dtype).name}, inferred "
+                         f"type = {np.dtype(dtype).name} (operator {op})")
+    return out
 
 
 def _ctx(ctx):
@@ -54,8 +87,14 @@ def _filled(shape, dtype, value, ctx):
 
 
 def empty(shape, ctx=None, dtype=None, stype=None):
-    """An uninitialised array (mxnb fills it with zeros)."""
-    return zeros(shape, ctx, dtype, stype)
+    """An uninitialised array (mxnb fills it with zeros).
+
+    Zero-size shapes are allowed: MXNet allocates them directly, with no shape inference.
+    """
+    if stype not in (None, "default"):
+        return zeros(shape, ctx, dtype, stype)
+    return _filled(_shape(shape, "empty", zero_ok=True), normalize_dtype(dtype, storage=True), 0,
+                   _ctx(ctx))
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
@@ -68,13 +107,23 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
         raise NotImplementedError(f"zeros: sparse storage type {stype!r} is not supported by "
                                   "mxnb (only 'default'); mx.nd.sparse is not built")
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "zeros"), normalize_dtype(dtype, storage=True), 0, ctx)
+    shape, dtype = _shape(shape, "zeros"), normalize_dtype(dtype, storage=True)
+    out = _creation_kwargs("_zeros", shape, dtype, kwargs) if kwargs else None
+    if out is not None:
+        out[:] = 0
+        return out
+    return _filled(shape, dtype, 0, ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    """An array of ones, float32 by default."""
+    """An array of ones, float32 by default (`out=` fills an existing array)."""
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "ones"), normalize_dtype(dtype, storage=True), 1, ctx)
+    shape, dtype = _shape(shape, "ones"), normalize_dtype(dtype, storage=True)
+    out = _creation_kwargs("_ones", shape, dtype, kwargs) if kwargs else None
+    if out is not None:
+        out[:] = 1
+        return out
+    return _filled(shape, dtype, 1, ctx)
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -83,7 +132,9 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
         out[:] = val
         return out
     ctx = _ctx(ctx)
-    return _filled(_shape(shape, "full"), normalize_dtype(dtype, storage=True), val, ctx)
+    # MXNet's full is empty() then a fill, so zero-size shapes work as for empty.
+    return _filled(_shape(shape, "full", zero_ok=True), normalize_dtype(dtype, storage=True), val,
+                   ctx)
 
 
 def array(source_array, ctx=None, dtype=None):
@@ -111,7 +162,11 @@ def array(source_array, ctx=None, dtype=None):
         except (TypeError, ValueError):
             raise TypeError("source_array must be array like object") from None
         if src.dtype.kind in "OUSV":
-            raise TypeError("source_array must be array like object")
+            if not isinstance(source_array, np.ndarray):
+                raise TypeError("source_array must be array like object")
+            # MXNet copies a NumPy source with np.asarray(src, dtype): object and string
+            # arrays of numbers convert ('1' -> 1.0), others raise NumPy's ValueError.
+            src = np.asarray(src, dtype=dt)
     # NOTE: zero-size arrays are allowed here, as in MXNet (`mx.nd.array([])` has shape (0,)),
     # while zeros/ones/full refuse zero-size shapes as MXNet's shape inference does.
     with np.errstate(invalid="ignore", over="ignore"):
@@ -138,6 +193,10 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     """
     if infer_range is not None:
         warnings.warn("`infer_range` argument has been deprecated", DeprecationWarning)
+    # MXNet parses numbers given as strings ('1', '5') in C++.
+    start, stop, step, repeat = (_literal(v, n, "_arange") if isinstance(v, str) else v
+                                 for v, n in ((start, "start"), (stop, "stop"), (step, "step"),
+                                              (repeat, "repeat")))
     if stop is None:
         start, stop = 0, start
     if step == 0:
@@ -178,8 +237,8 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=mx_real_t):
     array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     num = int(num)
-    if num <= 0:
-        raise MXNetError(f"linspace: num must be positive, got {num}")
+    if num < 0:
+        raise MXNetError(f"linspace: num must be non-negative, got {num}")
     start, stop = float(start), float(stop)
     div = num - 1 if endpoint else num
     step = (stop - start) / div if div > 0 else 0.0

@@ -148,7 +148,8 @@ class NDArray:
 
         if not copy and np.dtype(dtype) == self._data.dtype:
             return self
-        return _api.cast(self, dtype=dtype)
+        # MXNet allocates empty(dtype=None), i.e. float32, and copies into it.
+        return _api.cast(self, dtype=np.float32 if dtype is None else dtype)
 
     def tostype(self, stype):
         """A copy in storage type `stype`; mxnb stores only 'default' (dense) arrays.

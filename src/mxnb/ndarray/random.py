@@ -118,12 +118,21 @@ def _num(v):
 
 
 def _unknown_kwargs(opname, kwargs):
+    kwargs.pop("name", None)  # every MXNet op takes name= (and ignores it)
     if kwargs:
         name = next(iter(kwargs))
         raise _MXNetError(f"Cannot find argument '{name}', in operator {opname}")
 
 
 def _parse_shape(shape, opname, allow_empty=False):
+    if isinstance(shape, str):
+        # MXNet passes attributes to C++ as strings: shape='(2, 3)' parses as (2, 3).
+        import ast
+
+        try:
+            shape = ast.literal_eval(shape.strip())
+        except (ValueError, SyntaxError):
+            pass  # refused below with MXNet's message
     if isinstance(shape, (bool, np.bool_)):
         shape = None
     if isinstance(shape, (int, np.integer)):

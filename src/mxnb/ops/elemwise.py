@@ -190,6 +190,11 @@ def _params(op, attrs, dtype):
     parse = op.parse
     vals = [parse(v) if v.__class__ is float else v  # as MXNet parses str(v)
             for v in (attrs[name] for name, _ in op.attrs[:op.nparams])]
+    if dtype.kind in "iu" and op.name == "clip":
+        # MXNet's clip compares the integer data with the float bounds, so a bound outside the
+        # dtype's range clips nothing (uint8 with a_min=-5); saturate instead of wrapping.
+        info = np.iinfo(dtype)
+        vals = [min(max(float(v), info.min), info.max) for v in vals]
     if dtype.kind != "f" or dtype == _FLOAT16:
         vals = [float(np.asarray(v, dtype=np.float64).astype(dtype)) for v in vals]
     else:
