@@ -30,7 +30,6 @@ KNOWN = {
     "ag_sort_argsort_grad": "FIX: MXNet's sort backward fails to parse its own axis attr",
     "pool_grad_max": "FIX: MXNet 1.9.1 (oneDNN) sends max-pool gradients to non-max positions",
     "bn_f16_params_f32": "FREE: float16 BatchNorm rounding (1 ulp)",
-    "fc_f64_int_hidden_str": "FREE: attribute values given as strings ('4') are refused",
     "nn_f16_ops": "FREE: float16 FullyConnected works on the CPU in mxnb (MXNet: cuDNN only)",
     "f16_dot": "FREE: float16 batch_dot works on the CPU in mxnb",
     # ---- FREE: mxnb extras and leniency
