@@ -1,6 +1,7 @@
 """potrf, trsm, syevd, gelqf, extracttrian on gpu(0): forwards and fused backwards go
-through the host (`cuda_launch.host_fallback` / `host_backward`), VJPs (create_graph) build
-their masks on the device; all give the CPU's numbers."""
+through the host (`cuda_launch.host_fallback` / `host_backward`; extracttrian has device kernels
+since session 6), VJPs (create_graph) build their masks on the device; all give the CPU's
+numbers."""
 import numpy as np
 import pytest
 

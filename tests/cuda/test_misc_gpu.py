@@ -1,5 +1,5 @@
-"""ops/misc.py on mx.gpu(): every one runs through the host fallback and gives the CPU's numbers
-(including the auxiliary state IdentityAttachKLSparseReg updates in its backward)."""
+"""ops/misc.py on mx.gpu(): each gives the CPU's numbers (including the auxiliary state
+IdentityAttachKLSparseReg updates in its backward); device kernels, fft/ifft through the host."""
 import numpy as np
 
 import mxnb as mx

@@ -23,7 +23,9 @@ wrong for a mirror: mxnb mirrors dy back [FIX]. to_tensor's MXNet gradient fails
 mxnb gives the true one, dy transposed back / 255 [FIX]. resize has none in MXNet either.
 Where MXNet writes uninitialised memory (the middle column of an odd-width flip, hue and
 lighting on 1-channel images, a colour jitter that applies nothing) mxnb copies the input [FIX].
-Every forward here is NumPy on the host (`_host`), so GPU arrays go through the host fallback.
+The CPU forwards are NumPy (and Numba for resize and contrast); on `mx.gpu()` the ops run as
+CUDA kernels (kernels/cuda_vision_image.py, cuda_vision_resize.py), the random parameters drawn
+on the host from the same stream as on the CPU.
 """
 import numpy as np
 

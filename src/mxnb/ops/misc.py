@@ -2,8 +2,9 @@
 round/sign, contrib fft/ifft/count_sketch, SVMOutput, IdentityAttachKLSparseReg, the `_v1`
 layers and amp_multicast. Each follows MXNet's numbers, pinned in tests/test_misc_ops.py.
 
-All forwards here are NumPy on the host (on `mx.gpu()` they run through the host fallback):
-they are either copies, O(n) bookkeeping or an FFT, none worth a compiled kernel of its own.
+The CPU forwards here are NumPy: copies, O(n) bookkeeping or an FFT, none worth a compiled
+kernel of its own. On `mx.gpu()` they run as CUDA kernels (kernels/cuda_vision.py), except
+fft/ifft, which go through the host.
 
 >>> x = mx.nd.zeros((2, 3))
 >>> x.slice_assign_scalar(1.0, (0, 1), (2, 3), (None, None)).asnumpy().tolist()

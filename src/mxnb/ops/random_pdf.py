@@ -16,7 +16,8 @@ negative binomial (k, p: MXNet's `p` multiplies as p**k), generalized negative b
 Gradients, as MXNet defines them: every parameter gets the true derivative, summed over the
 samples it applies to; the sample gets the true derivative for normal, gamma, exponential and
 dirichlet, and zero for uniform, poisson and both negative binomials (MXNet's choice for the
-discrete ones). The forward runs on the host (`_host`) for GPU arrays.
+discrete ones). On `mx.gpu()` the forward runs the same recipe of mxnb ops on the device
+(kernels/cuda_vision.py).
 """
 import math
 
