@@ -203,3 +203,51 @@ HOST_CASES = {
 def test_host_ops_match_cpu(name):
     fn, make = HOST_CASES[name]
     _same(fn, make(np.random.RandomState(0)), "float32")
+
+
+# ---------------------------------------------------------------- ROIPooling / ROIAlign
+
+ROI_X = np.random.RandomState(7).permutation(2 * 2 * 6 * 7).reshape(2, 2, 6, 7) / 10.0
+ROIS = np.array([[0, 0, 0, 4, 4], [1, 1.2, 0.5, 5.7, 4.2], [0, 2, 1, 6, 5],
+                 [3, 1, 1, 2, 2], [0, 3.3, 2.1, 3.5, 2.2]])     # a batch out of range, a tiny roi
+ROI_CASES = {
+    "ROIPooling": lambda a, r: mx.nd.ROIPooling(a, r, pooled_size=(2, 3), spatial_scale=0.7),
+    "ROIAlign": lambda a, r: mx.nd.contrib.ROIAlign(a, r, pooled_size=(2, 2), spatial_scale=1.0),
+    "ROIAlign-aligned": lambda a, r: mx.nd.contrib.ROIAlign(
+        a, r, pooled_size=(2, 2), spatial_scale=0.7, sample_ratio=2, aligned=True),
+    "ROIAlign-ps-4col": lambda a, r: mx.nd.contrib.ROIAlign(
+        a, mx.nd.slice_axis(r, axis=1, begin=1, end=5), pooled_size=(1, 2), spatial_scale=0.9,
+        position_sensitive=True),
+}
+
+
+def _roi_run(ctx, fn, dtype):
+    a = mx.nd.array(ROI_X, ctx=ctx, dtype=dtype)
+    r = mx.nd.array(ROIS, ctx=ctx, dtype=dtype)
+    a.attach_grad()
+    with mx.autograd.record():
+        y = fn(a, r)
+    y.backward(mx.nd.array(np.random.RandomState(1).uniform(-1, 1, y.shape), ctx=ctx,
+                           dtype=dtype))
+    assert a.grad.context == ctx
+    return y.asnumpy(), a.grad.asnumpy()
+
+
+@pytest.mark.parametrize("name,dtype", [(n, "float32") for n in sorted(ROI_CASES)]
+                         + [("ROIPooling", "float16"), ("ROIAlign", "float64")])
+def test_roi_ops_match_cpu(name, dtype, host_guard):
+    host_guard({"ROIPooling", "_contrib_ROIAlign"})
+    fn = ROI_CASES[name]
+    for g, c in zip(_roi_run(GPU, fn, dtype), _roi_run(CPU, fn, dtype)):
+        assert g.dtype == c.dtype
+        np.testing.assert_array_equal(g, c)
+
+
+def test_roi_align_pinned_and_empty_aligned_roi_raises():
+    x = mx.nd.array(np.arange(16.).reshape(1, 1, 4, 4), ctx=GPU)
+    y = mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0, 0, 2, 2]], ctx=GPU), pooled_size=(1, 1),
+                               spatial_scale=1.0)
+    np.testing.assert_array_equal(y.asnumpy(), [[[[5.0]]]])    # MXNet 1.9.1
+    with pytest.raises(mx.base.MXNetError, match="roi_width > 0"):
+        mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 1, 1, 1, 3]], ctx=GPU), pooled_size=(1, 1),
+                               spatial_scale=1.0, aligned=True).asnumpy()
