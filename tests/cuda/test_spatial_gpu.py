@@ -251,3 +251,58 @@ def test_roi_align_pinned_and_empty_aligned_roi_raises():
     with pytest.raises(mx.base.MXNetError, match="roi_width > 0"):
         mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 1, 1, 1, 3]], ctx=GPU), pooled_size=(1, 1),
                                spatial_scale=1.0, aligned=True).asnumpy()
+
+
+# ---------------------------------------------------------------- boxes and anchors
+
+ANCHORS = np.array([[[0, 0, 2, 2], [1, 1, 3, 4], [0.5, 0.5, 1, 2]]])
+_r = np.random.RandomState(8)
+_REFS = _r.uniform(0, 1, (2, 2, 4)) + np.array([0, 0, 1, 1])
+BOX_CASES = {
+    "box_iou": (lambda a, b: mx.nd.contrib.box_iou(a, b),
+                [_r.uniform(0, 2, (2, 3, 4)), _r.uniform(0, 2, (5, 4))]),
+    "box_iou-center": (lambda a, b: mx.nd.contrib.box_iou(a, b, format="center"),
+                       [_r.uniform(0, 2, (3, 4)), _r.uniform(0, 2, (1, 2, 4))]),
+    "box_decode": (lambda x, a: mx.nd.contrib.box_decode(x, a, std0=0.1, std2=0.2, clip=0.3),
+                   [_r.uniform(-1, 1, (2, 3, 4)), ANCHORS]),
+    "box_decode-corner": (lambda x, a: mx.nd.contrib.box_decode(x, a, format="corner"),
+                          [_r.uniform(-1, 1, (1, 3, 4)), ANCHORS]),
+    "box_encode": (lambda *v: mx.nd.contrib.box_encode(*v),
+                   [np.array([[1, 0, 1], [0.7, 1, 0.2]]), np.array([[0, 1, -1], [1, 0, 0]]),
+                    np.concatenate([ANCHORS, ANCHORS + 0.3]), _REFS,
+                    np.array([0, 0.1, 0, 0.2]), np.array([0.1, 0.1, 0.2, 0.2])]),
+    "MultiBoxPrior": (lambda x: mx.nd.contrib.MultiBoxPrior(x, sizes=(0.3, 0.5),
+                                                            ratios=(1, 2, 0.5)),
+                      [np.zeros((1, 2, 3, 4))]),
+    "MultiBoxPrior-clip-steps": (lambda x: mx.nd.contrib.MultiBoxPrior(
+        x, sizes=(0.7,), ratios=(1, 3), clip=True, steps=(0.2, 0.3), offsets=(0.3, 0.6)),
+        [np.zeros((1, 1, 2, 3))]),
+}
+BOX_OPS = {"_contrib_box_iou", "_contrib_box_encode", "_contrib_box_decode",
+           "_contrib_MultiBoxPrior"}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(BOX_CASES))
+def test_box_ops_match_cpu(name, dtype, host_guard):
+    host_guard(BOX_OPS)
+    fn, hosts = BOX_CASES[name]
+    res = []
+    for ctx in (GPU, CPU):
+        out = fn(*[mx.nd.array(h, ctx=ctx, dtype=dtype) for h in hosts])
+        res.append([o.asnumpy() for o in (out if isinstance(out, (list, tuple)) else [out])])
+    for g, c in zip(*res):
+        assert g.dtype == c.dtype
+        if dtype == "float64" and name.startswith(("box_encode", "box_decode")):
+            # CUDA's double log / exp against NumPy's: both within an ulp of the true value
+            np.testing.assert_allclose(g, c, rtol=1e-15, atol=1e-15)
+        else:
+            np.testing.assert_array_equal(g, c)
+
+
+def test_box_iou_pinned():
+    """MXNet 1.9.1: IoU of [0, 0, 2, 2] with [1, 1, 3, 3] and a disjoint box."""
+    a = mx.nd.array([[0, 0, 2, 2]], ctx=GPU)
+    b = mx.nd.array([[1, 1, 3, 3], [5, 5, 6, 6]], ctx=GPU)
+    np.testing.assert_array_equal(mx.nd.contrib.box_iou(a, b).asnumpy(),
+                                  np.array([[1 / 7, 0]], np.float32))
