@@ -23,7 +23,7 @@ import math  # noqa: F401  (device functions call math.*)
 
 import numpy as np
 
-from . import cuda_detect, cuda_launch, cuda_resample, cuda_roi
+from . import cuda_corr, cuda_detect, cuda_launch, cuda_resample, cuda_roi
 from .cuda_build import SIMULATOR, _float_rounding, launch
 from .cuda_common import as_dtype, bits, dev, flat, kernel
 
@@ -488,7 +488,7 @@ FORWARD = {"_affine_grid": _ag_fwd, "_affine_grid_backward": _agb_fwd, "GridGene
 BACKWARD = {"_affine_grid": _ag_bwd, "_affine_grid_backward": _agb_bwd, "GridGenerator": _gg_bwd,
             "_grid_warp_scale": _ws_bwd, "BilinearSampler": _bs_bwd, "SpatialTransformer": _st_bwd,
             "_bilinear_gather": _gather_bwd, "_bilinear_scatter": _scatter_bwd}
-for _m in (cuda_resample, cuda_roi, cuda_detect):
+for _m in (cuda_resample, cuda_roi, cuda_detect, cuda_corr):
     FORWARD.update(_m.FORWARD)
     BACKWARD.update(_m.BACKWARD)
 
@@ -526,4 +526,5 @@ def ptx_jobs(dtypes):
     for w in ("uint16", "uint32", "uint64"):
         u = types.Array(getattr(types, w), 1, "C")
         jobs.append((f"gather_k/{w}", lambda: _k(gather_k, _F64), (u, f64a, u, i, i, i), False))
-    return jobs + [j for m in (cuda_resample, cuda_roi, cuda_detect) for j in m.ptx_jobs(dtypes)]
+    return jobs + [j for m in (cuda_resample, cuda_roi, cuda_detect, cuda_corr)
+                   for j in m.ptx_jobs(dtypes)]
