@@ -1,10 +1,11 @@
-"""The spatial ops on mx.gpu().
+"""The spatial and detection ops on mx.gpu().
 
 GridGenerator, BilinearSampler, SpatialTransformer (and their private ops), BilinearResize2D
-and AdaptiveAvgPooling2D (and their adjoints) run through device kernels (`cuda_spatial`,
-`cuda_resample`) doing the CPU's arithmetic in its order: forward and gradients are bit-equal
-with the CPU, and never run through the host. im2col, Correlation and ctc_loss still run
-through the host and give the CPU's numbers.
+and AdaptiveAvgPooling2D (and their adjoints), ROIPooling, ROIAlign, box_iou, box_encode,
+box_decode, MultiBoxPrior and Correlation (and its gradient ops) run through device kernels
+(`cuda_spatial` and the modules it registers) doing the CPU's arithmetic in its order: forward
+and gradients are bit-equal with the CPU, and never run through the host. im2col and ctc_loss
+still run through the host and give the CPU's numbers.
 """
 import numpy as np
 import pytest
@@ -190,10 +191,6 @@ def test_sampler_reads_zero_outside_and_grid_values():
 HOST_CASES = {
     "im2col": (lambda a: mx.nd.im2col(a, kernel=(2, 2), pad=(1, 0)),
                lambda rng: [rng.uniform(-1, 1, (1, 2, 3, 3))]),
-    "Correlation": (lambda a, b: mx.nd.Correlation(a, b, kernel_size=1, max_displacement=1,
-                                                   pad_size=1),
-                    lambda rng: [rng.uniform(-1, 1, (1, 2, 3, 3)),
-                                 rng.uniform(-1, 1, (1, 2, 3, 3))]),
     "ctc_loss": (lambda a: mx.nd.ctc_loss(a, mx.nd.array([[1, 2]], ctx=a.context)),
                  lambda rng: [rng.uniform(-1, 1, (4, 1, 3))]),
 }
@@ -306,3 +303,53 @@ def test_box_iou_pinned():
     b = mx.nd.array([[1, 1, 3, 3], [5, 5, 6, 6]], ctx=GPU)
     np.testing.assert_array_equal(mx.nd.contrib.box_iou(a, b).asnumpy(),
                                   np.array([[1 / 7, 0]], np.float32))
+
+
+# ---------------------------------------------------------------- Correlation
+
+CORR_OPS = {"Correlation", "_correlation_backward_data1", "_correlation_backward_data2"}
+_WALK = dict(kernel_size=3, max_displacement=2, stride1=2, stride2=1, pad_size=2)
+CORR_CASES = [_WALK, dict(max_displacement=1, pad_size=1), dict(_WALK, is_multiply=False),
+              dict(kernel_size=1, max_displacement=2, stride2=2, pad_size=1)]
+
+
+def _corr_inputs():
+    rng = np.random.RandomState(9)
+    return [rng.uniform(-1, 1, (1, 2, 4, 5)), rng.uniform(-1, 1, (1, 2, 4, 5))]
+
+
+@pytest.mark.parametrize("case,dtype", [(k, "float32") for k in range(len(CORR_CASES))]
+                         + [(0, "float16"), (0, "float64"), (1, "float64")])
+def test_correlation_matches_cpu(case, dtype, host_guard):
+    host_guard(CORR_OPS)
+    _same(lambda a, b: mx.nd.Correlation(a, b, **CORR_CASES[case]), _corr_inputs(), dtype)
+
+
+def test_correlation_second_order_on_device(host_guard):
+    """The gradient ops' own gradients (Correlation and each other) run on the device too."""
+    host_guard(CORR_OPS)
+    res = []
+    for ctx in (GPU, CPU):
+        xs = [mx.nd.array(h, ctx=ctx, dtype="float64") for h in _corr_inputs()]
+        for x in xs:
+            x.attach_grad()
+        with mx.autograd.record():
+            y = mx.nd.Correlation(*xs, **_WALK)
+            gs = mx.autograd.grad(mx.nd.sum(y * y), xs, create_graph=True)
+            z = mx.nd.sum(gs[0] * gs[1])
+        z.backward()
+        assert xs[0].grad.context == ctx
+        res.append([g.asnumpy() for g in gs] + [x.grad.asnumpy() for x in xs])
+    for g, c in zip(*res):
+        np.testing.assert_array_equal(g, c)
+
+
+def test_correlation_abs_is_first_order_only():
+    xs = [mx.nd.array(h, ctx=GPU) for h in _corr_inputs()]
+    g = mx.nd.ones((1, 25, 1, 2), ctx=GPU)
+    attrs = dict(_WALK, is_multiply=False)
+    xs[1].attach_grad()
+    with pytest.raises(mx.base.MXNetError, match="non-differentiable"):
+        with mx.autograd.record():
+            y = mx.nd._correlation_backward_data1(g, xs[0], xs[1], **attrs)
+        y.backward()
