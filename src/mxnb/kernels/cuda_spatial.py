@@ -1,5 +1,8 @@
-"""GridGenerator, BilinearSampler and SpatialTransformer on mx.gpu() (the resample ops:
-`cuda_resample`, registered from here).
+"""GridGenerator, BilinearSampler and SpatialTransformer on mx.gpu(), and the tables that
+register the other spatial and detection ops' device kernels: the sampler's private ops
+(`cuda_spatial_sampler`), BilinearResize2D / AdaptiveAvgPooling2D (`cuda_spatial_resample`),
+ROIPooling / ROIAlign (`cuda_spatial_roi`), box_iou / box_encode / box_decode / MultiBoxPrior
+(`cuda_spatial_detect`) and Correlation (`cuda_spatial_corr`).
 
 Every kernel does the CPU kernel's arithmetic (`ops/spatial.py`,
 `kernels/spatial_kernels.py`) in the same order, so results match it bit for
@@ -8,29 +11,33 @@ multiplies, which the CUDA compiler never fuses into a multiply-add (NVVM
 contracts a * b + c by default; the CPU kernels do not). The affine grid's
 float32 sum is MXNet's BLAS fma(t1, y, t0 x) + t2: a real fma here.
 
-The adjoints (the sampler's data gradient, `_bilinear_scatter`) run one thread
-per destination cell, gathering the contributions in the order the CPU
+The sampler's data gradient (an adjoint) runs one thread per destination
+cell, gathering the contributions in the order the CPU
 scatters them, so sums are bit-equal and never depend on the launch (no
 atomics). Their cost is (cells x grid points): fine for the image sizes these
 ops see, quadratic in the worst case. `_affine_grid_backward` (a product with
 the (H W, 3) pixel table) sums each of the 6 N outputs serially in pixel
 order; the CPU sums it through BLAS, so the two agree to rounding, not bits.
 
-float16 data (BilinearSampler and its private ops) computes in float32, as on
-the CPU.
+float16 data (BilinearSampler) computes in float32, as on the CPU.
 """
 import math  # noqa: F401  (device functions call math.*)
 
 import numpy as np
 
-from . import cuda_corr, cuda_detect, cuda_launch, cuda_resample, cuda_roi
+from . import cuda_launch
+from . import cuda_spatial_corr as cuda_corr
+from . import cuda_spatial_detect as cuda_detect
+from . import cuda_spatial_resample as cuda_resample
+from . import cuda_spatial_roi as cuda_roi
+from . import cuda_spatial_sampler as cuda_sampler
 from .cuda_build import SIMULATOR, _float_rounding, launch
-from .cuda_common import as_dtype, bits, dev, flat, kernel
+from .cuda_common import as_dtype, dev, flat, kernel
 
-_F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
 # ---------------------------------------------------------------- templates
-# ruff: noqa: F821  (T, D, MT, MD, ACC, FLOOR, ROUND, cuda are bound per kernel)
+# ruff: noqa: F821  (T, D, MT, MD, FMA, ACC, FLOOR, WEIGHTS, cuda are bound per kernel)
 
 
 def _mul(a, b):
@@ -193,58 +200,7 @@ def sample_data_grad_k(dy, gdata, tys, txs, wys, wxs, C, H, W, P):
         gdata[t] = acc
 
 
-def corners_k(grid, out, H, W, P):
-    """out (N, 4, P): flat index y * W + x of each point's tl, tr, bl, br neighbour, or -1."""
-    for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        p = t % P
-        k = (t // P) % 4
-        n = t // (4 * P)
-        xr = (grid[n * 2 * P + p] + T(1)) * T(W - 1) / T(2)
-        yr = (grid[n * 2 * P + P + p] + T(1)) * T(H - 1) / T(2)
-        yy = FLOOR(yr) + T(k // 2)
-        xx = FLOOR(xr) + T(k % 2)
-        if yy >= T(0) and yy <= T(H - 1) and xx >= T(0) and xx <= T(W - 1):
-            out[t] = MT(yy, T(W)) + xx
-        else:
-            out[t] = T(-1)
-
-
-def gather_k(x, idx, out, C, HW, P):
-    """out (N, 4, C, P) = x (N, C, HW) at idx (N, 4, P); 0 at a negative index (bit moves)."""
-    for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        p = t % P
-        c = (t // P) % C
-        nk = t // (C * P)
-        n = nk // 4
-        i = int(idx[nk * P + p])
-        out[t] = x[(n * C + c) * HW + i] if i >= 0 else 0
-
-
-def scatter_k(v, idx, out, C, HW, P):
-    """out (N, C, HW): the sum of v (N, 4, C, P) at idx (N, 4, P), in np.add.at's order
-    (k, then p); ROUND rounds each partial sum to the storage type (float16: per add)."""
-    for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
-        cell = t % HW
-        c = (t // HW) % C
-        n = t // (C * HW)
-        acc = T(0)
-        for k in range(4):
-            nk = n * 4 + k
-            for p in range(P):
-                if int(idx[nk * P + p]) == cell:
-                    acc = ROUND(acc + v[(nk * C + c) * P + p])
-        out[t] = acc
-
-
-def _ident(v):
-    return v
-
-
-def _round16(v):
-    return np.float32(np.float16(v))
-
-
-def _k(template, dtype, f16=False):
+def _k(template, dtype):
     dt = np.dtype(dtype)
     T = dt.type
     if SIMULATOR:
@@ -260,8 +216,7 @@ def _k(template, dtype, f16=False):
     env = dict(T=T, D=np.float64, MT=mt, MD=md, FMA=fma, FLOOR=floor)
     env["WEIGHTS"] = dev(_weights, **env)
     env["ACC"] = dev(_acc32 if dt == _F32 else _acc64, **env)
-    env["ROUND"] = dev(_round16) if f16 else dev(_ident)
-    return kernel(template, dt.name + ("_f16" if f16 else ""), **env)
+    return kernel(template, dt.name, **env)
 
 
 # ---------------------------------------------------------------- helpers
@@ -425,70 +380,12 @@ def _st_bwd(op, dys, ins, outs, attrs):
     return [gx, affine_grad_dev(gg, st=True)]
 
 
-def corners_dev(grid, out, H, W):
-    cdt = _cdt(grid.dtype)
-    o = _out_like(out, cdt)
-    if out.size:
-        launch(_k(corners_k, cdt), out.size, flat(as_dtype(grid, cdt)), flat(o), H, W,
-               grid.shape[2] * grid.shape[3])
-    _into(o, out)
-
-
-def gather_dev(x, idx, out):
-    """out (N, 4, C, OH, OW) = x (N, C, H, W) at idx (N, 4, OH, OW) (bits moved)."""
-    if out.size:
-        N, C, H, W = x.shape
-        xb, ob = bits(x), bits(out)
-        launch(_k(gather_k, _F64), out.size, xb, flat(as_dtype(idx, _F64)), ob, C, H * W,
-               idx.shape[2] * idx.shape[3])
-
-
-def scatter_dev(v, idx, out):
-    """out (N, C, H, W) = the adjoint of `gather_dev` applied to v (N, 4, C, OH, OW)."""
-    if not out.size:
-        return
-    f16 = np.dtype(v.dtype) == _F16
-    cdt = _cdt(v.dtype)
-    o = _out_like(out, cdt)
-    launch(_k(scatter_k, cdt, f16), out.size, flat(as_dtype(v, cdt)), flat(as_dtype(idx, _F64)),
-           flat(o), v.shape[2], out.shape[2] * out.shape[3], v.shape[3] * v.shape[4])
-    _into(o, out)
-
-
-def _corners_fwd(op, ins, outs, attrs):
-    corners_dev(ins[0], outs[0], int(attrs["height"]), int(attrs["width"]))
-
-
-def _gather_fwd(op, ins, outs, attrs):
-    gather_dev(ins[0], ins[1], outs[0])
-
-
-def _gather_bwd(op, dys, ins, outs, attrs):
-    x = ins[0]
-    r = cuda_launch.empty(tuple(x.shape), dys[0].dtype)
-    scatter_dev(dys[0], ins[1], r)
-    return [r, None]
-
-
-def _scatter_fwd(op, ins, outs, attrs):
-    scatter_dev(ins[0], ins[1], outs[0])
-
-
-def _scatter_bwd(op, dys, ins, outs, attrs):
-    v = ins[0]
-    r = cuda_launch.empty(tuple(v.shape), dys[0].dtype)
-    gather_dev(dys[0], ins[1], r)
-    return [r, None]
-
-
 FORWARD = {"_affine_grid": _ag_fwd, "_affine_grid_backward": _agb_fwd, "GridGenerator": _gg_fwd,
-           "_grid_warp_scale": _ws_fwd, "BilinearSampler": _bs_fwd, "SpatialTransformer": _st_fwd,
-           "_bilinear_corners": _corners_fwd, "_bilinear_gather": _gather_fwd,
-           "_bilinear_scatter": _scatter_fwd}
+           "_grid_warp_scale": _ws_fwd, "BilinearSampler": _bs_fwd, "SpatialTransformer": _st_fwd}
 BACKWARD = {"_affine_grid": _ag_bwd, "_affine_grid_backward": _agb_bwd, "GridGenerator": _gg_bwd,
-            "_grid_warp_scale": _ws_bwd, "BilinearSampler": _bs_bwd, "SpatialTransformer": _st_bwd,
-            "_bilinear_gather": _gather_bwd, "_bilinear_scatter": _scatter_bwd}
-for _m in (cuda_resample, cuda_roi, cuda_detect, cuda_corr):
+            "_grid_warp_scale": _ws_bwd, "BilinearSampler": _bs_bwd, "SpatialTransformer": _st_bwd}
+_MODULES = (cuda_sampler, cuda_resample, cuda_roi, cuda_detect, cuda_corr)
+for _m in _MODULES:
     FORWARD.update(_m.FORWARD)
     BACKWARD.update(_m.BACKWARD)
 
@@ -506,25 +403,13 @@ def ptx_jobs(dtypes):
         a = types.Array(from_dtype(dt), 1, "C")
         ia = types.Array(types.int64, 1, "C")
         s = from_dtype(dt)
-        f64a = types.Array(types.float64, 1, "C")
         sigs = {affine_grid_k: (a,) * 4 + (i,), affine_grad_k: (a,) * 4 + (i,),
                 warp_grid_k: (a, a, i, i, s, s), warp_scale_k: (a, a, i, s, s),
                 sample_k: (a,) * 3 + (i,) * 4,
                 sample_grid_grad_k: (a,) * 4 + (ia, ia, a, a) + (i,) * 4,
-                sample_data_grad_k: (a, a, ia, ia, a, a) + (i,) * 4,
-                corners_k: (a, a, i, i, i), scatter_k: (a, f64a, a, i, i, i)}
+                sample_data_grad_k: (a, a, ia, ia, a, a) + (i,) * 4}
         for tmpl, sig in sigs.items():
             # the sampler computes in double where MXNet's float32 kernel does
-            # (and the index arrays of scatter_k are float64, converted to integers)
-            f32 = dt == _F32 and tmpl not in (sample_k, sample_grid_grad_k, sample_data_grad_k,
-                                              scatter_k)
+            f32 = dt == _F32 and tmpl not in (sample_k, sample_grid_grad_k, sample_data_grad_k)
             jobs.append((f"{tmpl.__name__}/{d}", lambda tmpl=tmpl, dt=dt: _k(tmpl, dt), sig, f32))
-        if dt == _F32:
-            jobs.append(("scatter_k/float16", lambda: _k(scatter_k, _F32, True),
-                         (a, f64a, a, i, i, i), False))
-    f64a = types.Array(types.float64, 1, "C")
-    for w in ("uint16", "uint32", "uint64"):
-        u = types.Array(getattr(types, w), 1, "C")
-        jobs.append((f"gather_k/{w}", lambda: _k(gather_k, _F64), (u, f64a, u, i, i, i), False))
-    return jobs + [j for m in (cuda_resample, cuda_roi, cuda_detect, cuda_corr)
-                   for j in m.ptx_jobs(dtypes)]
+    return jobs + [j for m in _MODULES for j in m.ptx_jobs(dtypes)]
