@@ -57,6 +57,9 @@ DEVICE_CASES = {
                            lambda rng: [rng.uniform(-1, 1, (1, 2, 2, 3))], ()),
     "BilinearSampler": (lambda a, g: mx.nd.BilinearSampler(a, g),
                         lambda rng: [rng.uniform(-1, 1, (1, 2, 3, 4)), _grid(rng)], ()),
+    "BilinearSampler-dense": (lambda a, g: mx.nd.BilinearSampler(a, g),   # cells shared
+                              lambda rng: [rng.uniform(-1, 1, (2, 1, 2, 3)),
+                                           _grid(rng, (2, 2, 4, 4))], ()),
     "SpatialTransformer": (lambda a, t: mx.nd.SpatialTransformer(
         a, t, target_shape=(2, 3), transform_type="affine", sampler_type="bilinear"),
         lambda rng: [rng.uniform(-1, 1, (1, 2, 3, 4)), ST], (2,)),

@@ -11,13 +11,14 @@ multiplies, which the CUDA compiler never fuses into a multiply-add (NVVM
 contracts a * b + c by default; the CPU kernels do not). The affine grid's
 float32 sum is MXNet's BLAS fma(t1, y, t0 x) + t2: a real fma here.
 
-The sampler's data gradient (an adjoint) runs one thread per destination
-cell, gathering the contributions in the order the CPU
-scatters them, so sums are bit-equal and never depend on the launch (no
-atomics). Their cost is (cells x grid points): fine for the image sizes these
-ops see, quadratic in the worst case. `_affine_grid_backward` (a product with
-the (H W, 3) pixel table) sums each of the 6 N outputs serially in pixel
-order; the CPU sums it through BLAS, so the two agree to rounding, not bits.
+The sampler's data gradient (an adjoint) is two passes, neither with atomics: a
+counting sort of each image's grid points by their top-left corner (one thread
+per image, in point order, so stable), then one thread per data cell that merges
+the four buckets of points touching it in point order, the order the CPU
+scatters them: sums are bit-equal and never depend on the launch.
+`_affine_grid_backward` (a product with the (H W, 3) pixel table) sums each of
+the 6 N outputs serially in pixel order; the CPU sums it through BLAS, so the
+two agree to rounding, not bits.
 
 float16 data (BilinearSampler) computes in float32, as on the CPU.
 """
@@ -140,7 +141,7 @@ def sample_k(data, grid, out, C, H, W, P):
 
 def sample_grid_grad_k(dy, data, grid, ggrid, tys, txs, wys, wxs, C, H, W, P):
     """ggrid of the sampler, one thread per grid point summing over channels (the CPU's
-    order); also stores each point's corner and weights for `sample_data_grad_k`."""
+    order); also stores each point's corner and weights for the data gradient."""
     for t in range(cuda.grid(1), tys.shape[0], cuda.gridsize(1)):
         p = t % P
         n = t // P
@@ -169,33 +170,90 @@ def sample_grid_grad_k(dy, data, grid, ggrid, tys, txs, wys, wxs, C, H, W, P):
         ggrid[n * 2 * P + p] = xgw * T(W - 1) / T(2)
 
 
-def sample_data_grad_k(dy, gdata, tys, txs, wys, wxs, C, H, W, P):
-    """gdata[n, c, y, x]: the sampler's data gradient, gathered over the grid points in the
-    CPU's scatter order (each point touches a cell through at most one corner)."""
+def _key(ty, tx, H, W):
+    """The bucket of a point whose top-left corner is (ty, tx): -1 when it touches no cell."""
+    if ty < -1 or ty > H - 1 or tx < -1 or tx > W - 1:
+        return -1
+    return (ty + 1) * (W + 1) + tx + 1
+
+
+def point_buckets_k(tys, txs, offs, cur, lst, H, W, P, N):
+    """Per image (one thread each), a counting sort of its points by top-left corner:
+    bucket k holds lst[n P + offs[n (K+1) + k] : ... + offs[n (K+1) + k + 1]], in point
+    order (stable by construction; no atomics)."""
+    K = (H + 1) * (W + 1)
+    for n in range(cuda.grid(1), N, cuda.gridsize(1)):
+        ob = n * (K + 1)
+        for k in range(K + 1):
+            offs[ob + k] = 0
+        for p in range(P):
+            key = KEY(tys[n * P + p], txs[n * P + p], H, W)
+            if key >= 0:
+                offs[ob + key + 1] += 1
+        for k in range(K):
+            offs[ob + k + 1] += offs[ob + k]
+            cur[n * K + k] = offs[ob + k]
+        for p in range(P):
+            key = KEY(tys[n * P + p], txs[n * P + p], H, W)
+            if key >= 0:
+                lst[n * P + cur[n * K + key]] = p
+                cur[n * K + key] += 1
+
+
+def sample_data_grad_k(dy, gdata, offs, lst, wys, wxs, C, H, W, P):
+    """gdata[n, c, y, x]: the sampler's data gradient, gathered from the four buckets of
+    points that touch the cell (as their tl, tr, bl or br corner), merged in point order:
+    the CPU's scatter order, so the same sums."""
+    K = (H + 1) * (W + 1)
     for t in range(cuda.grid(1), gdata.shape[0], cuda.gridsize(1)):
         x = t % W
         y = (t // W) % H
         nc = t // (H * W)
         n = nc // C
+        ob = n * (K + 1)
+        lb = n * P
+        k0 = (y + 1) * (W + 1) + x + 1
+        k2 = y * (W + 1) + x + 1
+        a0 = offs[ob + k0]
+        e0 = offs[ob + k0 + 1]
+        a1 = offs[ob + k0 - 1]
+        e1 = offs[ob + k0]
+        a2 = offs[ob + k2]
+        e2 = offs[ob + k2 + 1]
+        a3 = offs[ob + k2 - 1]
+        e3 = offs[ob + k2]
         acc = T(0)
-        for p in range(P):
-            q = n * P + p
-            ty = tys[q]
-            tx = txs[q]
-            dr = y - ty
-            dc = x - tx
-            if dr < 0 or dr > 1 or dc < 0 or dc > 1:
-                continue
-            g = dy[nc * P + p]
-            wy = wys[q]
-            wx = wxs[q]
-            if dr == 0 and dc == 0:
+        while True:
+            best = P
+            which = -1
+            if a0 < e0 and lst[lb + a0] < best:
+                best = lst[lb + a0]
+                which = 0
+            if a1 < e1 and lst[lb + a1] < best:
+                best = lst[lb + a1]
+                which = 1
+            if a2 < e2 and lst[lb + a2] < best:
+                best = lst[lb + a2]
+                which = 2
+            if a3 < e3 and lst[lb + a3] < best:
+                best = lst[lb + a3]
+                which = 3
+            if which < 0:
+                break
+            g = dy[nc * P + best]
+            wy = wys[lb + best]
+            wx = wxs[lb + best]
+            if which == 0:
+                a0 += 1
                 acc += MT(T(g * wy), wx)
-            elif dr == 0:
+            elif which == 1:
+                a1 += 1
                 acc = T(D(acc) + MD(D(T(g * wy)), D(1.0) - D(wx)))
-            elif dc == 0:
+            elif which == 2:
+                a2 += 1
                 acc = T(D(acc) + MD(MD(D(g), D(1.0) - D(wy)), D(wx)))
             else:
+                a3 += 1
                 acc = T(D(acc) + MD(MD(D(g), D(1.0) - D(wy)), D(1.0) - D(wx)))
         gdata[t] = acc
 
@@ -216,6 +274,7 @@ def _k(template, dtype):
     env = dict(T=T, D=np.float64, MT=mt, MD=md, FMA=fma, FLOOR=floor)
     env["WEIGHTS"] = dev(_weights, **env)
     env["ACC"] = dev(_acc32 if dt == _F32 else _acc64, **env)
+    env["KEY"] = dev(_key)
     return kernel(template, dt.name, **env)
 
 
@@ -303,7 +362,12 @@ def sample_grad_dev(dy, x, grid):
         launch(_k(sample_grid_grad_k, cdt), N * P, dyc, xc, gc, flat(gg), tys, txs, wys, wxs,
                C, H, W, P)
         if x.size:
-            launch(_k(sample_data_grad_k, cdt), x.size, dyc, flat(gx), tys, txs, wys, wxs,
+            K = (H + 1) * (W + 1)
+            offs = cuda_launch.empty((N * (K + 1),), np.int64)
+            cur = cuda_launch.empty((N * K,), np.int64)
+            lst = cuda_launch.empty((N * P,), np.int64)
+            launch(_k(point_buckets_k, cdt), N, tys, txs, offs, cur, lst, H, W, P, N)
+            launch(_k(sample_data_grad_k, cdt), x.size, dyc, flat(gx), offs, lst, wys, wxs,
                    C, H, W, P)
     return as_dtype(gx, x.dtype), as_dtype(gg, x.dtype)
 
@@ -407,6 +471,7 @@ def ptx_jobs(dtypes):
                 warp_grid_k: (a, a, i, i, s, s), warp_scale_k: (a, a, i, s, s),
                 sample_k: (a,) * 3 + (i,) * 4,
                 sample_grid_grad_k: (a,) * 4 + (ia, ia, a, a) + (i,) * 4,
+                point_buckets_k: (ia,) * 5 + (i,) * 4,
                 sample_data_grad_k: (a, a, ia, ia, a, a) + (i,) * 4}
         for tmpl, sig in sigs.items():
             # the sampler computes in double where MXNet's float32 kernel does
