@@ -1,8 +1,10 @@
 """The sampler's private ops on mx.gpu(): `_bilinear_corners`, `_bilinear_gather` and its
 adjoint `_bilinear_scatter` (BilinearSampler's VJP; registered through `cuda_spatial`).
 
-The scatter runs one thread per destination cell summing its values in np.add.at's
-order (corner, then point), so sums are the CPU's and never depend on the launch.
+The scatter is two passes without atomics: a counting sort of each (image, corner)
+row's points by index (one thread per row, in point order, so stable), then one
+thread per destination cell summing its buckets in np.add.at's order (corner,
+then point): the CPU's sums, independent of the launch.
 float16 sums round every partial sum to float16, as NumPy's float16 add.at does.
 """
 import numpy as np
@@ -44,9 +46,32 @@ def gather_k(x, idx, out, C, HW, P):
         out[t] = x[(n * C + c) * HW + i] if i >= 0 else 0
 
 
-def scatter_k(v, idx, out, C, HW, P):
-    """out (N, C, HW): the sum of v (N, 4, C, P) at idx (N, 4, P), in np.add.at's order
-    (k, then p); ROUND rounds each partial sum to the storage type (float16: per add)."""
+def index_buckets_k(idx, offs, cur, lst, HW, P, rows):
+    """Per (n, k) row (one thread each), a counting sort of its points by index: bucket
+    `cell` holds lst[row P + offs[row (HW+1) + cell] : ...], in point order (stable by
+    construction, no atomics); indices outside [0, HW) are dropped."""
+    for r in range(cuda.grid(1), rows, cuda.gridsize(1)):
+        ob = r * (HW + 1)
+        for k in range(HW + 1):
+            offs[ob + k] = 0
+        for p in range(P):
+            i = int(idx[r * P + p])
+            if i >= 0 and i < HW:
+                offs[ob + i + 1] += 1
+        for k in range(HW):
+            offs[ob + k + 1] += offs[ob + k]
+            cur[r * HW + k] = offs[ob + k]
+        for p in range(P):
+            i = int(idx[r * P + p])
+            if i >= 0 and i < HW:
+                lst[r * P + cur[r * HW + i]] = p
+                cur[r * HW + i] += 1
+
+
+def scatter_k(v, offs, lst, out, C, HW, P):
+    """out (N, C, HW): the sum of v (N, 4, C, P) at its indices, in np.add.at's order
+    (k, then p, from the buckets); ROUND rounds each partial sum to the storage type
+    (float16: per add)."""
     for t in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
         cell = t % HW
         c = (t // HW) % C
@@ -54,9 +79,9 @@ def scatter_k(v, idx, out, C, HW, P):
         acc = T(0)
         for k in range(4):
             nk = n * 4 + k
-            for p in range(P):
-                if int(idx[nk * P + p]) == cell:
-                    acc = ROUND(acc + v[(nk * C + c) * P + p])
+            ob = nk * (HW + 1)
+            for q in range(offs[ob + cell], offs[ob + cell + 1]):
+                acc = ROUND(acc + v[(nk * C + c) * P + lst[nk * P + q]])
         out[t] = acc
 
 
@@ -126,8 +151,15 @@ def scatter_dev(v, idx, out):
     f16 = np.dtype(v.dtype) == _F16
     cdt = _cdt(v.dtype)
     o = _out_like(out, cdt)
-    launch(_k(scatter_k, cdt, f16), out.size, flat(as_dtype(v, cdt)), flat(as_dtype(idx, _F64)),
-           flat(o), v.shape[2], out.shape[2] * out.shape[3], v.shape[3] * v.shape[4])
+    HW, P = out.shape[2] * out.shape[3], v.shape[3] * v.shape[4]
+    rows = v.shape[0] * 4
+    offs = cuda_launch.empty((rows * (HW + 1),), np.int64)
+    cur = cuda_launch.empty((rows * HW,), np.int64)
+    lst = cuda_launch.empty((rows * P,), np.int64)
+    launch(_k(index_buckets_k, _F64), rows, flat(as_dtype(idx, _F64)), offs, cur, lst, HW, P,
+           rows)
+    launch(_k(scatter_k, cdt, f16), out.size, flat(as_dtype(v, cdt)), offs, lst, flat(o),
+           v.shape[2], HW, P)
     _into(o, out)
 
 
@@ -167,7 +199,10 @@ def ptx_jobs(dtypes):
 
     i = types.int64
     f64a = types.Array(types.float64, 1, "C")
-    jobs = []
+    ia = types.Array(types.int64, 1, "C")
+    # (the index arrays are float64, converted to integers)
+    jobs = [("index_buckets_k", lambda: _k(index_buckets_k, _F64), (f64a,) + (ia,) * 3 + (i,) * 3,
+             False)]
     for d in dtypes:
         dt = np.dtype(d)
         if dt not in (_F32, _F64):
@@ -175,12 +210,11 @@ def ptx_jobs(dtypes):
         a = types.Array(from_dtype(dt), 1, "C")
         jobs.append((f"corners_k/{d}", lambda dt=dt: _k(corners_k, dt), (a, a, i, i, i),
                      dt == _F32))
-        # (scatter_k's index arrays are float64, converted to integers)
-        jobs.append((f"scatter_k/{d}", lambda dt=dt: _k(scatter_k, dt), (a, f64a, a, i, i, i),
-                     False))
+        jobs.append((f"scatter_k/{d}", lambda dt=dt: _k(scatter_k, dt), (a, ia, ia, a, i, i, i),
+                     dt == _F32))
         if dt == _F32:
             jobs.append(("scatter_k/float16", lambda: _k(scatter_k, _F32, True),
-                         (a, f64a, a, i, i, i), False))
+                         (a, ia, ia, a, i, i, i), False))
     for w in ("uint16", "uint32", "uint64"):
         u = types.Array(getattr(types, w), 1, "C")
         jobs.append((f"gather_k/{w}", lambda: _k(gather_k, _F64), (u, f64a, u, i, i, i), False))
