@@ -164,7 +164,8 @@ def test_sampler_private_ops(dtype, host_guard):
 @pytest.mark.parametrize("name", ["BilinearSampler", "SpatialTransformer", "BilinearResize2D",
                                   "AdaptiveAvgPooling2D"])
 def test_second_order_on_device(name, host_guard):
-    """create_graph=True: the VJPs run the private ops' device kernels; x.grad stays there."""
+    """create_graph=True: the VJPs run the private ops' device kernels; x.grad stays there.
+    (Close, not bit-equal: the VJPs' sums are the device reductions' order, not NumPy's.)"""
     host_guard(DEVICE_OPS)
     fn, make, _ = DEVICE_CASES[name]
     hosts = make(np.random.RandomState(6))
