@@ -13,4 +13,28 @@ KNOWN = {
                           "'Unsupported data type 1')",
     "s5_det_bilresize_f16": "FREE: float16 BilinearResize2D computes in float32 and rounds once "
                             "(MXNet rounds each half_t step; 1 ulp apart)",
+    # ---- spatial
+    "s5_sp_gridgen_f64": "FREE: GridGenerator takes float64 (MXNet: 'Other DTypes are not "
+                         "supported!')",
+    "s5_sp_bilsampler_f16": "FREE: float16 BilinearSampler computes in float32 and rounds once; "
+                            "MXNet rounds every half_t step, sampling positions included "
+                            "(a few ulp apart)",
+    "s5_sp_im2col_1d": "FIX: MXNet infers im2col's 1-D shape, then its kernel fails "
+                       "('index = 3 must be in range [0, 3)'); mxnb computes it",
+    "s5_sp_corr_bad_shape": "FIX: MXNet's Correlation does not check data2's shape and reads past "
+                            "its end; mxnb raises MXNetError",
+    "s5_sp_ctc_first_minus1": "FIX: with blank_label='first' MXNet reads label -1 as class -1 "
+                              "(memory before the row); mxnb refuses labels outside [0, C)",
+    "s5_sp_ctc_f64*": "FREE: float64 CTCLoss works (MXNet declares it, then fails: 'data type "
+                      "do not match specified type')",
+    "s5_sp_ctc_empty_label": "FIX: an empty label sequence gives MXNet uninitialised values "
+                             "(-3.3e32, 0, ...); mxnb gives -log P(all blanks)",
+    # ---- image, random_pdf
+    "s5_img_to_tensor_grad": "FIX: MXNet's to_tensor backward fails its own shape check "
+                             "('expected [3,4,5], got [4,5,3]'); mxnb gives 1/255",
+    "s5_img_flips": "FIX: MXNet's flip_left_right leaves the middle column of an odd width "
+                    "uninitialised; mxnb copies it",
+    "s5_img_random_flip_left_right_0*": "FIX: as s5_img_flips (MXNet's middle column is garbage "
+                                        "when it flips)",
+    "s5_pdf_normal_f16": "FREE: float16 density computed in float32, rounded once (1 ulp)",
 }
