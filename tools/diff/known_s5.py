@@ -57,4 +57,23 @@ KNOWN = {
     "s5_misc_amp_multicast*": "FIX: MXNet's oneDNN build fails on float16/float64 ('unknown type "
                               "for MKLDNN :2'); mxnb follows MXNet's type rule, checked with "
                               "MXNET_MKLDNN_ENABLED=0",
+    # ---- second pass (cases_s5_more.py) and gradients
+    "s5_img_flip_grad": "FIX: MXNet registers the flips' gradient as the identity (_copy); "
+                        "mxnb mirrors dy back (the flip's true gradient)",
+    "s5_misc_fft_grad": "FREE: as s5_misc_fft",
+    "s5_more_rnn_lstm_proj_grad": "FREE: LSTM projection trains on the CPU in mxnb (MXNet: 'No "
+                                  "training support for LSTM with projection on CPU currently')",
+    "s5_more_roialign_edges_aligned": "FIX: MXNet aborts the process (uncaught dmlc::Error "
+                                      "'roi_width > 0'); mxnb raises MXNetError",
+    "s5_more_roialign_f16": "FREE: float16 ROIAlign accumulates in float32 (MXNet in half_t; "
+                            "1 ulp apart)",
+    "s5_more_adapool_f16": "FREE: float16 AdaptiveAvgPooling2D accumulates in float32 (1 ulp)",
+    "s5_more_corr_f16": "FREE: float16 Correlation accumulates in float32 (1 ulp)",
+    "s5_more_adapool_int": "FREE: MXNetError at the call (MXNet infers int32, raises at print)",
+    "s5_more_img_resize_f16": "FREE: MXNetError at the call (MXNet raises at print)",
+    "s5_more_ctc_data_lengths_too_long": "FIX: data_lengths > T corrupts MXNet's heap (garbage "
+                                         "or 'double free'); mxnb raises MXNetError",
+    "s5_more_img_jitter_zero": "FIX: random_color_jitter with all factors 0 returns MXNet's "
+                               "uninitialised output; mxnb returns the input",
+    "s5_more_img_flip_top_bottom_odd": "FIX: as s5_img_flips (middle row of an odd height)",
 }
