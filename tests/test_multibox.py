@@ -284,3 +284,10 @@ def test_multibox_target_padding_row_must_be_all_minus_one():
     # all -1 padding is fine
     lab = mx.nd.array([[[0, 0.1, 0.12, 0.42, 0.38], [-1, -1, -1, -1, -1]]])
     assert C.MultiBoxTarget(an, lab, cp)[2].asnumpy().tolist() == [[1.0, 0.0]]
+
+
+def test_multibox_prior_empty_sizes_or_ratios():
+    # MXNet 1.9.1: "Check failed: sizes_.size() > 0 (0 vs. 0) : " (ratios_ likewise)
+    for kw, what in (({"sizes": ()}, "sizes_"), ({"ratios": ()}, "ratios_")):
+        with pytest.raises(MXNetError, match=rf"{what}\.size\(\) > 0 \(0 vs\. 0\)"):
+            C.MultiBoxPrior(mx.nd.zeros((1, 1, 2, 2)), **kw)

@@ -67,6 +67,10 @@ def _prior_infer(op, inputs, attrs):
                          f"got {fmt_shape(x.shape)}")
     sizes = _floats(attrs["sizes"], "sizes", op)
     ratios = _floats(attrs["ratios"], "ratios", op)
+    if not sizes:
+        raise MXNetError(f"{op.name}: Check failed: sizes_.size() > 0 (0 vs. 0) : ")
+    if not ratios:
+        raise MXNetError(f"{op.name}: Check failed: ratios_.size() > 0 (0 vs. 0) : ")
     steps = _floats(attrs["steps"], "steps", op)
     if len(steps) != 2:
         raise MXNetError(f"{op.name}: Step ndim must be 2: (step_y, step_x)")
