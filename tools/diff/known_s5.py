@@ -83,4 +83,6 @@ KNOWN = {
     "s5_x_iou_int": "FREE: MXNetError at the call (MXNet infers int32, raises at print)",
     "s5_x_ctc_label_too_big": "FIX: a label equal to the alphabet size makes MXNet read past the "
                               "class axis (garbage loss); mxnb raises MXNetError",
+    "s5_bad_attr_amp_multicast_zero": "FREE: amp_multicast with no inputs raises MXNetError "
+                                      "(MXNet returns [])",
 }
