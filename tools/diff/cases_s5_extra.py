@@ -54,3 +54,19 @@ case("s5_x_img_random_lighting_batch", "mx.random.seed(3); x = mx.nd.random.unif
 case("s5_x_img_random_brightness_batch", "mx.random.seed(3); x = mx.nd.random.uniform(shape=(2, 2, 2, 3)); mx.random.seed(7)\nprint(mx.nd.image.random_brightness(x, min_factor=0.2, max_factor=1.8))")
 case("s5_x_img_random_saturation_u8", "mx.random.seed(3); x = mx.nd.random.randint(0, 256, shape=(2, 3, 3)).astype('uint8'); mx.random.seed(7)\nprint(mx.nd.image.random_saturation(x, min_factor=0.2, max_factor=1.8))")
 case("s5_x_img_random_flip_batch", "x = mx.nd.arange(2 * 2 * 2 * 1).reshape((2, 2, 2, 1)); mx.random.seed(7)\nfor _ in range(4):\n    print(mx.nd.image.random_flip_top_bottom(x)[:, :, 0, 0])")
+# out= that is not the weight
+case("s5_x_multi_sgd_out_other", O + "o1 = mx.nd.zeros((5,)); w2 = w * 2; g2 = g * 2; o2 = mx.nd.zeros((5,))\nr = mx.nd.multi_sgd_update(w, g, w2, g2, lrs=(0.1, 0.2), wds=(0.0, 0.1), num_weights=2, out=[o1, o2]); print(r, o1, o2, w, w2)")
+case("s5_x_mp_sgd_out_other", O + "w32 = w16.astype('float32'); o = mx.nd.zeros((5,), dtype='float16')\nmx.nd.mp_sgd_update(w16, g16, w32, lr=0.1, out=o); print(o, w16, w32)")
+case("s5_x_mp_sgd_mom_out_other", O + "w32 = w16.astype('float32'); m = mx.nd.ones((5,)) * 0.1; o = mx.nd.zeros((5,), dtype='float16')\nmx.nd.mp_sgd_mom_update(w16, g16, m, w32, lr=0.1, momentum=0.9, out=o); print(o, w16, w32, m)")
+case("s5_x_lamb1_out", O + "m = mx.nd.zeros((5,)); v = mx.nd.zeros((5,)); o = mx.nd.zeros((5,))\nr = mx.nd.lamb_update_phase1(w, g, m, v, t=1, wd=0.1, out=o); print(r is o, o, m, v)")
+case("s5_x_preloaded_f64_lrs", O + "print(mx.nd.preloaded_multi_sgd_update(w, g, mx.nd.array([0.1], dtype='float64'), mx.nd.array([0.0], dtype='float64'), num_weights=1))")
+case("s5_x_preloaded_lrs_shape", O + "print(mx.nd.preloaded_multi_sgd_update(w, g, mx.nd.array([0.1, 0.2]), mx.nd.array([0.0]), num_weights=1))")
+case("s5_x_adamw_out_other", O + "m = mx.nd.zeros((5,)); v = mx.nd.zeros((5,)); o = mx.nd.zeros((5,))\nmx.nd.contrib.adamw_update(w, g, m, v, mx.nd.array([1.0]), lr=0.01, eta=0.5, wd=0.1, out=o); print(o, w, m, v)")
+case("s5_x_ftml_out_other", O + "d = mx.nd.zeros((5,)); v = d.copy(); z = d.copy(); o = d.copy()\nmx.nd.ftml_update(w, g, d, v, z, lr=0.1, t=2, out=o); print(o, w, d, v, z)")
+# float16 detection outputs
+case("s5_x_encode_f16", "s = mx.nd.array([[1, 0]], dtype='float16'); m = mx.nd.array([[0, 1]], dtype='float16'); an = mx.nd.array([[[0, 0, 10, 10], [5, 5, 15, 15]]], dtype='float16'); r = mx.nd.array([[[1, 1, 9, 9], [4, 6, 16, 14]]], dtype='float16')\n"
+     "t, k = mx.nd.contrib.box_encode(s, m, an, r, mx.nd.zeros((4,), dtype='float16'), mx.nd.ones((4,), dtype='float16')); print(t.dtype, t, k)")
+case("s5_x_mbtarget_f64", "an = mx.nd.array([[[0.1, 0.1, 0.4, 0.4], [0.3, 0.3, 0.7, 0.7]]], dtype='float64'); lab = mx.nd.array([[[0, 0.1, 0.12, 0.42, 0.38]]], dtype='float64'); cp = mx.nd.array([[[0.3, 0.1], [0.4, 0.8]]], dtype='float64')\n"
+     "r = mx.nd.contrib.MultiBoxTarget(an, lab, cp); print([a.dtype for a in r], r[0])")
+case("s5_x_mbdet_f64", "an = mx.nd.array([[[0.1, 0.1, 0.4, 0.4], [0.3, 0.3, 0.7, 0.7]]], dtype='float64'); cp = mx.nd.array([[[0.3, 0.1], [0.7, 0.9]]], dtype='float64'); lp = mx.nd.zeros((1, 8), dtype='float64')\n"
+     "r = mx.nd.contrib.MultiBoxDetection(cp, lp, an); print(r.dtype, r)")

@@ -85,4 +85,8 @@ KNOWN = {
                               "class axis (garbage loss); mxnb raises MXNetError",
     "s5_bad_attr_amp_multicast_zero": "FREE: amp_multicast with no inputs raises MXNetError "
                                       "(MXNet returns [])",
+    "s5_x_mbtarget_f64": "FREE: as s5_det_mbprior_f64 (MultiBoxTarget takes float64)",
+    "s5_x_mbdet_f64": "FREE: as s5_det_mbprior_f64 (MultiBoxDetection takes float64)",
+    "s5_x_encode_f16": "FREE: float16 box_encode computes in float32 and rounds once (MXNet "
+                       "rounds every half_t step, log included; 2-3 ulp)",
 }
