@@ -370,3 +370,15 @@ def test_float_sum_of_double_terms_rounds_each_add_to_float():
         assert got == s and isinstance(got, np.float32)
         assert got != np.float32(terms.sum()) or n < 100  # the order matters at this size
     assert _seq_sum(np.zeros(0)) == 0
+
+
+def test_to_tensor_float16_divides_in_half():
+    # MXNet 1.9.1: half_t / 255.0f is a half_t, then stored as float32 (51 -> 0.19995117)
+    x = mx.nd.array(np.arange(256).reshape(16, 16, 1), dtype="float16")
+    y = mx.nd.image.to_tensor(x).asnumpy().ravel()
+    want = np.array([0.003921509, 0.011764526, 0.19995117, 0.30200195, 0.39208984, 0.5019531,
+                     0.7841797, 0.99609375, 1.0], np.float32)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y[[1, 3, 51, 77, 100, 128, 200, 254, 255]], want)
+    big = mx.nd.image.to_tensor(mx.nd.array([[[1e4]]], dtype="float16")).asnumpy()
+    np.testing.assert_array_equal(big, np.array([[[39.21875]]], np.float32))

@@ -350,6 +350,22 @@ def test_amp_multicast_dtypes_as_mxnet():
         got = mx.nd.amp_multicast(*args, num_outputs=len(args), **kw)
         assert [np.dtype(o.dtype).name for o in got] == want
     assert mx.nd.amp_multicast(i32, num_outputs=1).dtype == np.int32
+    # MXNet 1.9.1 (MXNET_MKLDNN_ENABLED=0; its oneDNN build refuses float16 and float64
+    # here): without cast_narrow the target starts as the FIRST input's dtype.
+    f64_first = [(("float64", "float16"), False, ["float64", "float64"]),
+                 (("float64", "float16"), True, ["float64", "float16"]),
+                 (("float64", "float16", "float32"), False, ["float64", "float32", "float32"]),
+                 (("float64", "float16", "float32"), True, ["float64", "float16", "float16"]),
+                 (("int32", "float16"), False, ["int32", "int32"]),
+                 (("int32", "float16"), True, ["int32", "float16"]),
+                 (("float64", "float32"), True, ["float64", "float32"]),
+                 (("uint8", "float32", "float16"), False, ["uint8", "float32", "float32"]),
+                 (("uint8", "float32", "float16"), True, ["uint8", "float16", "float16"])]
+    for names, narrow, want in f64_first:
+        got = mx.nd.amp_multicast(*[mx.nd.ones(2, dtype=n) for n in names],
+                                  num_outputs=len(names), cast_narrow=narrow)
+        assert [np.dtype(o.dtype).name for o in got] == want, (names, narrow)
+    assert mx.nd.amp_multicast(f64, f16, num_outputs=2)[1].asnumpy().tolist() == [1.0, 1.0]
     with pytest.raises(MXNetError, match="expects 3 inputs, but got 2"):
         mx.nd.amp_multicast(f16, f32, num_outputs=3)
     a, b = mx.nd.array([1.5, 2], dtype="float16"), mx.nd.array([3.0, 4])

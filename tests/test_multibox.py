@@ -232,3 +232,62 @@ def test_multibox_target_too_few_negatives_is_mxnets_check():
     with pytest.raises(MXNetError, match=r"temp.size\(\) >= num_negative \(0 vs. 3\)"):
         C.MultiBoxTarget(anc, lab, mx.nd.ones((1, 2, 4)), overlap_threshold=0.9,
                          negative_mining_ratio=3, negative_mining_thresh=0.3)
+
+
+# MXNet 1.9.1: MultiBoxPrior(zeros((1, 1, 2, 3)), sizes=(0.3, 0.7), ratios=(2, 0.5, 3),
+# steps=(0.4, 0.3), offsets=(0.5, 0.25)); every size takes ratios[0] (here 2), not ratio 1.
+PRIOR_RATIO0 = [
+    [-0.06642136, 0.09393398, 0.21642137, 0.30606604],
+    [-0.2549832, -0.047487363, 0.40498316, 0.44748735],
+    [0.0042893216, -0.012132049, 0.14571068, 0.41213205],
+    [-0.098205075, 0.11339746, 0.24820508, 0.28660256],
+    [0.23357864, 0.09393398, 0.5164214, 0.30606604],
+    [0.045016825, -0.047487363, 0.7049832, 0.44748735],
+    [0.3042893, -0.012132049, 0.4457107, 0.41213205],
+    [0.20179492, 0.11339746, 0.5482051, 0.28660256],
+    [0.53357863, 0.09393398, 0.8164214, 0.30606604],
+    [0.34501684, -0.047487363, 1.0049832, 0.44748735],
+    [0.60428935, -0.012132049, 0.7457107, 0.41213205],
+    [0.50179493, 0.11339746, 0.8482051, 0.28660256],
+    [-0.06642136, 0.493934, 0.21642137, 0.7060661],
+    [-0.2549832, 0.35251266, 0.40498316, 0.8474874],
+    [0.0042893216, 0.387868, 0.14571068, 0.81213206],
+    [-0.098205075, 0.51339746, 0.24820508, 0.6866026],
+    [0.23357864, 0.493934, 0.5164214, 0.7060661],
+    [0.045016825, 0.35251266, 0.7049832, 0.8474874],
+    [0.3042893, 0.387868, 0.4457107, 0.81213206],
+    [0.20179492, 0.51339746, 0.5482051, 0.6866026],
+    [0.53357863, 0.493934, 0.8164214, 0.7060661],
+    [0.34501684, 0.35251266, 1.0049832, 0.8474874],
+    [0.60428935, 0.387868, 0.7457107, 0.81213206],
+    [0.50179493, 0.51339746, 0.8482051, 0.6866026]]
+
+
+def test_multibox_prior_first_ratio_applies_to_sizes():
+    got = C.MultiBoxPrior(mx.nd.zeros((1, 1, 2, 3)), sizes=(0.3, 0.7), ratios=(2, 0.5, 3),
+                          steps=(0.4, 0.3), offsets=(0.5, 0.25))
+    _eq(got, [PRIOR_RATIO0])
+    # one size, one ratio: (0.9 * sqrt(2) / 2) wide, clipped (MXNet: [0, 0, 0.886396, 0.568198])
+    one = C.MultiBoxPrior(mx.nd.zeros((1, 3, 2, 2)), sizes=(0.9,), ratios=(2,), clip=True)
+    _eq(one[0, 0], [0.0, 0.0, 0.88639605, 0.5681981])
+
+
+def test_multibox_target_padding_row_must_be_all_minus_one():
+    an = mx.nd.array([[[0.1, 0.1, 0.4, 0.4], [0.3, 0.3, 0.7, 0.7]]])
+    cp = mx.nd.array([[[0.3, 0.1], [0.4, 0.8]]])
+    # MXNet 1.9.1: "Check failed: static_cast<float>(*(p_label + i * label_width + 1)) ==
+    # -1.0f (0.5 vs. -1) : " (and "+ 2 ... (0.1 vs. -1)" for the second label)
+    for lab, msg in (([[[0, 0.1, 0.12, 0.42, 0.38], [-1, 0.5, 0, 0, 0]]], r"\+ 1\)\) == -1.0f \(0.5 vs"),
+                     ([[[-1, -1, 0.1, 0.4, 0.4], [0, 0.1, 0.1, 0.4, 0.4]]], r"\+ 2\)\) == -1.0f \(0.1 vs")):
+        with pytest.raises(MXNetError, match=msg):
+            C.MultiBoxTarget(an, mx.nd.array(lab), cp)
+    # all -1 padding is fine
+    lab = mx.nd.array([[[0, 0.1, 0.12, 0.42, 0.38], [-1, -1, -1, -1, -1]]])
+    assert C.MultiBoxTarget(an, lab, cp)[2].asnumpy().tolist() == [[1.0, 0.0]]
+
+
+def test_multibox_prior_empty_sizes_or_ratios():
+    # MXNet 1.9.1: "Check failed: sizes_.size() > 0 (0 vs. 0) : " (ratios_ likewise)
+    for kw, what in (({"sizes": ()}, "sizes_"), ({"ratios": ()}, "ratios_")):
+        with pytest.raises(MXNetError, match=rf"{what}\.size\(\) > 0 \(0 vs\. 0\)"):
+            C.MultiBoxPrior(mx.nd.zeros((1, 1, 2, 2)), **kw)

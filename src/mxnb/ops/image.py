@@ -73,6 +73,8 @@ def _to_tensor_fwd(op, ins, outs, attrs):
     x = np.moveaxis(ins[0], -1, -3)
     if x.dtype == np.float64:      # double / float promotes to double, then stores a float
         np.copyto(outs[0], x / 255.0, casting="unsafe")
+    elif x.dtype == np.float16:    # half_t / float is a half_t in mshadow: 51 -> 0.19995117
+        np.copyto(outs[0], (x.astype(np.float32) / np.float32(255)).astype(np.float16))
     else:
         np.divide(x.astype(np.float32), np.float32(255), out=outs[0])
 

@@ -448,9 +448,15 @@ def _amc_infer(op, inputs, attrs):
                          f"{n}) : Operator {op.name} expects {n} inputs, but got {len(inputs)} "
                          "instead.")
     dts = [np.dtype(x.dtype) for x in inputs]
-    low = [d for d in dts if d in _LOW]
     narrow = _flag(attrs.get("cast_narrow"))
-    target = (min if narrow else max)(low, key=lambda d: d.itemsize) if low else None
+    f16, f32 = _LOW
+    # MXNet 1.9.1's AMPMultiCastType: without cast_narrow the target starts as the FIRST
+    # input's dtype, so (float64, float16) gives (float64, float64) and (int32, float16)
+    # gives (int32, int32); any float32 input makes it float32.
+    target = f32 if narrow else dts[0]
+    for d in dts:
+        if d == (f16 if narrow else f32):
+            target = d
     return [(x.shape, target if d in _LOW else d) for x, d in zip(inputs, dts)]
 
 
@@ -468,6 +474,7 @@ _amc = Op("amp_multicast", ("data",), attrs=(("num_outputs", None), ("cast_narro
           test={"inputs": lambda rng: [rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 2, (3,))],
                 "attrs": {"num_outputs": 2}},
           doc="Cast float16/float32 inputs to the widest of their dtypes (the narrowest with "
-              "cast_narrow=True); other dtypes pass unchanged. One output per input.")
+              "cast_narrow=True; without it and with no float32 input, to the first input's "
+              "dtype, as MXNet); other dtypes pass unchanged. One output per input.")
 _amc.variadic = True
 register(_amc)

@@ -3,7 +3,7 @@
 MXNet 1.9.1's rules (its CPU code, checked against it):
 
 * MultiBoxPrior(data (N, C, H, W)) -> (1, H*W*(len(sizes) + len(ratios) - 1), 4) corner
-  anchors per cell (row-major): one per size with ratio 1, then one per further ratio
+  anchors per cell (row-major): one per size with ratios[0], then one per further ratio
   with sizes[0]; centres (r + offsets[0]) * step_y, (c + offsets[1]) * step_x, steps
   1/H, 1/W unless given; widths scaled by H / W. float32 math; clip to [0, 1].
 * MultiBoxTarget(anchor (1, A, 4), label (B, L, >=5), cls_pred (B, C, A)) ->
@@ -67,6 +67,10 @@ def _prior_infer(op, inputs, attrs):
                          f"got {fmt_shape(x.shape)}")
     sizes = _floats(attrs["sizes"], "sizes", op)
     ratios = _floats(attrs["ratios"], "ratios", op)
+    if not sizes:
+        raise MXNetError(f"{op.name}: Check failed: sizes_.size() > 0 (0 vs. 0) : ")
+    if not ratios:
+        raise MXNetError(f"{op.name}: Check failed: ratios_.size() > 0 (0 vs. 0) : ")
     steps = _floats(attrs["steps"], "steps", op)
     if len(steps) != 2:
         raise MXNetError(f"{op.name}: Step ndim must be 2: (step_y, step_x)")
@@ -90,8 +94,11 @@ def _prior_fwd(op, ins, outs, attrs):
     cy = (np.arange(h).astype(_F32) + oy) * sy
     cx = (np.arange(w).astype(_F32) + ox) * sx
     fh, fw, two = _F32(h), _F32(w), _F32(2)
-    hw = [sizes * fh / fw / two]                      # ratio 1, every size
-    hh = [sizes / two]
+    # every size takes ratios[0] (not ratio 1): MXNet's loop, a single anchor
+    # (sizes=(s,), ratios=(2,)) is s wide by sqrt(2)
+    r0 = np.sqrt(ratios[0])
+    hw = [sizes * fh / fw * r0 / two]
+    hh = [sizes / r0 / two]
     r = np.sqrt(ratios[1:])
     hw.append(sizes[0] * fh / fw * r / two)           # further ratios, sizes[0]
     hh.append(sizes[0] / r / two)
@@ -154,6 +161,12 @@ def _target_fwd(op, ins, outs, attrs):
     ids = labels[:, :, 0]
     ends = [(np.flatnonzero(ids[b].astype(_F32) == -1)[:1].tolist() or [labels.shape[1]])[0]
             for b in range(nb)]
+    for b, e in enumerate(ends):
+        # MXNet checks that a padding row (id -1) is -1 in its box too, not a box of id -1
+        for j in range(1, 5) if e < labels.shape[1] else ():
+            if _F32(labels[b, e, j]) != _F32(-1):
+                raise MXNetError(f"{op.name}: Check failed: static_cast<float>(*(p_label + i * "
+                                 f"label_width + {j})) == -1.0f ({labels[b, e, j]:g} vs. -1) : ")
     flags = np.full((nb, na), -1, np.int64)
     match = np.full((nb, na), -1, np.int64)
     ious = _ious(anchors, labels).astype(_F32)

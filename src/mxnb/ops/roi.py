@@ -8,7 +8,7 @@ MXNet 1.9.1's rules, checked against it:
   bh = roi_height / pooled_h in the data's dtype. Each bin is the max over it, from
   -FLT_MAX (0 for an empty bin). The position of the first maximum is kept (MXNet's
   hidden max-index output) and the gradient goes there, summed over rois.
-* ROIAlign: rois (R, 5) or (R, 4) (batch 0); coordinates scaled, not rounded, and
+* ROIAlign: rois (R, 5) (MXNet 1.9.1 refuses (R, 4)); coordinates scaled, not rounded, and
   shifted by -0.5 when aligned=True; unaligned rois are at least 1x1. Each bin averages
   sample_ratio^2 bilinear samples (or ceil(roi_size / pooled_size) per side when
   sample_ratio <= 0); samples beyond [-1, size] count as 0. position_sensitive takes
@@ -152,7 +152,7 @@ register(Op("ROIPooling", ("data", "rois"), attrs=(("pooled_size", None), ("spat
 
 def _align_infer(op, inputs, attrs):
     data, rois = inputs
-    dt = _check(op, data, rois, (4, 5), attrs)
+    dt = _check(op, data, rois, (5,), attrs)
     ph, pw = _pooled(op, attrs)
     c = data.shape[1]
     if attrs["position_sensitive"]:
