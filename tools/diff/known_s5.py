@@ -42,9 +42,6 @@ KNOWN = {
                              "for CPU' unless grad is row_sparse; mxnb's numbers equal MXNet's "
                              "with g.tostype('row_sparse'))",
     # ---- misc
-    "s5_misc_slice_assign_op": "TODO ndarray/__init__.py: no mx.nd._internal namespace "
-                               "(mx.nd._internal._slice_assign etc.)",
-    "s5_misc_crop_assign": "TODO: as s5_misc_slice_assign_op",
     "s5_misc_fft": "FREE: contrib.fft runs on the CPU (MXNet: 'fft is only available for GPU')",
     "s5_misc_ifft": "FREE: as s5_misc_fft",
     "s5_misc_count_sketch*": "FREE: count_sketch runs on the CPU (MXNet: GPU only)",
