@@ -216,9 +216,9 @@ ROI_CASES = {
     "ROIAlign": lambda a, r: mx.nd.contrib.ROIAlign(a, r, pooled_size=(2, 2), spatial_scale=1.0),
     "ROIAlign-aligned": lambda a, r: mx.nd.contrib.ROIAlign(
         a, r, pooled_size=(2, 2), spatial_scale=0.7, sample_ratio=2, aligned=True),
-    "ROIAlign-ps-4col": lambda a, r: mx.nd.contrib.ROIAlign(
-        a, mx.nd.slice_axis(r, axis=1, begin=1, end=5), pooled_size=(1, 2), spatial_scale=0.9,
-        position_sensitive=True),
+    # (MXNet 1.9.1 refuses rois of 4 columns, so mxnb does too: 5 columns here.)
+    "ROIAlign-ps": lambda a, r: mx.nd.contrib.ROIAlign(
+        a, r, pooled_size=(1, 2), spatial_scale=0.9, position_sensitive=True),
 }
 
 

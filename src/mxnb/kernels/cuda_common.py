@@ -36,6 +36,20 @@ def dev(fn, **env):
     return d
 
 
+def _mul(a, b):
+    return a * b
+
+
+def unfused_mul(dtype):
+    """A device multiply NVVM never fuses into a multiply-add (libdevice's fmul_rn / dmul_rn),
+    for products that feed a sum where the CPU rounds each step; plain under the simulator."""
+    if SIMULATOR:
+        return dev(_mul)
+    from numba.cuda import libdevice
+
+    return libdevice.fmul_rn if np.dtype(dtype) == np.float32 else libdevice.dmul_rn
+
+
 def _min2(a, b):
     return a if a <= b else b
 

@@ -33,16 +33,12 @@ from . import cuda_spatial_resample as cuda_resample
 from . import cuda_spatial_roi as cuda_roi
 from . import cuda_spatial_sampler as cuda_sampler
 from .cuda_build import SIMULATOR, _float_rounding, launch
-from .cuda_common import as_dtype, dev, flat, kernel
+from .cuda_common import as_dtype, dev, flat, kernel, unfused_mul
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
 # ---------------------------------------------------------------- templates
 # ruff: noqa: F821  (T, D, MT, MD, FMA, ACC, FLOOR, WEIGHTS, cuda are bound per kernel)
-
-
-def _mul(a, b):
-    return a * b
 
 
 def _fma_sim(a, b, c):
@@ -261,14 +257,12 @@ def sample_data_grad_k(dy, gdata, offs, lst, wys, wxs, C, H, W, P):
 def _k(template, dtype):
     dt = np.dtype(dtype)
     T = dt.type
+    mt, md = unfused_mul(dt), unfused_mul(np.float64)
     if SIMULATOR:
-        mt = md = dev(_mul)
         fma = _fma_sim
     else:
         from numba.cuda import libdevice
 
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
-        md = libdevice.dmul_rn
         fma = libdevice.fmaf
     floor = _float_rounding(T)["floor"]
     env = dict(T=T, D=np.float64, MT=mt, MD=md, FMA=fma, FLOOR=floor)

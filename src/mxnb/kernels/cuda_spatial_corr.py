@@ -12,8 +12,8 @@ so results are bit-equal with the CPU. float16 computes in float32.
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, launch
-from .cuda_common import as_dtype, dev, flat, kernel
+from .cuda_build import launch
+from .cuda_common import as_dtype, dev, flat, kernel, unfused_mul
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -100,20 +100,11 @@ def corr_grad_k(og, a, b, g, C, H, W, OH, OW, k, md, s1, s2, r, gw, pad, mult, w
         g[t] = acc
 
 
-def _mul(a, b):
-    return a * b
-
-
 def _k(template, dtype):
     from .cuda_common import _max2, _min2
 
     dt = np.dtype(dtype)
-    if SIMULATOR:
-        mt = dev(_mul)
-    else:
-        from numba.cuda import libdevice
-
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
+    mt = unfused_mul(dt)
     env = dict(T=dt.type, MT=mt, min=dev(_min2), max=dev(_max2))
     env["AT"] = dev(_at, **env)
     return kernel(template, dt.name, **env)

@@ -19,8 +19,8 @@ import math  # noqa: F401  (device functions call math.*)
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, launch
-from .cuda_common import as_dtype, dev, flat, kernel
+from .cuda_build import launch
+from .cuda_common import as_dtype, dev, flat, kernel, unfused_mul
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -160,18 +160,9 @@ def prior_k(cy, cx, hw, hh, out, W, A, clip):
         out[4 * t + 3] = v3
 
 
-def _mul(a, b):
-    return a * b
-
-
 def _k(template, dtype):
     dt = np.dtype(dtype)
-    if SIMULATOR:
-        mt = dev(_mul)
-    else:
-        from numba.cuda import libdevice
-
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
+    mt = unfused_mul(dt)
     env = dict(T=dt.type, MT=mt)
     env["INTERSECT"] = dev(_intersect, **env)
     env["AREA"] = dev(_area, **env)

@@ -13,8 +13,8 @@ from the tables. float16 computes in float32 and is rounded once, as on the CPU.
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, launch
-from .cuda_common import as_dtype, dev, flat, kernel
+from .cuda_build import launch
+from .cuda_common import as_dtype, flat, kernel, unfused_mul
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 
@@ -97,18 +97,9 @@ def adaptive_adj_k(dy, dx, hs, he, ws, we, hk, wk, rlo, rhi, clo, chi, h, w, oh,
         dx[t] = acc
 
 
-def _mul(a, b):
-    return a * b
-
-
 def _k(template, dtype):
     dt = np.dtype(dtype)
-    if SIMULATOR:
-        mt = dev(_mul)
-    else:
-        from numba.cuda import libdevice
-
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
+    mt = unfused_mul(dt)
     return kernel(template, dt.name, T=dt.type, MT=mt)
 
 

@@ -13,8 +13,8 @@ MXNet's error on an empty roi: a kernel cannot raise.
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, _float_rounding, launch
-from .cuda_common import _max2, _min2, as_dtype, dev, flat, kernel
+from .cuda_build import _float_rounding, launch
+from .cuda_common import _max2, _min2, as_dtype, dev, flat, kernel, unfused_mul
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _FLT_MAX = float(np.finfo(np.float32).max)
@@ -216,18 +216,9 @@ def roi_align_grad_k(dy, rois, dx, ncol, scale, ratio, aligned, psroi, C, CU, H,
         dx[t] = acc
 
 
-def _mul(a, b):
-    return a * b
-
-
 def _k(template, dtype):
     dt = np.dtype(dtype)
-    if SIMULATOR:
-        mt = dev(_mul)
-    else:
-        from numba.cuda import libdevice
-
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
+    mt = unfused_mul(dt)
     r = _float_rounding(dt.type)
     # device functions see the builtin min/max, which numba's CUDA target fails on ints
     env = dict(T=dt.type, MT=mt, FLOOR=r["floor"], CEIL=r["ceil"], min=dev(_min2),

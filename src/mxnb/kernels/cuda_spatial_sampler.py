@@ -10,8 +10,8 @@ float16 sums round every partial sum to float16, as NumPy's float16 add.at does.
 import numpy as np
 
 from . import cuda_launch
-from .cuda_build import SIMULATOR, _float_rounding, launch
-from .cuda_common import as_dtype, bits, dev, flat, kernel
+from .cuda_build import _float_rounding, launch
+from .cuda_common import as_dtype, bits, dev, flat, kernel, unfused_mul
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 
@@ -93,18 +93,9 @@ def _round16(v):
     return np.float32(np.float16(v))
 
 
-def _mul(a, b):
-    return a * b
-
-
 def _k(template, dtype, f16=False):
     dt = np.dtype(dtype)
-    if SIMULATOR:
-        mt = dev(_mul)
-    else:
-        from numba.cuda import libdevice
-
-        mt = libdevice.fmul_rn if dt == _F32 else libdevice.dmul_rn
+    mt = unfused_mul(dt)
     return kernel(template, dt.name + ("_f16" if f16 else ""), T=dt.type, MT=mt,
                   FLOOR=_float_rounding(dt.type)["floor"],
                   ROUND=dev(_round16) if f16 else dev(_ident))

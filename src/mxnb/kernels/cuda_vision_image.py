@@ -38,16 +38,20 @@ _F64 = np.dtype(np.float64)
 # (OpenCV's arithmetic) still run through the host.
 
 
-def to_tensor_k(x, out, H, W, C, wide):
-    """out (N, C, H, W) float32 = x (N, H, W, C) / 255 (double division for float64 data)."""
+def to_tensor_k(x, out, H, W, C, mode):
+    """out (N, C, H, W) float32 = x (N, H, W, C) / 255: mode 1 divides in double (float64
+    data), mode 2 rounds the quotient to half precision (float16 data: mshadow's half_t / float
+    is a half_t, 51 -> 0.19995117), mode 0 in float."""
     for i in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
         w = i % W
         h = (i // W) % H
         c = (i // (W * H)) % C
         n = i // (W * H * C)
         v = x[((n * H + h) * W + w) * C + c]
-        if wide:
+        if mode == 1:
             out[i] = np.float32(np.float64(LOAD(v)) / np.float64(255))
+        elif mode == 2:
+            out[i] = np.float32(LOAD(STORE(np.float32(LOAD(v)) / np.float32(255))))
         else:
             out[i] = np.float32(LOAD(v)) / np.float32(255)
 
@@ -139,8 +143,9 @@ def _to_tensor_fwd(op, ins, outs, attrs):
     x, out = ins[0], outs[0]
     H, W, C = (int(v) for v in x.shape[-3:])
     if out.size:
-        launch(_ki(to_tensor_k, x.dtype), out.size, flat(x), flat(out), H, W, C,
-               np.dtype(x.dtype) == _F64)
+        dt = np.dtype(x.dtype)
+        launch(_ki(to_tensor_k, dt), out.size, flat(x), flat(out), H, W, C,
+               1 if dt == _F64 else (2 if dt == _F16 else 0))
 
 
 def _to_tensor_bwd(op, dys, ins, outs, attrs):
@@ -532,8 +537,8 @@ def ptx_jobs(dtypes):
         ct = _F64 if dt == _F64 else _F32
         ac = arr(ct)
         f32ish = dt != _F64
-        jobs += [(f"to_tensor_k/{d}", lambda dt=dt: _ki(to_tensor_k, dt), (a, a32, i, i, i, b),
-                  False),  # float64 data divides in double (a runtime flag), as the CPU
+        jobs += [(f"to_tensor_k/{d}", lambda dt=dt: _ki(to_tensor_k, dt), (a, a32, i, i, i, i),
+                  False),  # float64 data divides in double (a runtime mode), as the CPU
                  (f"normalize_k/{d}", lambda dt=dt, ct=ct: _ki(normalize_k, dt, ct.type, False),
                   (a, ac, ac, a, i, i), f32ish),
                  (f"colour_k/{d}", lambda dt=dt: _ki(colour_k, dt), (a, a, a32, i, i, f32, f32),
