@@ -22,3 +22,12 @@ def test_sparse_storage_types_are_refused(call):
 def test_default_storage_still_works():
     assert mx.nd.zeros((2, 2), stype="default").asnumpy().sum() == 0
     assert mx.nd.empty((2,), stype="default").shape == (2,)
+
+
+@pytest.mark.parametrize("call, what", [
+    (lambda: mx.nd.imdecode(b"\x89PNG"), r"mx\.nd\.imdecode: image decoding"),
+    (lambda: mx.nd.ones((2,)).as_np_ndarray(), r"as_np_ndarray: mx\.np"),
+])
+def test_unbuilt_calls_name_themselves(call, what):
+    with pytest.raises(NotImplementedError, match=what):
+        call()

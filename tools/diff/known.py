@@ -85,9 +85,11 @@ KNOWN = {
     "exact_init_apply_15": "FREE: Bilinear on 2-D raises ValueError (MXNet: IndexError)",
     "exact_init_str_15": "FREE: as exact_init_apply_15",
     "mx_attrs": "TODO: mx.sym/mod/gluon/... are not part of mxnb yet",
-    "prop_dir_methods": "TODO: as_np_ndarray, slice_assign, slice_assign_scalar missing",
+    "prop_dir_methods": "FREE: NDArray.as_in_ctx exists (MXNet 1.9.1 lacks it); as_np_ndarray "
+                        "raises NotImplementedError (mx.np is not built)",
     "surface_mx": "FREE: mx.num_gpus exists in mxnb",
-    "surface_mx_nd": "TODO: mx.nd.contrib/sparse/image/Custom/CTCLoss/RNN/ROIPooling/... missing",
+    "surface_mx_nd": "TODO: mx.nd.register and mx.nd.utils (MXNet internals) are missing; "
+                     "mx.nd.imdecode raises NotImplementedError (no OpenCV)",
     "surface_mx_nd_NDArray": "FREE: NDArray.wait_to_write and __dlpack__ exist in mxnb",
     "surface_mx_test_utils": "TODO: symbolic test helpers (check_symbolic_*, ...) missing",
     # ---- TODO: owned elsewhere or not done

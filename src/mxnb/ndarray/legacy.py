@@ -12,7 +12,7 @@ from ..base import MXNetError
 from . import _api as nd
 from .compat import _check
 
-__all__ = ["Crop"]
+__all__ = ["Crop", "imdecode"]
 
 
 def Crop(*data, offset=(0, 0), h_w=(0, 0), center_crop=False, num_args=None, out=None,
@@ -53,3 +53,10 @@ def Crop(*data, offset=(0, 0), h_w=(0, 0), center_crop=False, num_args=None, out
             raise MXNetError(f"Crop: offset {(oy, ox)} leaves no room for a {(h, w)} crop of "
                              f"height and width {(big_h, big_w)} (input shape {x.shape})")
     return nd.slice(x, begin=(None, None, oy, ox), end=(None, None, oy + h, ox + w), out=out)
+
+
+def imdecode(*args, **kwargs):
+    """Not built: MXNet decodes images with OpenCV, which mxnb does not depend on. Decode with
+    Pillow or OpenCV and pass the array to `mx.nd.array` (then `mx.nd.image.*` works on it)."""
+    raise NotImplementedError("mx.nd.imdecode: image decoding (OpenCV in MXNet) is not built in "
+                              "mxnb; decode with Pillow or cv2 and call mx.nd.array on the result")

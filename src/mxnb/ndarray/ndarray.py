@@ -168,6 +168,12 @@ class NDArray:
         """This array as a legacy NDArray: itself (mxnb has no `mx.np` arrays)."""
         return self
 
+    def as_np_ndarray(self):
+        """Not built: MXNet's `mx.np` array type (its NumPy-compatible frontend) is not part of
+        mxnb. `np.asarray(x)` gives a zero-copy NumPy view instead."""
+        raise NotImplementedError("NDArray.as_np_ndarray: mx.np / mx.npx arrays are not built in "
+                                  "mxnb; np.asarray(x) gives a zero-copy NumPy view")
+
     def copy(self):
         """A new array with the same data on the same context."""
         from . import _api
