@@ -19,9 +19,10 @@ from ..ops.invoke import invoke
 from ..ops.views import (check_size, getitem_shape, infer_reshape, normalize_key,
                          one_element_key)
 from ..ops import elemwise as _elemwise
-from .ndarray import NDArray
+from .ndarray import NDArray, wrap as _wrap
 
 _elemwise.NDArray = NDArray
+_elemwise.wrap = _wrap
 _elemwise._state = _state
 _elemwise._record = _record
 _elemwise._record1 = _record1
@@ -104,7 +105,7 @@ def _make(op):
                             k(d, res, 0.0, 0.0)
                         else:
                             k(d.reshape(-1), res.reshape(-1), 0.0, 0.0)
-                        r = NDArray(res, data._ctx)
+                        r = _wrap(res, data._ctx)
                         if _state.recording and (data._var is not None or data._entry is not None):
                             _record1(op, data, r, defaults)
                         return r

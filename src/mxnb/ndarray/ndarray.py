@@ -359,6 +359,18 @@ class NDArray:
 
 
 _CPU0 = Context("cpu", 0)
+_new = object.__new__
+
+
+def wrap(data, ctx):
+    """NDArray(data, ctx) without the type call and `__init__` frame: the short paths of small
+    ops make one per call, and this halves its cost (about 0.4 to 0.2 µs)."""
+    r = _new(NDArray)
+    r._data = data
+    r._ctx = ctx
+    r._entry = None
+    r._var = None
+    return r
 _AG = []
 
 

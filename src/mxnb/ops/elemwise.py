@@ -15,6 +15,7 @@ from ..kernels import bcast
 from .registry import Op, fmt_shape, register, same_dtype
 
 NDArray = None  # set by ndarray._api once the class exists (ops must not import ndarray)
+wrap = None  # ndarray.wrap, likewise
 _record = None
 _record1 = None
 
@@ -119,7 +120,7 @@ def fast_binary(op):
                     k(d, e, res)
                 else:
                     k(d.reshape(-1), e.reshape(-1), res.reshape(-1))
-                r = NDArray(res, a._ctx)
+                r = wrap(res, a._ctx)
                 if _state.recording and (a._var is not None or a._entry is not None
                                          or b._var is not None or b._entry is not None):
                     _record(op, [a, b], [r], attrs)
@@ -150,7 +151,7 @@ def fast_scalar(op):
                     k(d, res, p, 0.0)
                 else:
                     k(d.reshape(-1), res.reshape(-1), p, 0.0)
-                r = NDArray(res, x._ctx)
+                r = wrap(res, x._ctx)
                 if _state.recording and (x._var is not None or x._entry is not None):
                     _record1(op, x, r, {"scalar": s})
                 return r
