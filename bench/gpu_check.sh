@@ -47,14 +47,23 @@ print("numpy", numpy.__version__, "numba", numba.__version__,
 EOF
 
 say "timings"
-timeout 200 $PY bench/gpu_check.py 2>&1 | tee "$OUT/gpu_check.txt" | tail -40
+timeout ${TIMINGS_LIMIT:-200} $PY bench/gpu_check.py ${TIMINGS_ARGS:-} 2>&1 | tee "$OUT/gpu_check.txt" | tail -40
+
+say "glibc log transcription on the device (float64 normals)"
+timeout 60 $PY bench/check_log_f64.py --cuda 2>&1 | tail -8
 
 if [ -z "${SKIP_TESTS:-}" ]; then
     say "tests/cuda on the GPU (test_ptx runs in CI; the kernels compile for this card here)"
+    # -rfE names every failure at the end; the verbose log keeps each result as it comes, so a
+    # run cut short by the limit still tells what passed
     XDIST=""
-    $PY -c "import xdist" 2>/dev/null && XDIST="-n 8"
-    timeout 270 $PY -m pytest ${TESTS:-tests/cuda} -q -p no:cacheprovider $XDIST \
-        --ignore=tests/cuda/test_ptx.py --durations=10 2>&1 | tee "$OUT/tests.log" | tail -40
+    $PY -c "import xdist" 2>/dev/null && XDIST="-n ${WORKERS:-$(nproc)}"
+    TIMEOUT=""
+    $PY -c "import pytest_timeout" 2>/dev/null && TIMEOUT="--timeout 120"
+    timeout ${TESTS_LIMIT:-270} $PY -m pytest ${TESTS:-tests/cuda} -v -rfE -p no:cacheprovider \
+        $XDIST $TIMEOUT --ignore=tests/cuda/test_ptx.py --durations=15 >"$OUT/tests.log" 2>&1
+    echo "pytest exit: $?"
+    grep -E "^(FAILED|ERROR)|passed|failed" "$OUT/tests.log" | tail -60
     echo "pytest exit: ${PIPESTATUS[0]}"
 fi
 

@@ -25,6 +25,10 @@ from numba import config, cuda
 from mxnb._rng import mt_core as _c
 
 _SIM = bool(config.ENABLE_CUDASIM)
+if not _SIM:
+    from mxnb.kernels import cuda_nofma
+
+    cuda_nofma.install()
 _U = np.uint32
 _F32 = np.float32
 _NSTATE = 624

@@ -25,6 +25,7 @@ _nb = numba()
 from numba import cuda  # noqa: E402  (after numba(): the simulator flag is read at numba import)
 
 from . import cuda_templates  # noqa: E402
+from .cuda_nofma import FMA_OK  # noqa: E402
 
 SIMULATOR = bool(_nb.config.ENABLE_CUDASIM)
 
@@ -56,6 +57,10 @@ def check_numba_cuda(load=None):
 
 
 check_numba_cuda()
+if not SIMULATOR:
+    from . import cuda_nofma
+
+    cuda_nofma.install()
 _F16 = np.dtype(np.float16)
 _MATH = ("exp", "expm1", "log", "log1p", "log2", "log10", "tanh", "sqrt", "sin", "cos", "tan",
          "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "fabs",
@@ -133,9 +138,29 @@ def _float_rounding(compute):
 
     if compute == np.float32:
         return {"floor": libdevice.floorf, "ceil": libdevice.ceilf, "trunc": libdevice.truncf,
-                "cbrt": libdevice.cbrtf}
+                "cbrt": libdevice.cbrtf, "pow": _pow_f32}
     return {"floor": libdevice.floor, "ceil": libdevice.ceil, "trunc": libdevice.trunc,
-            "cbrt": libdevice.cbrt}
+            "cbrt": libdevice.cbrt, "pow": _pow_f64}
+
+
+def _exact_pow(pw):
+    """libdevice's pow, exact for the exponents 1 and 2 as the C library's is: on an H200
+    `pow(3.0, 1.0)` gave 2.9999999999999996, so the gradient of `x ** 2` was 1 ulp off."""
+
+    def pow_(x, y):
+        if y == 1:
+            return x
+        if y == 2:
+            return x * x
+        return pw(x, y)
+
+    return _device(pow_)
+
+
+if not SIMULATOR:
+    from numba.cuda import libdevice as _libdevice
+
+    _pow_f32, _pow_f64 = _exact_pow(_libdevice.powf), _exact_pow(_libdevice.pow)
 
 
 def dtype_env(dtype, exact):
@@ -202,7 +227,9 @@ def build(op, direction, template, dtype, fns, tag):
     memo = {}
     for slot, fn in fns.items():
         bind[slot] = _device(rebind(fn, env, f"{tag}_{slot}", _device, memo))
-    return _make(template, f"{tag}_{_source_hash(template, *fns.values())}", bind)
+    # ops the CPU compiles with contraction may fuse here too (see cuda_nofma)
+    fused = f"_{FMA_OK}" if getattr(op, "contract", True) else ""
+    return _make(template, f"{tag}{fused}_{_source_hash(template, *fns.values())}", bind)
 
 
 _plain = {}

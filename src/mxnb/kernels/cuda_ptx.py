@@ -5,7 +5,8 @@ rejects and computes float32 in double. This checker builds each kernel the
 way a launch would (same templates, same bindings), compiles it with
 `cuda.compile_ptx` for one signature, and flags float64 arithmetic in kernels
 whose compute type is float32 (a Python float literal in an op's scalar
-function promotes the whole expression).
+function promotes the whole expression), and float adds and multiplies that ptxas
+may fuse in kernels that must round each step as the CPU does (see cuda_nofma).
 
     python -m mxnb.kernels.cuda_ptx                 # float32, every kernel
     python -m mxnb.kernels.cuda_ptx --dtypes all    # every dtype (slow: ~0.5 s a kernel)
@@ -35,6 +36,9 @@ FAMILY_SAMPLE = ("reduce_pass/sum/", "reduce_pass/max/", "arg_pass/argmax/", "re
                  "int_mean/", "gemm/", "softmax_apply/", "ln_grad/", "pool_bwd/", "col2im/")
 _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f64)"
                   r"[a-z]+(?:\.[a-z0-9]+)*\.f64\b.*$", re.M)
+# NVVM marks float adds and multiplies `.rn` under -fma=0 (cuda_nofma), and ptxas then fuses
+# none of them; a bare `add.f32` in an mxnb kernel that must not fuse means the wrapper missed it
+_LOOSE = re.compile(r"^\s*(?:@%p\d+\s+)?(?:add|sub|mul)\.f(?:32|64)\s", re.M)
 # libdevice's sinf/cosf/tanf reduce huge arguments with an int64 -> double product by
 # pi/2 * 2^-62 (Payne-Hanek); that double arithmetic is theirs, not a promoted expression.
 _LIBDEVICE_F64 = re.compile(r"^\s*(cvt\.rn\.f64\.s64\s|mul\.f64\s.*0d3BF921FB54442D19)")
@@ -154,6 +158,8 @@ def check(dtypes, cc=(8, 0), shard=(0, 1), verbose=False):
     """Compile the kernels of this shard; returns (number checked, [failure messages])."""
     from numba import cuda
 
+    from .cuda_nofma import FMA_OK
+
     _no_device(cc)
     todo = jobs(dtypes)[shard[0]::shard[1]]
     failures = []
@@ -165,6 +171,12 @@ def check(dtypes, cc=(8, 0), shard=(0, 1), verbose=False):
         except Exception as exc:  # report every kernel, not just the first
             failures.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
             continue
+        qual = kernel.py_func.__qualname__
+        if (kernel.py_func.__module__ or "").startswith("mxnb") and FMA_OK not in qual:
+            loose = _LOOSE.findall(ptx)
+            if loose:
+                failures.append(f"{name}: float ops ptxas may fuse in a kernel that must round "
+                                f"each step: {[x.strip() for x in loose[:4]]}")
         if f32:
             bad = [b.strip() for b in _F64.findall(ptx) if not _LIBDEVICE_F64.match(b)]
             if bad:

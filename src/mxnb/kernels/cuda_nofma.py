@@ -1,0 +1,50 @@
+"""mxnb's CUDA kernels round every product, as their CPU twins do: NVVM's `-fma=0` for them.
+
+NVVM contracts `a * b + c` into one fused multiply-add by default (`-fma=1`),
+whatever the IR's flags say, and numba offers no option to turn that off. The
+CPU kernels are compiled without contraction (MXNet's CPU build has none), so
+on a real card a moving average, a bilinear weight or a colour transform came
+out 1 ulp away from the CPU's bits, and a product that should be -0.0 came out
++0.0; the simulator, which runs kernels as Python, cannot show this. The first
+run of `tests/cuda` on an H200 found 13 such failures.
+
+`install()` wraps numba's `nvvm.compile_ir` (the one call every CUDA library
+goes through, in numba's own CUDA target and in numba-cuda alike) so that a
+library whose entry point is an mxnb kernel (mangled `cudapy4mxnb...`) is
+compiled with `fma=False`. Kernels that may fuse say so in their name with
+`FMA_OK`: the op table's elementwise ops compiled with contraction on the CPU
+too (`Op.contract`), where fused code is the closer twin, and the
+compute-bound GEMM, whose names do not carry the marker at all (generated
+source). Other users' kernels in the same process are left as they are.
+"""
+FMA_OK = "fmaok"
+_MARK = "cudapy4mxnb"
+_installed = False
+
+
+def wants_unfused(irs):
+    """True when the NVVM program `irs` (list of IR strings, the library's own module first)
+    is an mxnb kernel that must not contract multiply-adds."""
+    head = irs[0] if irs else ""
+    return _MARK in head and FMA_OK not in head
+
+
+def install():
+    """Wrap `numba.cuda.cudadrv.nvvm.compile_ir` once per process (no-op under the simulator,
+    which has no NVVM)."""
+    global _installed
+    if _installed:
+        return
+    from numba.cuda.cudadrv import nvvm
+
+    orig = nvvm.compile_ir
+
+    def compile_ir(llvmir, **opts):
+        irs = [llvmir] if isinstance(llvmir, str) else list(llvmir)
+        if "fma" not in opts and not opts.get("fastmath") and wants_unfused(irs):
+            opts["fma"] = False
+        return orig(irs, **opts)
+
+    compile_ir.__wrapped__ = orig
+    nvvm.compile_ir = compile_ir
+    _installed = True

@@ -1,0 +1,34 @@
+"""cuda_nofma: which NVVM programs are compiled without multiply-add contraction.
+
+The PTX-level check (every mxnb kernel that must round each step has only `.rn`
+float adds and multiplies) is in `mxnb.kernels.cuda_ptx`, run by tests/cuda/test_ptx.py
+where NVVM is installed; this covers the selection and the wrapper without NVVM.
+"""
+import pytest
+
+from mxnb.kernels import cuda_nofma
+
+KERNEL = "define void @_ZN6cudapy4mxnb7kernels14cuda_templates16bn_moving_float32(...)"
+FUSED = "define void @_ZN6cudapy4mxnb7kernels14cuda_templates20exp_fwd_fmaok_float32(...)"
+USERS = "define void @_ZN6cudapy8__main__6kernelB2v1(...)"
+
+
+def test_only_mxnb_kernels_without_the_marker_are_unfused():
+    assert cuda_nofma.wants_unfused([KERNEL, USERS])
+    assert not cuda_nofma.wants_unfused([FUSED])
+    assert not cuda_nofma.wants_unfused([USERS, KERNEL])  # a user's kernel calling mxnb code
+    assert not cuda_nofma.wants_unfused([])
+
+
+def test_the_wrapper_adds_fma_false_once(monkeypatch):
+    nvvm = pytest.importorskip("numba.cuda.cudadrv.nvvm")
+    seen = []
+    monkeypatch.setattr(nvvm, "compile_ir", lambda irs, **opts: seen.append(opts) or b"ptx")
+    monkeypatch.setattr(cuda_nofma, "_installed", False)
+    cuda_nofma.install()
+    cuda_nofma.install()  # idempotent: one wrapper, not two
+    nvvm.compile_ir(KERNEL, arch="compute_90")
+    nvvm.compile_ir([FUSED], arch="compute_90")
+    nvvm.compile_ir([KERNEL], arch="compute_90", fastmath=True)
+    assert seen == [{"arch": "compute_90", "fma": False}, {"arch": "compute_90"},
+                    {"arch": "compute_90", "fastmath": True}]
