@@ -29,10 +29,13 @@ from mxnb._rng import cuda_kernels as _k
 
 _SIM = bool(config.ENABLE_CUDASIM)
 _NSTATE = 624
+_NSHARED = 2 * _NSTATE    # two states in shared memory: s[cur:cur + 624] is live
 _F32 = np.float32
+_U = np.uint32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
-# On an H200 (1e8 float32 values): 128 threads 1.00 ms uniform / 4.35 ms normal,
-# 256: 1.12 / 5.82, 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
+# On an H200 (1e8 float32 values, before the uint32 indexing and the compile-time
+# `words`): 128 threads 1.00 ms uniform / 4.35 ms normal, 256: 1.12 / 5.82,
+# 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
 # MXNB_RNG_THREADS (a power of two, 32..512) is for tuning on other cards.
 THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 128))
 if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
@@ -40,49 +43,54 @@ if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
 
 
 @cuda.jit(device=True)
-def _twist(s, o, tid, nt):
-    """Twist buffer `o` of shared `s` (2, 624) into buffer 1 - o."""
+def _twist(s, cur, tid, nt):
+    """Twist the state at s[cur:cur + 624] into the other half of s (cur is 0 or 624)."""
     # while loops, not range(tid, stop, nt): the trip count of a strided range costs a
-    # 64-bit division, and ncu counted ~330 instructions per value before this
-    n = 1 - o
+    # 64-bit division. Every index is uint32: Numba wraps a negative signed index with
+    # a compare and a select per access, and an int64 add is two instructions on the
+    # device (sm_90 SASS: 22 instructions a word here, 33-39 with int64 indices).
+    nxt = _U(_U(_NSTATE) - cur)
     i = tid
-    while i < 227:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[o, i + 397])
-        i += nt
+    while i < _U(227):
+        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
+                                 s[_U(cur + i + _U(397))])
+        i = _U(i + nt)
     cuda.syncthreads()
-    i = 227 + tid
-    while i < 454:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
-        i += nt
+    i = _U(tid + _U(227))
+    while i < _U(454):
+        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
+                                 s[_U(nxt + i - _U(227))])
+        i = _U(i + nt)
     cuda.syncthreads()
-    i = 454 + tid
-    while i < 623:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
-        i += nt
-    if tid == 0:
-        s[n, 623] = _k._mix(s[o, 623], s[n, 0], s[n, 396])
+    i = _U(tid + _U(454))
+    while i < _U(623):
+        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
+                                 s[_U(nxt + i - _U(227))])
+        i = _U(i + nt)
+    if tid == _U(0):
+        s[_U(nxt + _U(623))] = _k._mix(s[_U(cur + _U(623))], s[nxt], s[_U(nxt + _U(396))])
     cuda.syncthreads()
 
 
 @cuda.jit(device=True)
 def _load(mt, g, s, tid, nt):
-    """Generator g's state into buffer 0 of shared `s`, then a barrier."""
+    """Generator g's state into s[0:624], then a barrier."""
     w = tid
-    while w < _NSTATE:
-        s[0, w] = mt[g, w]
-        w += nt
+    while w < _U(_NSTATE):
+        s[w] = mt[g, w]
+        w = _U(w + nt)
     cuda.syncthreads()
 
 
 @cuda.jit(device=True)
-def _store(mt, pos, g, s, buf, p, tid, nt):
-    """Buffer `buf` of `s` and position p back as generator g's state (every thread has read
+def _store(mt, pos, g, s, cur, p, tid, nt):
+    """s[cur:cur + 624] and position p back as generator g's state (every thread has read
     the final buffer; none writes it again)."""
     w = tid
-    while w < _NSTATE:
-        mt[g, w] = s[buf, w]
-        w += nt
-    if tid == 0:
+    while w < _U(_NSTATE):
+        mt[g, w] = s[_U(cur + w)]
+        w = _U(w + nt)
+    if tid == _U(0):
         pos[g] = p
 
 
@@ -97,84 +105,106 @@ def _chunk(g, step, n):
 
 
 @cuda.jit(device=True)
-def _emit_uniform32(out, i, k, a, b, lo, scale, words):
-    out[i] = _k._fadd(lo[k], _k._fmul(scale[k], _k._u01_f32(a)))
+def _emit_uniform32(out, j, a, b, lo, scale, words):
+    out[j] = _k._fadd(lo, _k._fmul(scale, _k._u01_f32(a)))
 
 
 @cuda.jit(device=True)
-def _emit_uniform64(out, i, k, a, b, lo, scale, words):
+def _emit_uniform64(out, j, a, b, lo, scale, words):
     # float64 values take two words; float32 values with float64 parameters one
     u = _k._u01_f64(a, b) if words == 2 else float(_k._u01_f32(a))
-    out[i] = _k._dadd(lo[k], _k._dmul(scale[k], u))
+    out[j] = _k._dadd(lo, _k._dmul(scale, u))
 
 
 @cuda.jit(device=True)
-def _emit_randint(out, i, k, a, b, low, span, words):
+def _emit_randint(out, j, a, b, low, span, words):
     u = np.uint64(np.uint64(a) << np.uint64(31)) + np.uint64(b)
-    d = np.uint64(span[0])
+    d = np.uint64(span)
     if u < np.uint64(2 ** 63):
         r = np.int64(u % d)
     else:
         r = -np.int64((np.uint64(0) - u) % d)
-    out[i] = low[0] + r
+    out[j] = low + r
 
 
-def _make(emit):
+@cuda.jit(device=True)
+def _value_words(s, base, j, cu, carry, words):
+    """The tempered words (a, b) of value j of a round: the first word of value 0 is
+    `carry` when cu is 1 (it was carried over a twist); b is 0 for one-word values."""
+    if words == 1:
+        return _k._temper(s[_U(base + j)]), _U(0)
+    v = _U(j + j)
+    if cu == _U(1) and j == _U(0):
+        a = carry
+    else:
+        a = s[_U(base + v - cu)]
+    return _k._temper(a), _k._temper(s[_U(base + v + _U(1) - cu)])
+
+
+def _make(emit, words):
     """A kernel that runs `emit` for each value of each block's chunk.
 
-    `words` (1 or 2) is how many stream words one value takes.
+    `words` (1 or 2, a compile-time constant) is how many stream words one value
+    takes. The kernel keeps a `words` argument so every block kernel has one
+    argument list; `launch` picks the kernel by it.
     """
 
     @cuda.jit
-    def kernel(mt, pos, out, nthread, step, pa, pb, nb, words):
+    def kernel(mt, pos, out, nthread, step, pa, pb, nb, words_arg):
         g = cuda.blockIdx.x
         if g >= nthread:     # the whole block leaves together: no barrier is split
             return
-        tid = cuda.threadIdx.x
-        nt = cuda.blockDim.x
-        s = cuda.shared.array((2, _NSTATE), uint32)
+        tid = _U(cuda.threadIdx.x)
+        nt = _U(cuda.blockDim.x)
+        s = cuda.shared.array(_NSHARED, uint32)
         # every thread reads pos[g] (and its share of mt[g]) before _load's barrier, so
         # thread 0's write-back at the end cannot overtake a slower thread's read
         p = pos[g]
         _load(mt, g, s, tid, nt)
-        buf = 0
+        cur = _U(0)
         single = nb >= out.shape[0]
+        # one parameter pair for the whole array: read it once, not per value
+        pa0 = pa[0]
+        pb0 = pb[0]
         i, end = _chunk(g, step, out.shape[0])
         carried = False
         carry = np.uint32(0)
         while i < end:
             if p >= _NSTATE:
-                _twist(s, buf, tid, nt)
-                buf = 1 - buf
+                _twist(s, cur, tid, nt)
+                cur = _U(_U(_NSTATE) - cur)
                 p = 0
-            have = _NSTATE - p + (1 if carried else 0)
-            m = have // words
+            c = 1 if carried else 0
+            m = (_NSTATE - p + c) // words
             if m > end - i:
                 m = end - i
-            if m == 0:           # one word left before a twist: the next value's first
-                carry = s[buf, p]
+            if words == 2 and m == 0:   # one word left before a twist: carry it over
+                carry = s[_U(cur + _U(p))]
                 carried = True
                 p = _NSTATE
                 continue
-            c = 1 if carried else 0
+            o = out[i:i + m]
+            mu = _U(m)
+            base = _U(cur + _U(p))
+            cu = _U(c)
             j = tid
-            while j < m:
-                v = words * j
-                if v == 0 and carried:
-                    a = carry
-                else:
-                    a = s[buf, p + v - c]
-                b = np.uint32(0)
-                if words == 2:
-                    b = _k._temper(s[buf, p + v + 1 - c])
-                # a 64-bit division per value costs more than the rest of it
-                k = 0 if single else (i + j) // nb
-                emit(out, i + j, k, _k._temper(a), b, pa, pb, words)
-                j += nt
+            if single:
+                while j < mu:
+                    a, b = _value_words(s, base, j, cu, carry, words)
+                    emit(o, j, a, b, pa0, pb0, words)
+                    j = _U(j + nt)
+            else:
+                while j < mu:
+                    a, b = _value_words(s, base, j, cu, carry, words)
+                    # per-parameter draws pay a division per value; unsigned skips
+                    # the sign fix-ups and the index wraparound
+                    k = np.uint64(i + np.int64(j)) // np.uint64(nb)
+                    emit(o, j, a, b, pa[k], pb[k], words)
+                    j = _U(j + nt)
             p += words * m - c
             i += m
             carried = False
-        _store(mt, pos, g, s, buf, p, tid, nt)
+        _store(mt, pos, g, s, cur, p, tid, nt)
 
     return kernel
 
@@ -223,7 +253,7 @@ def _word(s, buf, p, left, c, v):
     """Word v of the window: the c words left over from the last state, then s[buf, p:]."""
     if v < c:
         return left[v]
-    return s[buf, p + v - c]
+    return s[buf * _NSTATE + p + v - c]
 
 
 def _make_normal(cand, put):
@@ -241,19 +271,19 @@ def _make_normal(cand, put):
             return
         tid = cuda.threadIdx.x
         nt = cuda.blockDim.x
-        s = cuda.shared.array((2, _NSTATE), uint32)
+        s = cuda.shared.array(_NSHARED, uint32)
         left = cuda.shared.array(4, uint32)       # words carried over a twist
         sc = cuda.shared.array((2, THREADS), int32)
         last = cuda.shared.array(1, int32)
         p = pos[g]     # read before _load's barrier (see the uniform kernel)
-        _load(mt, g, s, tid, nt)
+        _load(mt, g, s, _U(tid), _U(nt))
         buf = 0
         single = nb >= out.shape[0]
         i, end = _chunk(g, step, out.shape[0])
         c = 0
         while i < end:
             if p >= _NSTATE:
-                _twist(s, buf, tid, nt)
+                _twist(s, _U(buf * _NSTATE), _U(tid), _U(nt))
                 buf = 1 - buf
                 p = 0
             have = c + _NSTATE - p
@@ -312,22 +342,27 @@ def _make_normal(cand, put):
                 cuda.syncthreads()
                 c = r
                 p = _NSTATE
-        _store(mt, pos, g, s, buf, p, tid, nt)
+        _store(mt, pos, g, s, _U(buf * _NSTATE), p, _U(tid), _U(nt))
 
     return kernel
 
 
-uniform_c32 = _make(_emit_uniform32)
-uniform_c64 = _make(_emit_uniform64)
-randint_k = _make(_emit_randint)
+uniform_c32 = _make(_emit_uniform32, 1)
+uniform_c64 = _make(_emit_uniform64, 2)
+uniform_c64_w1 = _make(_emit_uniform64, 1)     # float32 values, float64 parameters
+randint_k = _make(_emit_randint, 2)
 
 normal_c32 = _make_normal(_polar32, _put32)
 normal_c64 = _make_normal(_polar64, _put64)
 
-KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64, "randint": randint_k,
+KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64,
+           "uniform_c64_w1": uniform_c64_w1, "randint": randint_k,
            "normal_c32": normal_c32, "normal_c64": normal_c64}
 
 
 def launch(name, nthread, *args):
-    """Run block kernel `name` over `nthread` generators (one block each)."""
+    """Run block kernel `name` over `nthread` generators (one block each); the last
+    argument is the words per value."""
+    if name == "uniform_c64" and args[-1] == 1:
+        name = "uniform_c64_w1"
     KERNELS[name][nthread, THREADS](*args)
