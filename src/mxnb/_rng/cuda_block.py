@@ -46,26 +46,30 @@ if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
 def _twist(s, cur, tid, nt):
     """Twist the state at s[cur:cur + 624] into the other half of s (cur is 0 or 624)."""
     # while loops, not range(tid, stop, nt): the trip count of a strided range costs a
-    # 64-bit division. Every index is uint32: Numba wraps a negative signed index with
-    # a compare and a select per access, and an int64 add is two instructions on the
-    # device (sm_90 SASS: 22 instructions a word here, 33-39 with int64 indices).
+    # 64-bit division. The counters are uint32 (an int64 add or compare is two
+    # instructions on the device); each index is a uint64 made from one uint32 sum, so
+    # Numba adds no negative-index wraparound and s[b + 1], s[b + 397] become address
+    # offsets (sm_90 SASS: 18 instructions a word, 33-39 with int64 indices).
+    L = np.uint64
     nxt = _U(_U(_NSTATE) - cur)
     i = tid
     while i < _U(227):
-        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
-                                 s[_U(cur + i + _U(397))])
+        b = L(_U(cur + i))
+        s[L(_U(nxt + i))] = _k._mix(s[b], s[b + L(1)], s[b + L(397)])
         i = _U(i + nt)
     cuda.syncthreads()
     i = _U(tid + _U(227))
     while i < _U(454):
-        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
-                                 s[_U(nxt + i - _U(227))])
+        b = L(_U(cur + i))
+        d = L(_U(nxt + i))
+        s[d] = _k._mix(s[b], s[b + L(1)], s[d - L(227)])
         i = _U(i + nt)
     cuda.syncthreads()
     i = _U(tid + _U(454))
     while i < _U(623):
-        s[_U(nxt + i)] = _k._mix(s[_U(cur + i)], s[_U(cur + i + _U(1))],
-                                 s[_U(nxt + i - _U(227))])
+        b = L(_U(cur + i))
+        d = L(_U(nxt + i))
+        s[d] = _k._mix(s[b], s[b + L(1)], s[d - L(227)])
         i = _U(i + nt)
     if tid == _U(0):
         s[_U(nxt + _U(623))] = _k._mix(s[_U(cur + _U(623))], s[nxt], s[_U(nxt + _U(396))])
@@ -133,12 +137,12 @@ def _value_words(s, base, j, cu, carry, words):
     `carry` when cu is 1 (it was carried over a twist); b is 0 for one-word values."""
     if words == 1:
         return _k._temper(s[_U(base + j)]), _U(0)
-    v = _U(j + j)
+    w = np.uint64(_U(base + j + j + _U(1) - cu))    # the second word's index
     if cu == _U(1) and j == _U(0):
         a = carry
     else:
-        a = s[_U(base + v - cu)]
-    return _k._temper(a), _k._temper(s[_U(base + v + _U(1) - cu)])
+        a = s[w - np.uint64(1)]
+    return _k._temper(a), _k._temper(s[w])
 
 
 def _make(emit, words):
@@ -183,7 +187,7 @@ def _make(emit, words):
                 carried = True
                 p = _NSTATE
                 continue
-            o = out[i:i + m]
+            iu = np.uint64(i)     # unsigned indices: no wraparound test per access
             mu = _U(m)
             base = _U(cur + _U(p))
             cu = _U(c)
@@ -191,15 +195,16 @@ def _make(emit, words):
             if single:
                 while j < mu:
                     a, b = _value_words(s, base, j, cu, carry, words)
-                    emit(o, j, a, b, pa0, pb0, words)
+                    emit(out, iu + np.uint64(j), a, b, pa0, pb0, words)
                     j = _U(j + nt)
             else:
                 while j < mu:
                     a, b = _value_words(s, base, j, cu, carry, words)
                     # per-parameter draws pay a division per value; unsigned skips
                     # the sign fix-ups and the index wraparound
-                    k = np.uint64(i + np.int64(j)) // np.uint64(nb)
-                    emit(o, j, a, b, pa[k], pb[k], words)
+                    q = iu + np.uint64(j)
+                    k = q // np.uint64(nb)
+                    emit(out, q, a, b, pa[k], pb[k], words)
                     j = _U(j + nt)
             p += words * m - c
             i += m
