@@ -44,35 +44,31 @@ if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
 
 @cuda.jit(device=True)
 def _twist(s, cur, tid, nt):
-    """Twist the state at s[cur:cur + 624] into the other half of s (cur is 0 or 624)."""
-    # while loops, not range(tid, stop, nt): the trip count of a strided range costs a
-    # 64-bit division. The counters are uint32 (an int64 add or compare is two
-    # instructions on the device); each index is a uint64 made from one uint32 sum, so
-    # Numba adds no negative-index wraparound and s[b + 1], s[b + 397] become address
-    # offsets (sm_90 SASS: 18 instructions a word, 33-39 with int64 indices).
+    """Twist the state at s[cur:cur + 624] into the other half of s (cur is 0 or 624),
+    then a barrier."""
+    # New word w + 227 needs new word w, and w + 454 needs w + 227: one thread makes
+    # all three of a column w < 227 and keeps them in registers, so no thread reads
+    # another's new words and one barrier (at the end) is enough. Word 623 needs new
+    # words 0 and 396: the thread of column 169 makes it, recomputing word 0.
+    # The counter is uint32 (an int64 add or compare is two instructions on the
+    # device); each index is a uint64 made from one uint32 sum, so Numba adds no
+    # negative-index wraparound and s[b + 1], s[b + 397] fold into address offsets.
     L = np.uint64
     nxt = _U(_U(_NSTATE) - cur)
-    i = tid
-    while i < _U(227):
-        b = L(_U(cur + i))
-        s[L(_U(nxt + i))] = _k._mix(s[b], s[b + L(1)], s[b + L(397)])
-        i = _U(i + nt)
-    cuda.syncthreads()
-    i = _U(tid + _U(227))
-    while i < _U(454):
-        b = L(_U(cur + i))
-        d = L(_U(nxt + i))
-        s[d] = _k._mix(s[b], s[b + L(1)], s[d - L(227)])
-        i = _U(i + nt)
-    cuda.syncthreads()
-    i = _U(tid + _U(454))
-    while i < _U(623):
-        b = L(_U(cur + i))
-        d = L(_U(nxt + i))
-        s[d] = _k._mix(s[b], s[b + L(1)], s[d - L(227)])
-        i = _U(i + nt)
-    if tid == _U(0):
-        s[_U(nxt + _U(623))] = _k._mix(s[_U(cur + _U(623))], s[nxt], s[_U(nxt + _U(396))])
+    w = tid
+    while w < _U(227):
+        b = L(_U(cur + w))
+        d = L(_U(nxt + w))
+        x = _k._mix(s[b], s[b + L(1)], s[b + L(397)])
+        s[d] = x
+        y = _k._mix(s[b + L(227)], s[b + L(228)], x)
+        s[d + L(227)] = y
+        if w < _U(169):
+            s[d + L(454)] = _k._mix(s[b + L(454)], s[b + L(455)], y)
+        elif w == _U(169):
+            x0 = _k._mix(s[cur], s[_U(cur + _U(1))], s[_U(cur + _U(397))])
+            s[d + L(454)] = _k._mix(s[b + L(454)], x0, y)
+        w = _U(w + nt)
     cuda.syncthreads()
 
 
