@@ -6,9 +6,9 @@ a 1e8 uniform fill took 43 ms on an H200, five times *slower* than the 16-core
 CPU fill (now 1.0 ms). Here the generator's 624 words live in shared memory and
 a whole block works on them:
 
-* the twist runs in three dependency phases (words 0..226 need only old words,
-  227..453 need the new words 0..226, 454..623 the new 227..396), into a
-  second shared buffer, so no phase reads what another thread writes;
+* the twist writes a second shared buffer by columns: new word w (< 227) needs
+  only old words, w + 227 needs new w, w + 454 needs new w + 227, so one thread
+  makes a column from registers and the twist needs a single barrier;
 * uniforms and integers: the up-to-624 values of one state are written in
   parallel, coalesced; a value of two words (float64, integers) may straddle a
   twist, and its first word is carried across it in a register every thread holds;
@@ -33,9 +33,10 @@ _NSHARED = 2 * _NSTATE    # two states in shared memory: s[cur:cur + 624] is liv
 _F32 = np.float32
 _U = np.uint32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
-# On an H200 (1e8 float32 values, before the uint32 indexing and the compile-time
-# `words`): 128 threads 1.00 ms uniform / 4.35 ms normal, 256: 1.12 / 5.82,
-# 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
+# On an H200 (1e8 float32 values), before the column twist, the uint32 indices and
+# the compile-time `words` (about 2.5x fewer sm_90 instructions a float32 round, as
+# estimated from the SASS): 128 threads 1.00 ms uniform / 4.35 ms normal,
+# 256: 1.12 / 5.82, 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
 # MXNB_RNG_THREADS (a power of two, 32..512) is for tuning on other cards.
 THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 128))
 if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
