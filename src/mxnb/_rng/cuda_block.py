@@ -6,9 +6,9 @@ a 1e8 uniform fill took 43 ms on an H200, five times *slower* than the 16-core
 CPU fill (now 1.0 ms). Here the generator's 624 words live in shared memory and
 a whole block works on them:
 
-* the twist runs in three dependency phases (words 0..226 need only old words,
-  227..453 need the new words 0..226, 454..623 the new 227..396), into a
-  second shared buffer, so no phase reads what another thread writes;
+* the twist writes a second shared buffer by columns: new word w (< 227) needs
+  only old words, w + 227 needs new w, w + 454 needs new w + 227, so one thread
+  makes a column from registers and the twist needs a single barrier;
 * uniforms and integers: the up-to-624 values of one state are written in
   parallel, coalesced; a value of two words (float64, integers) may straddle a
   twist, and its first word is carried across it in a register every thread holds;
@@ -29,9 +29,13 @@ from mxnb._rng import cuda_kernels as _k
 
 _SIM = bool(config.ENABLE_CUDASIM)
 _NSTATE = 624
+_NSHARED = 2 * _NSTATE    # two states in shared memory: s[cur:cur + 624] is live
 _F32 = np.float32
+_U = np.uint32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
-# On an H200 (1e8 float32 values): 128 threads 1.00 ms uniform / 4.35 ms normal,
+# On an H200 (1e8 float32 values), before the column twist, the uint32 indices and
+# the compile-time `words` (about 2.5x fewer sm_90 instructions a float32 round, as
+# estimated from the SASS): 128 threads 1.00 ms uniform / 4.35 ms normal,
 # 256: 1.12 / 5.82, 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
 # MXNB_RNG_THREADS (a power of two, 32..512) is for tuning on other cards.
 THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 128))
@@ -40,49 +44,54 @@ if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
 
 
 @cuda.jit(device=True)
-def _twist(s, o, tid, nt):
-    """Twist buffer `o` of shared `s` (2, 624) into buffer 1 - o."""
-    # while loops, not range(tid, stop, nt): the trip count of a strided range costs a
-    # 64-bit division, and ncu counted ~330 instructions per value before this
-    n = 1 - o
-    i = tid
-    while i < 227:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[o, i + 397])
-        i += nt
-    cuda.syncthreads()
-    i = 227 + tid
-    while i < 454:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
-        i += nt
-    cuda.syncthreads()
-    i = 454 + tid
-    while i < 623:
-        s[n, i] = _k._mix(s[o, i], s[o, i + 1], s[n, i - 227])
-        i += nt
-    if tid == 0:
-        s[n, 623] = _k._mix(s[o, 623], s[n, 0], s[n, 396])
+def _twist(s, cur, tid, nt):
+    """Twist the state at s[cur:cur + 624] into the other half of s (cur is 0 or 624),
+    then a barrier."""
+    # New word w + 227 needs new word w, and w + 454 needs w + 227: one thread makes
+    # all three of a column w < 227 and keeps them in registers, so no thread reads
+    # another's new words and one barrier (at the end) is enough. Word 623 needs new
+    # words 0 and 396: the thread of column 169 makes it, recomputing word 0.
+    # The counter is uint32 (an int64 add or compare is two instructions on the
+    # device); each index is a uint64 made from one uint32 sum, so Numba adds no
+    # negative-index wraparound and s[b + 1], s[b + 397] fold into address offsets.
+    L = np.uint64
+    nxt = _U(_U(_NSTATE) - cur)
+    w = tid
+    while w < _U(227):
+        b = L(_U(cur + w))
+        d = L(_U(nxt + w))
+        x = _k._mix(s[b], s[b + L(1)], s[b + L(397)])
+        s[d] = x
+        y = _k._mix(s[b + L(227)], s[b + L(228)], x)
+        s[d + L(227)] = y
+        if w < _U(169):
+            s[d + L(454)] = _k._mix(s[b + L(454)], s[b + L(455)], y)
+        elif w == _U(169):
+            x0 = _k._mix(s[cur], s[_U(cur + _U(1))], s[_U(cur + _U(397))])
+            s[d + L(454)] = _k._mix(s[b + L(454)], x0, y)
+        w = _U(w + nt)
     cuda.syncthreads()
 
 
 @cuda.jit(device=True)
 def _load(mt, g, s, tid, nt):
-    """Generator g's state into buffer 0 of shared `s`, then a barrier."""
+    """Generator g's state into s[0:624], then a barrier."""
     w = tid
-    while w < _NSTATE:
-        s[0, w] = mt[g, w]
-        w += nt
+    while w < _U(_NSTATE):
+        s[w] = mt[g, w]
+        w = _U(w + nt)
     cuda.syncthreads()
 
 
 @cuda.jit(device=True)
-def _store(mt, pos, g, s, buf, p, tid, nt):
-    """Buffer `buf` of `s` and position p back as generator g's state (every thread has read
+def _store(mt, pos, g, s, cur, p, tid, nt):
+    """s[cur:cur + 624] and position p back as generator g's state (every thread has read
     the final buffer; none writes it again)."""
     w = tid
-    while w < _NSTATE:
-        mt[g, w] = s[buf, w]
-        w += nt
-    if tid == 0:
+    while w < _U(_NSTATE):
+        mt[g, w] = s[_U(cur + w)]
+        w = _U(w + nt)
+    if tid == _U(0):
         pos[g] = p
 
 
@@ -97,84 +106,107 @@ def _chunk(g, step, n):
 
 
 @cuda.jit(device=True)
-def _emit_uniform32(out, i, k, a, b, lo, scale, words):
-    out[i] = _k._fadd(lo[k], _k._fmul(scale[k], _k._u01_f32(a)))
+def _emit_uniform32(out, j, a, b, lo, scale, words):
+    out[j] = _k._fadd(lo, _k._fmul(scale, _k._u01_f32(a)))
 
 
 @cuda.jit(device=True)
-def _emit_uniform64(out, i, k, a, b, lo, scale, words):
+def _emit_uniform64(out, j, a, b, lo, scale, words):
     # float64 values take two words; float32 values with float64 parameters one
     u = _k._u01_f64(a, b) if words == 2 else float(_k._u01_f32(a))
-    out[i] = _k._dadd(lo[k], _k._dmul(scale[k], u))
+    out[j] = _k._dadd(lo, _k._dmul(scale, u))
 
 
 @cuda.jit(device=True)
-def _emit_randint(out, i, k, a, b, low, span, words):
+def _emit_randint(out, j, a, b, low, span, words):
     u = np.uint64(np.uint64(a) << np.uint64(31)) + np.uint64(b)
-    d = np.uint64(span[0])
+    d = np.uint64(span)
     if u < np.uint64(2 ** 63):
         r = np.int64(u % d)
     else:
         r = -np.int64((np.uint64(0) - u) % d)
-    out[i] = low[0] + r
+    out[j] = low + r
 
 
-def _make(emit):
+@cuda.jit(device=True)
+def _value_words(s, base, j, cu, carry, words):
+    """The tempered words (a, b) of value j of a round: the first word of value 0 is
+    `carry` when cu is 1 (it was carried over a twist); b is 0 for one-word values."""
+    if words == 1:
+        return _k._temper(s[_U(base + j)]), _U(0)
+    w = np.uint64(_U(base + j + j + _U(1) - cu))    # the second word's index
+    if cu == _U(1) and j == _U(0):
+        a = carry
+    else:
+        a = s[w - np.uint64(1)]
+    return _k._temper(a), _k._temper(s[w])
+
+
+def _make(emit, words):
     """A kernel that runs `emit` for each value of each block's chunk.
 
-    `words` (1 or 2) is how many stream words one value takes.
+    `words` (1 or 2, a compile-time constant) is how many stream words one value
+    takes. The kernel keeps a `words` argument so every block kernel has one
+    argument list; `launch` picks the kernel by it.
     """
 
     @cuda.jit
-    def kernel(mt, pos, out, nthread, step, pa, pb, nb, words):
+    def kernel(mt, pos, out, nthread, step, pa, pb, nb, words_arg):
         g = cuda.blockIdx.x
         if g >= nthread:     # the whole block leaves together: no barrier is split
             return
-        tid = cuda.threadIdx.x
-        nt = cuda.blockDim.x
-        s = cuda.shared.array((2, _NSTATE), uint32)
+        tid = _U(cuda.threadIdx.x)
+        nt = _U(cuda.blockDim.x)
+        s = cuda.shared.array(_NSHARED, uint32)
         # every thread reads pos[g] (and its share of mt[g]) before _load's barrier, so
         # thread 0's write-back at the end cannot overtake a slower thread's read
         p = pos[g]
         _load(mt, g, s, tid, nt)
-        buf = 0
+        cur = _U(0)
         single = nb >= out.shape[0]
+        # one parameter pair for the whole array: read it once, not per value
+        pa0 = pa[0]
+        pb0 = pb[0]
         i, end = _chunk(g, step, out.shape[0])
         carried = False
         carry = np.uint32(0)
         while i < end:
             if p >= _NSTATE:
-                _twist(s, buf, tid, nt)
-                buf = 1 - buf
+                _twist(s, cur, tid, nt)
+                cur = _U(_U(_NSTATE) - cur)
                 p = 0
-            have = _NSTATE - p + (1 if carried else 0)
-            m = have // words
+            c = 1 if carried else 0
+            m = (_NSTATE - p + c) // words
             if m > end - i:
                 m = end - i
-            if m == 0:           # one word left before a twist: the next value's first
-                carry = s[buf, p]
+            if words == 2 and m == 0:   # one word left before a twist: carry it over
+                carry = s[_U(cur + _U(p))]
                 carried = True
                 p = _NSTATE
                 continue
-            c = 1 if carried else 0
+            iu = np.uint64(i)     # unsigned indices: no wraparound test per access
+            mu = _U(m)
+            base = _U(cur + _U(p))
+            cu = _U(c)
             j = tid
-            while j < m:
-                v = words * j
-                if v == 0 and carried:
-                    a = carry
-                else:
-                    a = s[buf, p + v - c]
-                b = np.uint32(0)
-                if words == 2:
-                    b = _k._temper(s[buf, p + v + 1 - c])
-                # a 64-bit division per value costs more than the rest of it
-                k = 0 if single else (i + j) // nb
-                emit(out, i + j, k, _k._temper(a), b, pa, pb, words)
-                j += nt
+            if single:
+                while j < mu:
+                    a, b = _value_words(s, base, j, cu, carry, words)
+                    emit(out, iu + np.uint64(j), a, b, pa0, pb0, words)
+                    j = _U(j + nt)
+            else:
+                while j < mu:
+                    a, b = _value_words(s, base, j, cu, carry, words)
+                    # per-parameter draws pay a division per value; unsigned skips
+                    # the sign fix-ups and the index wraparound
+                    q = iu + np.uint64(j)
+                    k = q // np.uint64(nb)
+                    emit(out, q, a, b, pa[k], pb[k], words)
+                    j = _U(j + nt)
             p += words * m - c
             i += m
             carried = False
-        _store(mt, pos, g, s, buf, p, tid, nt)
+        _store(mt, pos, g, s, cur, p, tid, nt)
 
     return kernel
 
@@ -223,7 +255,7 @@ def _word(s, buf, p, left, c, v):
     """Word v of the window: the c words left over from the last state, then s[buf, p:]."""
     if v < c:
         return left[v]
-    return s[buf, p + v - c]
+    return s[buf * _NSTATE + p + v - c]
 
 
 def _make_normal(cand, put):
@@ -241,19 +273,19 @@ def _make_normal(cand, put):
             return
         tid = cuda.threadIdx.x
         nt = cuda.blockDim.x
-        s = cuda.shared.array((2, _NSTATE), uint32)
+        s = cuda.shared.array(_NSHARED, uint32)
         left = cuda.shared.array(4, uint32)       # words carried over a twist
         sc = cuda.shared.array((2, THREADS), int32)
         last = cuda.shared.array(1, int32)
         p = pos[g]     # read before _load's barrier (see the uniform kernel)
-        _load(mt, g, s, tid, nt)
+        _load(mt, g, s, _U(tid), _U(nt))
         buf = 0
         single = nb >= out.shape[0]
         i, end = _chunk(g, step, out.shape[0])
         c = 0
         while i < end:
             if p >= _NSTATE:
-                _twist(s, buf, tid, nt)
+                _twist(s, _U(buf * _NSTATE), _U(tid), _U(nt))
                 buf = 1 - buf
                 p = 0
             have = c + _NSTATE - p
@@ -312,22 +344,27 @@ def _make_normal(cand, put):
                 cuda.syncthreads()
                 c = r
                 p = _NSTATE
-        _store(mt, pos, g, s, buf, p, tid, nt)
+        _store(mt, pos, g, s, _U(buf * _NSTATE), p, _U(tid), _U(nt))
 
     return kernel
 
 
-uniform_c32 = _make(_emit_uniform32)
-uniform_c64 = _make(_emit_uniform64)
-randint_k = _make(_emit_randint)
+uniform_c32 = _make(_emit_uniform32, 1)
+uniform_c64 = _make(_emit_uniform64, 2)
+uniform_c64_w1 = _make(_emit_uniform64, 1)     # float32 values, float64 parameters
+randint_k = _make(_emit_randint, 2)
 
 normal_c32 = _make_normal(_polar32, _put32)
 normal_c64 = _make_normal(_polar64, _put64)
 
-KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64, "randint": randint_k,
+KERNELS = {"uniform_c32": uniform_c32, "uniform_c64": uniform_c64,
+           "uniform_c64_w1": uniform_c64_w1, "randint": randint_k,
            "normal_c32": normal_c32, "normal_c64": normal_c64}
 
 
 def launch(name, nthread, *args):
-    """Run block kernel `name` over `nthread` generators (one block each)."""
+    """Run block kernel `name` over `nthread` generators (one block each); the last
+    argument is the words per value."""
+    if name == "uniform_c64" and args[-1] == 1:
+        name = "uniform_c64_w1"
     KERNELS[name][nthread, THREADS](*args)

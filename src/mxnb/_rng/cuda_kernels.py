@@ -48,6 +48,9 @@ if _SIM:
     def _dmul(a, b):
         return float(a) * float(b)
 
+    def _fmin(a, b):
+        return _F32(a) if a < b else _F32(b)
+
     def _fma(a, b, c):
         # exact product and sum, one rounding (the simulator's cuda.fma is a*b+c)
         return float(Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c)))
@@ -67,6 +70,7 @@ else:
     from numba.cuda import libdevice
 
     _fadd, _fmul = libdevice.fadd_rn, libdevice.fmul_rn
+    _fmin = libdevice.fminf
     _dadd, _dmul = libdevice.dadd_rn, libdevice.dmul_rn
     _fma = libdevice.fma
 
@@ -116,10 +120,9 @@ def _mix(a, b, c):
 
 @cuda.jit(device=True)
 def _u01_f32(y):
-    v = _F32(y) * _F32(2.0 ** -32)
-    if v >= _F32(1.0):
-        v = _F32(0.99999994)
-    return v
+    # values that round up to 1 become the largest float32 below 1: a min is one
+    # instruction, a compare and select two (v is never NaN)
+    return _fmin(_F32(y) * _F32(2.0 ** -32), _F32(0.99999994))
 
 
 @cuda.jit(device=True)
