@@ -10,6 +10,7 @@
 #   bash bench/gpu_check.sh            # everything
 #   SKIP_TESTS=1 bash bench/gpu_check.sh   # timings only
 #   TESTS=tests/cuda/test_rng_cuda.py bash bench/gpu_check.sh   # timings and some tests
+#   RNG_PROBE=1 bash bench/gpu_check.sh   # also the random stream's block-size sweep
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/mxnb-gpu-check}
@@ -48,6 +49,11 @@ EOF
 
 say "timings"
 timeout ${TIMINGS_LIMIT:-200} $PY bench/gpu_check.py ${TIMINGS_ARGS:-} 2>&1 | tee "$OUT/gpu_check.txt" | tail -40
+
+if [ -n "${RNG_PROBE:-}" ]; then
+    say "random stream: block-size sweep with a bit check"
+    timeout 200 $PY bench/gpu_rng_probe.py 2>&1 | tail -8
+fi
 
 say "glibc log transcription on the device (float64 normals)"
 timeout 60 $PY bench/check_log_f64.py --cuda 2>&1 | tail -8
