@@ -52,7 +52,7 @@ timeout ${TIMINGS_LIMIT:-200} $PY bench/gpu_check.py ${TIMINGS_ARGS:-} 2>&1 | te
 
 if [ -n "${RNG_PROBE:-}" ]; then
     say "random stream: block-size sweep with a bit check"
-    timeout 200 $PY bench/gpu_rng_probe.py 2>&1 | tail -8
+    PYTHONWARNINGS=ignore timeout 200 $PY bench/gpu_rng_probe.py 2>&1 | grep -E "^threads|Error|error" | tail -12
 fi
 
 say "glibc log transcription on the device (float64 normals)"

@@ -62,7 +62,8 @@ def one():
             cuda_launch.synchronize()
             ts.append(time.perf_counter() - t)
         res.append(f"{name} {np.median(ts) * 1e3:.3f} ms (min {min(ts) * 1e3:.3f})")
-    print(f"threads {os.environ.get('MXNB_RNG_THREADS', 'default')}: " + ", ".join(res)
+    print(f"threads {os.environ.get('MXNB_RNG_UNIFORM_THREADS', 'default')} (uniform), "
+          f"{os.environ.get('MXNB_RNG_THREADS', 'default')} (normal): " + ", ".join(res)
           + f"; {bits_ok(mx)}", flush=True)
 
 
@@ -71,7 +72,7 @@ if __name__ == "__main__":
         one()
         sys.exit(0)
     for t in os.environ.get("SWEEP", "64,128,256").split(","):
-        env = dict(os.environ, MXNB_RNG_THREADS=t)
+        env = dict(os.environ, MXNB_RNG_THREADS=t, MXNB_RNG_UNIFORM_THREADS=t)
         r = subprocess.run([sys.executable, os.path.abspath(__file__), "--one"], env=env,
                            timeout=180)
         if r.returncode:

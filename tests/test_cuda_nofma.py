@@ -11,10 +11,15 @@ from mxnb.kernels import cuda_nofma
 KERNEL = "define void @_ZN6cudapy4mxnb7kernels14cuda_templates16bn_moving_float32(...)"
 FUSED = "define void @_ZN6cudapy4mxnb7kernels14cuda_templates20exp_fwd_fmaok_float32(...)"
 USERS = "define void @_ZN6cudapy8__main__6kernelB2v1(...)"
+# numba-cuda 0.30 (seen on an H200) drops the cudapy namespace and quotes the name
+KERNEL_NC = 'define void @"_ZN4mxnb7kernels14cuda_templates16bn_moving_float32"(...)'
+USERS_NC = 'define void @"_ZN8__main__6kernelB2v1"(...)'
 
 
 def test_only_mxnb_kernels_without_the_marker_are_unfused():
     assert cuda_nofma.wants_unfused([KERNEL, USERS])
+    assert cuda_nofma.wants_unfused([KERNEL_NC])
+    assert not cuda_nofma.wants_unfused([USERS_NC, KERNEL_NC])
     assert not cuda_nofma.wants_unfused([FUSED])
     assert not cuda_nofma.wants_unfused([USERS, KERNEL])  # a user's kernel calling mxnb code
     assert not cuda_nofma.wants_unfused([])

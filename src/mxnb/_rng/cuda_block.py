@@ -33,14 +33,17 @@ _NSHARED = 2 * _NSTATE    # two states in shared memory: s[cur:cur + 624] is liv
 _F32 = np.float32
 _U = np.uint32
 # Under the simulator each CUDA thread is a Python thread: keep blocks small there.
-# On an H200 (1e8 float32 values), before the column twist, the uint32 indices and
-# the compile-time `words` (about 2.5x fewer sm_90 instructions a float32 round, as
-# estimated from the SASS): 128 threads 1.00 ms uniform / 4.35 ms normal,
-# 256: 1.12 / 5.82, 512: 1.46 / 8.78; 1024 does not launch (52 registers a thread).
-# MXNB_RNG_THREADS (a power of two, 32..512) is for tuning on other cards.
+# On an H200 (1e8 float32 values), after the column twist, uint32 indices and the
+# compile-time `words` (about 2.5x fewer sm_90 instructions a round): uniform 0.66 ms at
+# 256 threads against 0.90 ms at 128 (1.00 ms at 128 before those changes), while the
+# normals stay best at 128 (3.99 ms; 5.05 ms at 256). So the two kernel families launch
+# with their own block sizes: MXNB_RNG_THREADS (normals; their block scan's shared array
+# is sized by it) and MXNB_RNG_UNIFORM_THREADS (uniforms, randint), powers of two 32..512.
 THREADS = int(os.environ.get("MXNB_RNG_THREADS", 32 if _SIM else 128))
-if THREADS not in (32, 64, 128, 256, 512) and not (_SIM and 0 < THREADS <= 512):
-    raise ValueError(f"MXNB_RNG_THREADS must be 32, 64, 128, 256 or 512, got {THREADS}")
+UNIFORM_THREADS = int(os.environ.get("MXNB_RNG_UNIFORM_THREADS", THREADS if _SIM else 256))
+for _t, _v in (("MXNB_RNG_THREADS", THREADS), ("MXNB_RNG_UNIFORM_THREADS", UNIFORM_THREADS)):
+    if _v not in (32, 64, 128, 256, 512) and not (_SIM and 0 < _v <= 512):
+        raise ValueError(f"{_t} must be 32, 64, 128, 256 or 512, got {_v}")
 
 
 @cuda.jit(device=True)
@@ -367,4 +370,5 @@ def launch(name, nthread, *args):
     argument is the words per value."""
     if name == "uniform_c64" and args[-1] == 1:
         name = "uniform_c64_w1"
-    KERNELS[name][nthread, THREADS](*args)
+    threads = THREADS if name.startswith("normal") else UNIFORM_THREADS
+    KERNELS[name][nthread, threads](*args)

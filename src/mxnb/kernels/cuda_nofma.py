@@ -10,15 +10,18 @@ run of `tests/cuda` on an H200 found 13 such failures.
 
 `install()` wraps numba's `nvvm.compile_ir` (the one call every CUDA library
 goes through, in numba's own CUDA target and in numba-cuda alike) so that a
-library whose entry point is an mxnb kernel (mangled `cudapy4mxnb...`) is
+library whose entry point is an mxnb kernel (mangled `_ZN4mxnb...`) is
 compiled with `fma=False`. Kernels that may fuse say so in their name with
 `FMA_OK`: the op table's elementwise ops compiled with contraction on the CPU
 too (`Op.contract`), where fused code is the closer twin, and the
 compute-bound GEMM, whose names do not carry the marker at all (generated
 source). Other users' kernels in the same process are left as they are.
 """
+import re
+
 FMA_OK = "fmaok"
-_MARK = "cudapy4mxnb"
+# numba's own CUDA target mangles `mxnb.x.f` as _ZN6cudapy4mxnb..., numba-cuda 0.30 as _ZN4mxnb...
+_MARK = re.compile(r"define[^\n]*@\"?_ZN(?:6cudapy)?4mxnb")
 _installed = False
 
 
@@ -26,7 +29,7 @@ def wants_unfused(irs):
     """True when the NVVM program `irs` (list of IR strings, the library's own module first)
     is an mxnb kernel that must not contract multiply-adds."""
     head = irs[0] if irs else ""
-    return _MARK in head and FMA_OK not in head
+    return _MARK.search(head) is not None and FMA_OK not in head
 
 
 def install():
