@@ -217,6 +217,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--small", action="store_true", help="tiny sizes (a dry run)")
     p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--only", default="elementwise,fc,uniform,others",
+                   help="comma list of the row groups to time")
     a = p.parse_args(argv)
     sim = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
     if not sim and mx.context.num_gpus() == 0:
@@ -235,8 +237,11 @@ def main(argv=None):
     except Exception:
         dev = "the CUDA simulator"
     t = Table()
-    for step in (lambda: elementwise(t, n, repeat), lambda: fully_connected(t, m, fw, repeat),
-                 lambda: uniform_fill(t, n, repeat), lambda: others(t, fw, small, repeat)):
+    steps = {"elementwise": lambda: elementwise(t, n, repeat),
+             "fc": lambda: fully_connected(t, m, fw, repeat),
+             "uniform": lambda: uniform_fill(t, n, repeat),
+             "others": lambda: others(t, fw, small, repeat)}
+    for step in (steps[s] for s in a.only.split(",")):
         try:
             step()
         except Exception as exc:  # report and go on: one broken row must not hide the rest

@@ -196,10 +196,27 @@ def acc_type(dtype):
 # ---------------------------------------------------------------- building
 
 
+def _no_lto():
+    """{'lto': False} where cuda.jit takes it (numba-cuda >= 0.2x turns link-time optimisation
+    on by default), else {}. With LTO, nvJitLink generates the code and contracts
+    multiply-adds on its own, ignoring NVVM's -fma=0 (seen on an H200 with numba-cuda 0.30:
+    cuda_nofma had no effect); without it NVVM's PTX carries `.rn` on every add and multiply.
+    NVVM still compiles a kernel's IR modules as one program, so inlining is kept."""
+    import inspect
+
+    try:
+        return {"lto": False} if "lto" in inspect.signature(cuda.jit).parameters else {}
+    except (TypeError, ValueError):
+        return {}
+
+
+JIT_OPTIONS = {} if SIMULATOR else _no_lto()
+
+
 def _jit(fn):
     if SIMULATOR:
         return cuda.jit(fn)
-    return cuda.jit(cache=cache_enabled())(fn)
+    return cuda.jit(cache=cache_enabled(), **JIT_OPTIONS)(fn)
 
 
 def _make(template, qualname, bindings):
