@@ -25,7 +25,8 @@ TILES = ("16,16,8,8,8", "16,16,8,8,16", "16,8,8,8,8")
 
 
 def _median_time(fn, sync, repeat):
-    fn()
+    for _ in range(3):  # compile, then let the clocks settle (one warm-up left outliers)
+        fn()
     sync()
     ts = []
     for _ in range(repeat):

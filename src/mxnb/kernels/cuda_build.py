@@ -196,21 +196,12 @@ def acc_type(dtype):
 # ---------------------------------------------------------------- building
 
 
-def _no_lto():
-    """{'lto': False} where cuda.jit takes it (numba-cuda >= 0.2x turns link-time optimisation
-    on by default), else {}. With LTO, nvJitLink generates the code and contracts
-    multiply-adds on its own, ignoring NVVM's -fma=0 (seen on an H200 with numba-cuda 0.30:
-    cuda_nofma had no effect); without it NVVM's PTX carries `.rn` on every add and multiply.
-    NVVM still compiles a kernel's IR modules as one program, so inlining is kept."""
-    import inspect
-
-    try:
-        return {"lto": False} if "lto" in inspect.signature(cuda.jit).parameters else {}
-    except (TypeError, ValueError):
-        return {}
-
-
-JIT_OPTIONS = {} if SIMULATOR else _no_lto()
+# Options every mxnb kernel is compiled with (cuda_block's too). Session 7 tried {"lto": False}
+# here: numba-cuda 0.30 links with nvJitLink's link-time optimisation by default, which may
+# contract multiply-adds whatever NVVM was told (cuda_nofma). On an H200 that did not fix the
+# 12 CPU/GPU bit mismatches it was meant for and added two (uint8 colour, int8 resize), so the
+# default stays; bench/README.md has the runs.
+JIT_OPTIONS = {}
 
 
 def _jit(fn):

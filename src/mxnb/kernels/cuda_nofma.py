@@ -1,21 +1,26 @@
-"""mxnb's CUDA kernels round every product, as their CPU twins do: NVVM's `-fma=0` for them.
+"""mxnb's CUDA kernels are compiled with NVVM's `-fma=0`: each product rounded, as on the CPU.
 
 NVVM contracts `a * b + c` into one fused multiply-add by default (`-fma=1`),
 whatever the IR's flags say, and numba offers no option to turn that off. The
-CPU kernels are compiled without contraction (MXNet's CPU build has none), so
-on a real card a moving average, a bilinear weight or a colour transform came
-out 1 ulp away from the CPU's bits, and a product that should be -0.0 came out
-+0.0; the simulator, which runs kernels as Python, cannot show this. The first
-run of `tests/cuda` on an H200 found 13 such failures.
+CPU kernels are compiled without contraction (MXNet's CPU build has none), and
+a fused multiply-add moves a last bit: the simulator, which runs kernels as
+Python, cannot show it.
 
 `install()` wraps numba's `nvvm.compile_ir` (the one call every CUDA library
 goes through, in numba's own CUDA target and in numba-cuda alike) so that a
-library whose entry point is an mxnb kernel (mangled `_ZN4mxnb...`) is
-compiled with `fma=False`. Kernels that may fuse say so in their name with
-`FMA_OK`: the op table's elementwise ops compiled with contraction on the CPU
-too (`Op.contract`), where fused code is the closer twin, and the
-compute-bound GEMM, whose names do not carry the marker at all (generated
-source). Other users' kernels in the same process are left as they are.
+library whose entry point is an mxnb kernel (mangled `_ZN4mxnb...`, or
+`_ZN6cudapy4mxnb...` in numba's own target) is compiled with `fma=False`; the
+PTX then carries `.rn` on every float add and multiply, which ptxas never fuses
+(`cuda_ptx` checks this for every kernel). Kernels that may fuse say so in
+their name with `FMA_OK`: the op table's elementwise ops compiled with
+contraction on the CPU too (`Op.contract`), where fused code is the closer
+twin; the compute-bound GEMM's names (generated source) do not carry the mxnb
+marker at all. Other users' kernels in the same process are left as they are.
+
+Limit, seen on an H200 with numba-cuda 0.30.4: there kernels are linked with
+nvJitLink's link-time optimisation, NVVM emits LTO IR rather than PTX, and 12
+bit-exact GPU/CPU tests failed with and without this wrapper (see
+bench/README.md). It is kept because the PTX it yields is the CPU's arithmetic.
 """
 import re
 
