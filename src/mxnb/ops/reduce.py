@@ -11,7 +11,9 @@ Deliberate differences, each an improvement on a value MXNet gets wrong:
 sums and products of float32 accumulate in float64 (MXNet overflows on
 intermediates and rounds more), the gradient of prod at zeros is the product
 of the other elements (MXNet: NaN), the gradient of norm at 0 is 0 (MXNet:
-NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value).
+NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value). The L2
+norm of float32/float64 data is MXNet's own scaled recurrence, bit for bit
+(`kernels/nrm2.py`), except that two infinities give inf, not NaN.
 
 Forward kernels are in `kernels/reduce_kernels.py` (imported on first use).
 The fused backward is one NumPy expression per op; the VJP is the same
@@ -312,17 +314,6 @@ def _norm_infer(op, inputs, attrs):
              _norm_dtype(attrs, x.dtype))]
 
 
-def _l2_scaled(x, axes, out):
-    """float64 L2 norms whose squares over- or underflow: scale by the largest |x| first."""
-    a = np.abs(x)
-    m = np.max(a, axis=axes, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        q = a / np.where((m == 0) | np.isinf(m), 1.0, m)
-        r = m * np.sqrt(np.sum(q * q, axis=axes, keepdims=True))
-    r = np.where(np.isinf(m), np.inf, r)
-    np.copyto(out, r.reshape(out.shape))
-
-
 def _l2_int(x, axes, out):
     """MXNet's integer L2 norm: its scaled algorithm in integer arithmetic reduces to
     trunc(M * sqrt(k)), M the largest |x| and k how many elements have |x| == M."""
@@ -340,11 +331,12 @@ def _norm_fwd(op, ins, outs, attrs):
         _kernels().reduce("asum", x, axes, tgt)
     elif x.dtype.kind != "f":
         _l2_int(x, axes, tgt)
+    elif x.dtype != np.float16:
+        from ..kernels import nrm2
+
+        nrm2.norm(x, tuple(axes), tgt)
     else:
         _kernels().reduce("ssq", x, axes, tgt, 1.0, 2)
-        # float32 squares cannot over- or underflow in float64; float64 squares can.
-        if x.dtype == np.float64 and not np.all((tgt >= 1e-145) & (tgt <= 1e150)):
-            _l2_scaled(x, axes, tgt)
     if tgt is not out:
         np.copyto(out, tgt, casting="unsafe")
 
