@@ -8,12 +8,13 @@ argmax/argmin return indices in the input's dtype (float32 for float32) and
 take a NaN as the largest and smallest value.
 
 Deliberate differences, each an improvement on a value MXNet gets wrong:
-sums and products of float32 accumulate in float64 (MXNet overflows on
-intermediates and rounds more), the gradient of prod at zeros is the product
+float32 sums that would overflow in float32, large sums and all products
+accumulate in float64 (MXNet overflows on intermediates and rounds more), the gradient of prod at zeros is the product
 of the other elements (MXNet: NaN), the gradient of norm at 0 is 0 (MXNet:
-NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value). The L2
-norm of float32/float64 data is MXNet's own scaled recurrence, bit for bit
-(`kernels/nrm2.py`), except that two infinities give inf, not NaN.
+NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value). Up to a
+size limit, float32/float64 sums and means are MXNet's own compensated sums and
+the L2 norm MXNet's own scaled recurrence, bit for bit (`kernels/mx_reduce.py`;
+two infinities give the norm inf, not MXNet's NaN).
 
 Forward kernels are in `kernels/reduce_kernels.py` (imported on first use).
 The fused backward is one NumPy expression per op; the VJP is the same
@@ -133,11 +134,41 @@ def _infer(op, inputs, attrs):
 # ---------------------------------------------------------------- forward
 
 
+# Sums and means of float32/float64 up to these sizes are MXNet's in-order compensated sums,
+# bit for bit (kernels/mx_reduce.py); larger ones keep the parallel pairwise sums accumulated
+# in float64, which MXNet's serial loop would make several times slower.
+KAHAN_MAX_SLICE = 1 << 16
+KAHAN_MAX_SIZE = 1 << 22
+
+
+def _mxnet_sum(x, axes, out, count=None):
+    """MXNet's compensated sum (or mean, given the count) into `out`; False (nothing written)
+    when it does not apply: other dtypes, large inputs, or a result that overflowed from
+    finite data (float32 sums accumulate in float64 then, as documented above)."""
+    if (x.dtype not in (np.float32, np.float64) or x.size > KAHAN_MAX_SIZE or not x.size
+            or _count(x.shape, axes) > KAHAN_MAX_SLICE):
+        return False
+    from ..kernels import mx_reduce
+
+    s = mx_reduce.kahan_sum(x, tuple(axes))
+    if not np.isfinite(s).all() and np.isfinite(x).all():
+        return False
+    if count is not None:
+        s = s / x.dtype.type(count)
+    np.copyto(out, s.reshape(out.shape))
+    return True
+
+
 def _forward(kind):
     def forward(op, ins, outs, attrs):
         x, out = ins[0], outs[0]
         axes = reduced_axes(op, x.shape, attrs)
         k = _kernels()
+        if kind == "sum" and _mxnet_sum(x, axes, out):
+            return
+        if kind == "mean" and x.dtype.kind == "f" and _mxnet_sum(x, axes, out,
+                                                                   _count(x.shape, axes)):
+            return
         if kind == "mean":
             count = _count(x.shape, axes)
             if x.dtype.kind == "f":
@@ -332,9 +363,9 @@ def _norm_fwd(op, ins, outs, attrs):
     elif x.dtype.kind != "f":
         _l2_int(x, axes, tgt)
     elif x.dtype != np.float16:
-        from ..kernels import nrm2
+        from ..kernels import mx_reduce
 
-        nrm2.norm(x, tuple(axes), tgt)
+        mx_reduce.norm(x, tuple(axes), tgt)
     else:
         _kernels().reduce("ssq", x, axes, tgt, 1.0, 2)
     if tgt is not out:

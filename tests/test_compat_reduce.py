@@ -1,8 +1,12 @@
-"""norm(ord=2) runs MXNet's scaled recurrence (mshadow_op::nrm2): MXNet 1.9.1's bits, pinned.
+"""sum, mean and norm(ord=2) run MXNet's own serial recurrences: MXNet 1.9.1's bits, pinned.
 
-The exact root of a float64 sum of squares is an ulp away from MXNet for some slices
-(19.032866 against MXNet's 19.032867 below); these literals come from MXNet 1.9.1.
+sum/mean are Kahan's compensated sum in the data's precision, in order; norm is
+mshadow_op::nrm2's scaled recurrence. A float64 or pairwise sum, or the exact root of a
+float64 sum of squares, is an ulp away from MXNet for many slices (19.032866 against
+MXNet's 19.032867 below). The literals come from MXNet 1.9.1.
 """
+import math
+
 import numpy as np
 import pytest
 
@@ -79,3 +83,47 @@ def test_gradient_unchanged():
     y.backward()
     want = X / np.linalg.norm(X, axis=1, keepdims=True)
     np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- sum and mean
+
+Y = (np.arange(60, dtype=np.float64).reshape(3, 4, 5) * 0.37 - 7.1) ** 3 / 9.0
+SUMS = {
+    ("float32", "sum", ()): [1163587310],
+    ("float32", "sum", (0, 2)): [1128342042, 1141828928, 1149445661, 1154686170],
+    ("float32", "mean", ()): [1114212196],
+    ("float32", "mean", (0, 2)): [1095631422, 1108898953, 1116464227, 1122054103],
+    ("float64", "sum", ()): ["0x1.b5dddb22d0e56p+11"],
+    ("float64", "sum", (0, 2)): ["0x1.824432ca57a7bp+7", "0x1.1dda7fcb923a2p+9",
+                                 "0x1.064c3afb7e910p+10", "0x1.a639b50b0f27cp+10"],
+    ("float64", "mean", ()): ["0x1.d30ec79c9a8e4p+5"],
+    ("float64", "mean", (0, 2)): ["0x1.9c047a716e90cp+3", "0x1.30e910d924824p+5",
+                                  "0x1.17c8c772a9233p+6", "0x1.c25fb00bcbe62p+6"],
+}
+
+
+@pytest.mark.parametrize("key", list(SUMS), ids=lambda k: "-".join(map(str, k)))
+def test_sum_and_mean_are_mxnets_bits(key):
+    dtype, op, axis = key
+    a = mx.nd.array(Y, dtype=dtype)
+    r = (getattr(mx.nd, op)(a) if axis == () else getattr(mx.nd, op)(a, axis=axis))
+    r = r.asnumpy().ravel()
+    got = r.view(np.uint32).tolist() if dtype == "float32" else [float(v).hex() for v in r]
+    assert got == SUMS[key]
+
+
+def test_compensated_sums_are_accurate_and_keep_the_documented_fixes():
+    rng = np.random.RandomState(1)
+    x = (rng.standard_normal((30, 500)) * np.exp(rng.uniform(-5, 5, (30, 500)))).astype(np.float32)
+    got = mx.nd.sum(mx.nd.array(x), axis=1).asnumpy()
+    exact = np.array([math.fsum(r) for r in x.astype(np.float64)])
+    # compensated summation's bound: half an ulp of the result plus 2 eps times the sum of |x|
+    bound = np.spacing(np.abs(exact).astype(np.float32)) / 2 + \
+        2 * np.finfo(np.float32).eps * np.abs(x.astype(np.float64)).sum(axis=1)
+    assert np.all(np.abs(got - exact) <= bound)
+    # float32 intermediates that overflow: the sum is taken in float64 instead (MXNet: inf)
+    assert mx.nd.sum(mx.nd.array([3e38, 3e38, -3e38])).asnumpy()[0] == np.float32(3e38)
+    # infinities and NaNs as MXNet 1.9.1 gives them
+    assert mx.nd.sum(mx.nd.array([np.inf, 1, 2])).asnumpy()[0] == np.inf
+    assert np.isnan(mx.nd.sum(mx.nd.array([1, np.inf, 2, -np.inf])).asnumpy()[0])
+    assert np.isnan(mx.nd.mean(mx.nd.array([np.nan, 1])).asnumpy()[0])
