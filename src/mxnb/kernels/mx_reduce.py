@@ -26,6 +26,8 @@ array([5., 0.], dtype=float32)
 >>> kahan_sum(np.array([[1, 2], [3, 4]], np.float32), (0,)).tolist()
 [4.0, 6.0]
 """
+import math
+
 import numpy as np
 
 from .._jit import njit
@@ -71,31 +73,51 @@ def norm(x, axes, out):
     the kept elements): the reduced axes, in their order, vary fastest, as MXNet walks them."""
     keep = [a for a in range(x.ndim) if a not in axes]
     moved = np.transpose(x, keep + list(axes))
-    m = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
-    n = int(np.prod([x.shape[a] for a in keep], dtype=np.int64))
+    m = math.prod(x.shape[a] for a in axes)
+    n = math.prod(x.shape[a] for a in keep)
     np.copyto(out, rows(moved.reshape(n, m)).reshape(out.shape))
 
 
 @njit(error_model="numpy")
+def _kahan_flat(x, zero):
+    """MXNet's compensated sum of 1-D `x` (`zero` is 0 in x's dtype): one slice, in registers."""
+    s = zero
+    r = zero
+    for k in range(x.shape[0]):
+        y = x[k] - r
+        t = s + y
+        r = zero if np.isinf(t) else (t - s) - y
+        s = t
+    return s
+
+
+@njit(error_model="numpy")
 def _kahan_cols(x, s, r):
-    """s[j] = MXNet's compensated sum of x[:, j], r the residuals (both zeroed by the caller)."""
+    """s[j] = MXNet's compensated sum of x[:, j], r the residuals (both zeroed by the caller);
+    the inner loop runs across slices, so it vectorises."""
     for k in range(x.shape[0]):
         for j in range(x.shape[1]):
             y = x[k, j] - r[j]
             t = s[j] + y
-            if np.isinf(t):
-                r[j] = 0
-            else:
-                r[j] = (t - s[j]) - y
+            d = (t - s[j]) - y
+            r[j] = d - d if np.isinf(t) else d   # MXNet resets the residual once t is infinite
             s[j] = t
+
+
+def flat_sum(x):
+    """MXNet's compensated sum of all of float32/float64 `x`, as a Python float (exact: the
+    value is x's dtype's)."""
+    return _kahan_flat(np.ascontiguousarray(x).reshape(-1), x.dtype.type(0))
 
 
 def kahan_sum(x, axes):
     """MXNet's compensated sum of float32/float64 `x` over `axes` (a tuple), as a flat array
     of the kept elements in row-major order, in x's dtype."""
+    if len(axes) == x.ndim:
+        return np.array([flat_sum(x)], x.dtype)
     keep = [a for a in range(x.ndim) if a not in axes]
-    m = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
-    n = int(np.prod([x.shape[a] for a in keep], dtype=np.int64))
+    m = math.prod(x.shape[a] for a in axes)
+    n = math.prod(x.shape[a] for a in keep)
     cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
     s = np.zeros(n, x.dtype)
     _kahan_cols(cols, s, np.zeros(n, x.dtype))

@@ -12,9 +12,10 @@ float32 sums that would overflow in float32, large sums and all products
 accumulate in float64 (MXNet overflows on intermediates and rounds more), the gradient of prod at zeros is the product
 of the other elements (MXNet: NaN), the gradient of norm at 0 is 0 (MXNet:
 NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value). Up to a
-size limit, float32/float64 sums and means are MXNet's own compensated sums and
-the L2 norm MXNet's own scaled recurrence, bit for bit (`kernels/mx_reduce.py`;
-two infinities give the norm inf, not MXNet's NaN).
+size limit (2^16 elements a slice, 2^22 in all), float32/float64 sums and means
+are MXNet's own compensated sums and the L2 norm MXNet's own scaled recurrence,
+bit for bit (`kernels/mx_reduce.py`; two infinities give the norm inf, not
+MXNet's NaN).
 
 Forward kernels are in `kernels/reduce_kernels.py` (imported on first use).
 The fused backward is one NumPy expression per op; the VJP is the same
@@ -134,23 +135,38 @@ def _infer(op, inputs, attrs):
 # ---------------------------------------------------------------- forward
 
 
-# Sums and means of float32/float64 up to these sizes are MXNet's in-order compensated sums,
-# bit for bit (kernels/mx_reduce.py); larger ones keep the parallel pairwise sums accumulated
-# in float64, which MXNet's serial loop would make several times slower.
+# Sums, means and L2 norms of float32/float64 up to these sizes are MXNet's own serial
+# recurrences, bit for bit (kernels/mx_reduce.py); larger ones keep the parallel pairwise sums
+# accumulated in float64, which MXNet's serial loops would make several times slower.
 KAHAN_MAX_SLICE = 1 << 16
 KAHAN_MAX_SIZE = 1 << 22
+
+
+_MXR = []
 
 
 def _mxnet_sum(x, axes, out, count=None):
     """MXNet's compensated sum (or mean, given the count) into `out`; False (nothing written)
     when it does not apply: other dtypes, large inputs, or a result that overflowed from
     finite data (float32 sums accumulate in float64 then, as documented above)."""
-    if (x.dtype not in (np.float32, np.float64) or x.size > KAHAN_MAX_SIZE or not x.size
-            or _count(x.shape, axes) > KAHAN_MAX_SLICE):
+    if x.dtype.char not in "fd" or not 0 < x.size <= KAHAN_MAX_SIZE:
         return False
-    from ..kernels import mx_reduce
+    if not _MXR:
+        from ..kernels import mx_reduce
 
-    s = mx_reduce.kahan_sum(x, tuple(axes))
+        _MXR.append(mx_reduce)
+    if len(axes) == x.ndim:  # one slice: a scalar loop, no arrays to build
+        if x.size > KAHAN_MAX_SLICE:
+            return False
+        v = _MXR[0].flat_sum(x)
+        if not math.isfinite(v) and np.isfinite(x).all():
+            return False
+        t = x.dtype.type
+        out.reshape(-1)[0] = t(v) if count is None else t(v) / t(count)
+        return True
+    if _count(x.shape, axes) > KAHAN_MAX_SLICE:
+        return False
+    s = _MXR[0].kahan_sum(x, tuple(axes))
     if not np.isfinite(s).all() and np.isfinite(x).all():
         return False
     if count is not None:
@@ -345,6 +361,17 @@ def _norm_infer(op, inputs, attrs):
              _norm_dtype(attrs, x.dtype))]
 
 
+def _l2_scaled(x, axes, out):
+    """float64 L2 norms whose squares over- or underflow: scale by the largest |x| first."""
+    a = np.abs(x)
+    m = np.max(a, axis=axes, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = a / np.where((m == 0) | np.isinf(m), 1.0, m)
+        r = m * np.sqrt(np.sum(q * q, axis=axes, keepdims=True))
+    r = np.where(np.isinf(m), np.inf, r)
+    np.copyto(out, r.reshape(out.shape))
+
+
 def _l2_int(x, axes, out):
     """MXNet's integer L2 norm: its scaled algorithm in integer arithmetic reduces to
     trunc(M * sqrt(k)), M the largest |x| and k how many elements have |x| == M."""
@@ -362,12 +389,16 @@ def _norm_fwd(op, ins, outs, attrs):
         _kernels().reduce("asum", x, axes, tgt)
     elif x.dtype.kind != "f":
         _l2_int(x, axes, tgt)
-    elif x.dtype != np.float16:
+    elif (x.dtype != np.float16 and x.size <= KAHAN_MAX_SIZE
+          and _count(x.shape, axes) <= KAHAN_MAX_SLICE):
         from ..kernels import mx_reduce
 
         mx_reduce.norm(x, tuple(axes), tgt)
     else:
         _kernels().reduce("ssq", x, axes, tgt, 1.0, 2)
+        # float32 squares cannot over- or underflow in float64; float64 squares can.
+        if x.dtype == np.float64 and not np.all((tgt >= 1e-145) & (tgt <= 1e150)):
+            _l2_scaled(x, axes, tgt)
     if tgt is not out:
         np.copyto(out, tgt, casting="unsafe")
 
