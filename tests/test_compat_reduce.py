@@ -127,3 +127,8 @@ def test_compensated_sums_are_accurate_and_keep_the_documented_fixes():
     assert mx.nd.sum(mx.nd.array([np.inf, 1, 2])).asnumpy()[0] == np.inf
     assert np.isnan(mx.nd.sum(mx.nd.array([1, np.inf, 2, -np.inf])).asnumpy()[0])
     assert np.isnan(mx.nd.mean(mx.nd.array([np.nan, 1])).asnumpy()[0])
+    # the same along an axis (MXNet 1.9.1: [inf, 3.], then [nan, 3.])
+    inf = np.inf
+    assert mx.nd.sum(mx.nd.array([[inf, 1], [1, 2]]), axis=0).asnumpy().tolist() == [inf, 3.0]
+    r = mx.nd.sum(mx.nd.array([[inf, 1], [-inf, 2]]), axis=0).asnumpy()
+    assert np.isnan(r[0]) and r[1] == 3.0

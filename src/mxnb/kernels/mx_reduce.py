@@ -92,15 +92,15 @@ def _kahan_flat(x, zero):
 
 
 @njit(error_model="numpy")
-def _kahan_cols(x, s, r):
-    """s[j] = MXNet's compensated sum of x[:, j], r the residuals (both zeroed by the caller);
-    the inner loop runs across slices, so it vectorises."""
+def _kahan_cols(x, s, r, zero):
+    """s[j] = MXNet's compensated sum of x[:, j], r the residuals (both zeroed by the caller;
+    `zero` is 0 in x's dtype); the inner loop runs across slices, so it vectorises."""
     for k in range(x.shape[0]):
         for j in range(x.shape[1]):
             y = x[k, j] - r[j]
             t = s[j] + y
-            d = (t - s[j]) - y
-            r[j] = d - d if np.isinf(t) else d   # MXNet resets the residual once t is infinite
+            # MXNet resets the residual once t is infinite ((t - s) - y would be NaN)
+            r[j] = zero if np.isinf(t) else (t - s[j]) - y
             s[j] = t
 
 
@@ -120,5 +120,5 @@ def kahan_sum(x, axes):
     n = math.prod(x.shape[a] for a in keep)
     cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
     s = np.zeros(n, x.dtype)
-    _kahan_cols(cols, s, np.zeros(n, x.dtype))
+    _kahan_cols(cols, s, np.zeros(n, x.dtype), x.dtype.type(0))
     return s
