@@ -7,15 +7,16 @@ integer inputs stay integers (sums wrap in the type, mean truncates);
 argmax/argmin return indices in the input's dtype (float32 for float32) and
 take a NaN as the largest and smallest value.
 
+Up to a size limit (2^16 elements a slice, 2^22 in all), float32/float64 sums
+and means are MXNet's own compensated sums and the L2 norm MXNet's own scaled
+recurrence, bit for bit (`kernels/mx_reduce.py`).
+
 Deliberate differences, each an improvement on a value MXNet gets wrong:
-float32 sums that would overflow in float32, large sums and all products
-accumulate in float64 (MXNet overflows on intermediates and rounds more), the gradient of prod at zeros is the product
-of the other elements (MXNet: NaN), the gradient of norm at 0 is 0 (MXNet:
-NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value). Up to a
-size limit (2^16 elements a slice, 2^22 in all), float32/float64 sums and means
-are MXNet's own compensated sums and the L2 norm MXNet's own scaled recurrence,
-bit for bit (`kernels/mx_reduce.py`; two infinities give the norm inf, not
-MXNet's NaN).
+float32 sums that would overflow in float32, larger sums and all products
+accumulate in float64 (MXNet overflows on intermediates and rounds more), the
+norm of two infinities is inf (MXNet: NaN), the gradient of prod at zeros is
+the product of the other elements (MXNet: NaN), the gradient of norm at 0 is 0
+(MXNet: NaN), and norm's `out_dtype` casts (MXNet 1.9.1 raises for any value).
 
 Forward kernels are in `kernels/reduce_kernels.py` (imported on first use).
 The fused backward is one NumPy expression per op; the VJP is the same
@@ -145,20 +146,24 @@ KAHAN_MAX_SIZE = 1 << 22
 _MXR = []
 
 
+def _mx_reduce():
+    if not _MXR:
+        from ..kernels import mx_reduce
+
+        _MXR.append(mx_reduce)
+    return _MXR[0]
+
+
 def _mxnet_sum(x, axes, out, count=None):
     """MXNet's compensated sum (or mean, given the count) into `out`; False (nothing written)
     when it does not apply: other dtypes, large inputs, or a result that overflowed from
     finite data (float32 sums accumulate in float64 then, as documented above)."""
     if x.dtype.char not in "fd" or not 0 < x.size <= KAHAN_MAX_SIZE:
         return False
-    if not _MXR:
-        from ..kernels import mx_reduce
-
-        _MXR.append(mx_reduce)
     if len(axes) == x.ndim:  # one slice: a scalar loop, no arrays to build
         if x.size > KAHAN_MAX_SLICE:
             return False
-        v = _MXR[0].flat_sum(x)
+        v = _mx_reduce().flat_sum(x)
         if not math.isfinite(v) and np.isfinite(x).all():
             return False
         t = x.dtype.type
@@ -166,7 +171,7 @@ def _mxnet_sum(x, axes, out, count=None):
         return True
     if _count(x.shape, axes) > KAHAN_MAX_SLICE:
         return False
-    s = _MXR[0].kahan_sum(x, tuple(axes))
+    s = _mx_reduce().kahan_sum(x, tuple(axes))
     if not np.isfinite(s).all() and np.isfinite(x).all():
         return False
     if count is not None:
@@ -182,8 +187,7 @@ def _forward(kind):
         k = _kernels()
         if kind == "sum" and _mxnet_sum(x, axes, out):
             return
-        if kind == "mean" and x.dtype.kind == "f" and _mxnet_sum(x, axes, out,
-                                                                   _count(x.shape, axes)):
+        if kind == "mean" and _mxnet_sum(x, axes, out, _count(x.shape, axes)):
             return
         if kind == "mean":
             count = _count(x.shape, axes)
@@ -391,9 +395,7 @@ def _norm_fwd(op, ins, outs, attrs):
         _l2_int(x, axes, tgt)
     elif (x.dtype != np.float16 and x.size <= KAHAN_MAX_SIZE
           and _count(x.shape, axes) <= KAHAN_MAX_SLICE):
-        from ..kernels import mx_reduce
-
-        mx_reduce.norm(x, tuple(axes), tgt)
+        _mx_reduce().norm(x, tuple(axes), tgt)
     else:
         _kernels().reduce("ssq", x, axes, tgt, 1.0, 2)
         # float32 squares cannot over- or underflow in float64; float64 squares can.
