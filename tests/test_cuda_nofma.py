@@ -37,3 +37,42 @@ def test_the_wrapper_adds_fma_false_once(monkeypatch):
     nvvm.compile_ir([KERNEL], arch="compute_90", fastmath=True)
     assert seen == [{"arch": "compute_90", "fma": False}, {"arch": "compute_90"},
                     {"arch": "compute_90", "fastmath": True}]
+
+
+def _fake_cuda(calls):
+    class FakeCuda:
+        @staticmethod
+        def jit(*args, **kwargs):
+            calls.append((args, kwargs))
+            return args[0] if args else (lambda fn: fn)
+
+    return FakeCuda
+
+
+@pytest.mark.parametrize("lto_param", [True, False])
+def test_exact_kernels_are_linked_without_lto(monkeypatch, lto_param):
+    # numba-cuda's nvJitLink LTO fuses multiply-adds whatever NVVM was told (22 float32 kernels
+    # were fused that way with numba-cuda 0.30.4); numba's own target has no `lto` at all
+    cuda_build = pytest.importorskip("mxnb.kernels.cuda_build")
+    monkeypatch.setattr(cuda_build, "_LTO_PARAM", lto_param)
+    want = {"lto": False} if lto_param else {}
+    assert cuda_build.jit_options("kl_stats_float32_0123456789") == want
+    assert cuda_build.jit_options(f"exp_fwd_unary0_cuda_float32_{cuda_nofma.FMA_OK}_01") == {}
+
+
+def test_the_kernel_goes_to_cuda_jit_positionally(monkeypatch):
+    # numba-cuda 0.30.4's cuda.jit(**options)(fn) re-calls jit without `lto`, so an H200 run
+    # with lto=False passed that way still linked with LTO
+    cuda_build = pytest.importorskip("mxnb.kernels.cuda_build")
+    calls = []
+    monkeypatch.setattr(cuda_build, "cuda", _fake_cuda(calls))
+    monkeypatch.setattr(cuda_build, "SIMULATOR", False)
+    monkeypatch.setattr(cuda_build, "_LTO_PARAM", True)
+
+    def kl_stats_float32_0123456789():
+        pass
+
+    assert cuda_build._jit(kl_stats_float32_0123456789) is kl_stats_float32_0123456789
+    (args, kwargs), = calls
+    assert args == (kl_stats_float32_0123456789,)
+    assert kwargs == {"cache": cuda_build.cache_enabled(), "lto": False}

@@ -1,6 +1,7 @@
 """ops/misc.py on mx.gpu(): each gives the CPU's numbers (including the auxiliary state
 IdentityAttachKLSparseReg updates in its backward); device kernels, fft/ifft through the host."""
 import numpy as np
+import pytest
 
 import mxnb as mx
 from mxnb import autograd
@@ -43,3 +44,17 @@ def test_misc_ops_on_gpu_match_cpu():
     for k in cpu:
         assert np.array_equal(gpu[k], cpu[k]), k
     assert cpu["sketch"].tolist() == [[4.0, -2.0]]
+
+
+def test_exact_kernels_are_linked_without_lto():
+    # On a card with numba-cuda: nvJitLink's LTO would fuse the moving average's multiply-add
+    # (0.53000003 where MXNet has 0.53); see cuda_build.jit_options. The simulator links nothing.
+    from mxnb.kernels import cuda_build, cuda_vision
+    from mxnb.kernels.cuda_common import kernel
+
+    if cuda_build.SIMULATOR or not cuda_build._LTO_PARAM:
+        pytest.skip("no link step here (simulator, or numba's own CUDA target)")
+    _run(mx.gpu())  # launches kl_stats
+    k = kernel(cuda_vision.kl_stats, "float32")
+    assert k.targetoptions["lto"] is False
+    assert k.overloads and all(not o._codelibrary._lto for o in k.overloads.values())

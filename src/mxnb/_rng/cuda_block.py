@@ -26,7 +26,6 @@ import numpy as np
 from numba import config, cuda, int32, uint32
 
 from mxnb._rng import cuda_kernels as _k
-from mxnb.kernels.cuda_build import JIT_OPTIONS as _JIT  # no LTO: see cuda_build._no_lto
 
 _SIM = bool(config.ENABLE_CUDASIM)
 _NSTATE = 624
@@ -154,7 +153,7 @@ def _make(emit, words):
     argument list; `launch` picks the kernel by it.
     """
 
-    @cuda.jit(**_JIT)
+    @cuda.jit
     def kernel(mt, pos, out, nthread, step, pa, pb, nb, words_arg):
         g = cuda.blockIdx.x
         if g >= nthread:     # the whole block leaves together: no barrier is split
@@ -270,7 +269,7 @@ def _make_normal(cand, put):
     gives its last value, so the stream stops exactly where the CPU's does.
     """
 
-    @cuda.jit(**_JIT)
+    @cuda.jit
     def kernel(mt, pos, out, nthread, step, loc, sd, nb, words):
         g = cuda.blockIdx.x
         if g >= nthread:

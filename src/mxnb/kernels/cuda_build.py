@@ -196,18 +196,40 @@ def acc_type(dtype):
 # ---------------------------------------------------------------- building
 
 
-# Options every mxnb kernel is compiled with (cuda_block's too). Session 7 tried {"lto": False}
-# here: numba-cuda 0.30 links with nvJitLink's link-time optimisation by default, which may
-# contract multiply-adds whatever NVVM was told (cuda_nofma). On an H200 that did not fix the
-# 12 CPU/GPU bit mismatches it was meant for and added two (uint8 colour, int8 resize), so the
-# default stays; bench/README.md has the runs.
-JIT_OPTIONS = {}
+def _takes_lto():
+    import inspect
+
+    try:
+        return "lto" in inspect.signature(cuda.jit).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+_LTO_PARAM = not SIMULATOR and _takes_lto()
+
+
+def jit_options(name):
+    """The `cuda.jit` options of the kernel called `name`: `{"lto": False}` unless the name
+    carries FMA_OK (or cuda.jit has no `lto`: numba's own CUDA target links PTX anyway).
+
+    numba-cuda links with nvJitLink's link-time optimisation when it can, and the LTO step
+    contracts multiply-adds whatever NVVM was told at compile time: with numba-cuda 0.30.4 and
+    nvJitLink 13, the float32 PTX after LTO has fused multiply-adds in 22 kernels that
+    cuda_nofma compiled with `-fma=0` (KL's moving average, BatchNorm's moving update, the
+    colour ops, resize, ...), the 12 bit-exact failures seen on an H200. Without LTO, NVVM's
+    PTX (every add and multiply `.rn`) is what ptxas assembles. NVVM still compiles a kernel's
+    IR modules as one program, so device functions are still inlined.
+    """
+    return {"lto": False} if _LTO_PARAM and FMA_OK not in name else {}
 
 
 def _jit(fn):
     if SIMULATOR:
         return cuda.jit(fn)
-    return cuda.jit(cache=cache_enabled(), **JIT_OPTIONS)(fn)
+    # The function goes in positionally: numba-cuda 0.30's `cuda.jit(**options)(fn)` drops
+    # `lto` on the way to the dispatcher (its decorator re-calls jit without it), which is why
+    # an H200 run with {"lto": False} in session 7 changed nothing.
+    return cuda.jit(fn, cache=cache_enabled(), **jit_options(fn.__qualname__))
 
 
 def _make(template, qualname, bindings):

@@ -17,10 +17,12 @@ contraction on the CPU too (`Op.contract`), where fused code is the closer
 twin; the compute-bound GEMM's names (generated source) do not carry the mxnb
 marker at all. Other users' kernels in the same process are left as they are.
 
-Limit, seen on an H200 with numba-cuda 0.30.4: there kernels are linked with
-nvJitLink's link-time optimisation, NVVM emits LTO IR rather than PTX, and 12
-bit-exact GPU/CPU tests failed with and without this wrapper (see
-bench/README.md). It is kept because the PTX it yields is the CPU's arithmetic.
+NVVM's option holds only where NVVM generates the code. numba-cuda links with nvJitLink's
+link-time optimisation by default, and there NVVM emits LTO IR whose code nvJitLink generates
+with its own `-fma=1`: 12 bit-exact tests failed on an H200 that way, and compiled here with
+numba-cuda 0.30.4 and nvJitLink 13 the PTX after LTO had fused multiply-adds in 22 float32
+kernels. So these kernels are also linked without LTO (`cuda_build.jit_options`), and
+`cuda_ptx` fails an exact kernel that would be.
 """
 import re
 

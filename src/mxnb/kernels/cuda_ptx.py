@@ -6,7 +6,8 @@ way a launch would (same templates, same bindings), compiles it with
 `cuda.compile_ptx` for one signature, and flags float64 arithmetic in kernels
 whose compute type is float32 (a Python float literal in an op's scalar
 function promotes the whole expression), and float adds and multiplies that ptxas
-may fuse in kernels that must round each step as the CPU does (see cuda_nofma).
+may fuse in kernels that must round each step as the CPU does (see cuda_nofma), exact
+kernels that would be linked with LTO (cuda_build.jit_options), and selects of a -0 constant.
 
     python -m mxnb.kernels.cuda_ptx                 # float32, every kernel
     python -m mxnb.kernels.cuda_ptx --dtypes all    # every dtype (slow: ~0.5 s a kernel)
@@ -39,6 +40,11 @@ _F64 = re.compile(r"^\s*(?:@%p\d+\s+)?(?!ld|st|mov|cvt\.rn\.f32\.f64|cvt\.f32\.f
 # NVVM marks float adds and multiplies `.rn` under -fma=0 (cuda_nofma), and ptxas then fuses
 # none of them; a bare `add.f32` in an mxnb kernel that must not fuse means the wrapper missed it
 _LOOSE = re.compile(r"^\s*(?:@%p\d+\s+)?(?:add|sub|mul)\.f(?:32|64)\s", re.M)
+# ptxas turns a select between two float constants such as -1 and -0 into an integer select
+# and an int-to-float conversion, which gives +0 for -0 (SVMOutput's gradient, sm_90, CUDA 13)
+_NEG_ZERO_SELP = re.compile(r"^\s*(?:@%p\d+\s+)?selp\.f(?:32|64)\s+%\w+,\s*(?:"
+                            r"(?:0f80000000|0d8000000000000000),\s*0[fd][0-9A-F]+|"
+                            r"0[fd][0-9A-F]+,\s*(?:0f80000000|0d8000000000000000))\s*,", re.M)
 # libdevice's sinf/cosf/tanf reduce huge arguments with an int64 -> double product by
 # pi/2 * 2^-62 (Payne-Hanek); that double arithmetic is theirs, not a promoted expression.
 _LIBDEVICE_F64 = re.compile(r"^\s*(cvt\.rn\.f64\.s64\s|mul\.f64\s.*0d3BF921FB54442D19)")
@@ -177,6 +183,14 @@ def check(dtypes, cc=(8, 0), shard=(0, 1), verbose=False):
             if loose:
                 failures.append(f"{name}: float ops ptxas may fuse in a kernel that must round "
                                 f"each step: {[x.strip() for x in loose[:4]]}")
+            if getattr(kernel, "targetoptions", {}).get("lto"):
+                failures.append(f"{name}: links with LTO, whose code generation fuses multiply-"
+                                "adds whatever NVVM was told (see cuda_build.jit_options)")
+            # exact kernels only: libdevice's tgammaf has such a select (gamma, an fmaok op)
+            nz = _NEG_ZERO_SELP.findall(ptx)
+            if nz:
+                failures.append(f"{name}: a select of the constant -0, which ptxas turns into "
+                                f"+0: {[x.strip() for x in nz[:2]]}")
         if f32:
             bad = [b.strip() for b in _F64.findall(ptx) if not _LIBDEVICE_F64.match(b)]
             if bad:

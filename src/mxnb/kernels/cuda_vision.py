@@ -51,10 +51,13 @@ def svm_grad(x, label, g, classes, m, c, linear):
             on = int(lab) == i % classes
         v = LOAD(x[i])
         if linear:
+            # The CPU's -(m > v) * c and (m > -v) * c, without a select between -1 and -0:
+            # ptxas makes that an integer select and a conversion, which loses the zero's sign.
+            z = T(0) * c
             if on:
-                r = -(T(1) if m > v else T(0)) * c
+                r = -c if m > v else -z
             else:
-                r = (T(1) if m > -v else T(0)) * c
+                r = c if m > -v else z
         else:
             if on:
                 s = R(T(2) * R(m - v)) if m > v else T(0)
