@@ -132,3 +132,65 @@ def test_compensated_sums_are_accurate_and_keep_the_documented_fixes():
     assert mx.nd.sum(mx.nd.array([[inf, 1], [1, 2]]), axis=0).asnumpy().tolist() == [inf, 3.0]
     r = mx.nd.sum(mx.nd.array([[inf, 1], [-inf, 2]]), axis=0).asnumpy()
     assert np.isnan(r[0]) and r[1] == 3.0
+
+
+# ---------------------------------------------------------------- moments
+# MXNet's moments reduces with safe accumulation (float64 Kahan sums for float32 data, float32
+# for float16), casts to the data's type and divides there; the variance sums the squared
+# differences, each rounded to the data's type. Literals: MXNet 1.9.1.
+
+def _moments_x():
+    a = mx.nd.arange(24).reshape((2, 3, 2, 2))
+    return (a * 0.37 - 2.1) ** 2 * 0.1 - a * 0.05
+
+
+@pytest.mark.parametrize("axes,mean,var", [
+    ((1, 2), [-0.08403334021568298, -0.1388433277606964, 1.0653268098831177, 1.3390768766403198],
+     [0.07340122014284134, 0.03838494047522545, 0.8076891899108887, 0.9825788140296936]),
+    ((0, 2, 3), [0.18051506578922272, 0.39935505390167236, 1.0562751293182373],
+     [0.03392242640256882, 0.4803144633769989, 1.8203067779541016])])
+def test_moments_float32_is_mxnets_bits(axes, mean, var):
+    m, v = mx.nd.moments(_moments_x(), axes=axes)
+    # (the mean of the axes (1, 2) was -0.13884331 from float32 sums; MXNet: -0.13884333)
+    assert m.asnumpy().ravel().tolist() == mean
+    assert v.asnumpy().ravel().tolist() == var
+
+
+@pytest.mark.parametrize("dtype,mean,var", [
+    ("float64", [0.6908118598614017, 0.7459832223371161, 0.700644875376595,
+                 -0.17720096471732394, -0.5427584960105123, 1.0482589811941132,
+                 0.6737666102749008],
+     [7.380746358088333, 9.226648158181568, 7.746507471980032, 12.182352900314285,
+      7.377042415914515, 10.46994682011115, 14.480412744719928]),
+    ("float16", [0.69091796875, 0.74609375, 0.70068359375, -0.17724609375, -0.54296875,
+                 1.0478515625, 0.673828125],
+     [7.3828125, 9.21875, 7.75, 12.1875, 7.375, 10.46875, 14.484375])])
+def test_moments_float64_and_float16_are_mxnets_bits(dtype, mean, var):
+    a = np.random.RandomState(3).standard_normal((7, 9)) * 3 + 1
+    m, v = mx.nd.moments(mx.nd.array(a, dtype=dtype), axes=(1,))
+    assert m.dtype == np.dtype(dtype) and v.dtype == np.dtype(dtype)
+    assert m.asnumpy().ravel().tolist() == mean
+    assert v.asnumpy().ravel().tolist() == var
+
+
+def test_moments_keep_their_gradient_and_recording():
+    x = mx.nd.array(np.random.RandomState(4).standard_normal((3, 4)))
+    x.attach_grad()
+    with mx.autograd.record():
+        m, v = mx.nd.moments(x, axes=(1,), keepdims=True)
+        y = (m * 2 + v).sum()
+    y.backward()
+    a = x.asnumpy().astype(np.float64)
+    want = 2 / 4 + 2 * (a - a.mean(1, keepdims=True)) / 4
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-6)
+    assert m.shape == (3, 1) and v.shape == (3, 1)
+
+
+def test_moments_of_infinities_fix():
+    # FIX: MXNet's safe-accumulation sum has no infinity reset, so any infinity makes its mean
+    # NaN (moments([inf, 1, 2]) is [nan], [nan] in MXNet 1.9.1, and a float16 variance whose
+    # squares overflow is NaN too); here the mean is inf and an overflowing variance inf.
+    m, v = mx.nd.moments(mx.nd.array([np.inf, 1, 2]), axes=(0,))
+    assert m.asnumpy().tolist() == [np.inf] and np.isnan(v.asnumpy()).all()
+    m, v = mx.nd.moments(mx.nd.array([300, -300, 1], dtype="float16"), axes=(0,))
+    assert m.asnumpy().tolist() == [0.333251953125] and v.asnumpy().tolist() == [np.inf]

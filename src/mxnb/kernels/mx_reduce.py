@@ -110,15 +110,19 @@ def flat_sum(x):
     return _kahan_flat(np.ascontiguousarray(x).reshape(-1), x.dtype.type(0))
 
 
-def kahan_sum(x, axes):
-    """MXNet's compensated sum of float32/float64 `x` over `axes` (a tuple), as a flat array
-    of the kept elements in row-major order, in x's dtype."""
+def kahan_sum(x, axes, acc=None):
+    """MXNet's compensated sum of float32/float64 `x` over `axes` (a sorted tuple), as a flat
+    array of the kept elements in row-major order, in x's dtype, or accumulated in the dtype
+    `acc` and returned in it (MXNet's `safe_acc` reductions, as moments uses: float64 sums of
+    float32 data)."""
+    acc = x.dtype if acc is None else np.dtype(acc)
     if len(axes) == x.ndim:
-        return np.array([flat_sum(x)], x.dtype)
+        v = _kahan_flat(np.ascontiguousarray(x).reshape(-1), acc.type(0))
+        return np.array([v], acc)
     keep = [a for a in range(x.ndim) if a not in axes]
     m = math.prod(x.shape[a] for a in axes)
     n = math.prod(x.shape[a] for a in keep)
     cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
-    s = np.zeros(n, x.dtype)
-    _kahan_cols(cols, s, np.zeros(n, x.dtype), x.dtype.type(0))
+    s = np.zeros(n, acc)
+    _kahan_cols(cols, s, np.zeros(n, acc), acc.type(0))
     return s

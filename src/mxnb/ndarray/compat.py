@@ -63,17 +63,62 @@ def _stat_axes(x, axes):
 def moments(data=None, axes=None, keepdims=False, out=None, name=None):
     """[mean, variance] of `data` over `axes` (all axes when None); variance is biased.
 
+    On the CPU the values are MXNet's bits (see `_mxnet_moments`). One FIX: an infinity
+    makes MXNet's mean NaN (its float64-accumulated sum has no infinity reset); here the
+    mean is inf, and a variance whose squares overflow is inf.
+
     >>> m, v = mx.nd.moments(mx.nd.array([[1., 2], [3, 5]]), axes=(0,))
     >>> v.asnumpy()
     array([1., 2.25], dtype=float32)
     """
     _check("moments", ("data", data))
     ax = _stat_axes(data, axes)
+    exact = _mxnet_moments(data._data, ax)
     mean = nd.mean(data, axis=ax, keepdims=True)
+    if exact is not None:
+        # MXNet's values, written into the recorded result before anything reads it: the
+        # gradients of mean, broadcast_sub and square never read these outputs back
+        np.copyto(mean._data, exact[0])
     var = nd.mean(nd.square(nd.broadcast_sub(data, mean)), axis=ax, keepdims=keepdims)
     if not keepdims:
         mean = nd.mean(data, axis=ax)
+    if exact is not None:
+        np.copyto(var._data, exact[1].reshape(var.shape))
+        np.copyto(mean._data, exact[0].reshape(mean.shape))
     return [mean, var]
+
+
+_SAFE_ACC = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64,
+             np.dtype(np.float64): np.float64}
+
+
+def _mxnet_moments(x, ax):
+    """MXNet's moments forward, bit for bit: (mean, var) with the reduced axes kept, or None
+    where it does not apply (data on a GPU, other dtypes, beyond the serial sums' limits).
+
+    Unlike `mean`, MXNet's moments reduces with `safe_acc`: Kahan's sum in float64 for
+    float32 data (float32 for float16), cast to the data's type, then divided by the count
+    in that type; the variance is the same mean of the squared differences, each difference
+    and square rounded to the data's type.
+    """
+    from ..ops import reduce as red
+
+    acc = _SAFE_ACC.get(x.dtype) if isinstance(x, np.ndarray) else None
+    if (acc is None or x.size == 0 or x.size > red.KAHAN_MAX_SIZE
+            or red._count(x.shape, ax) > red.KAHAN_MAX_SLICE):
+        return None
+    ax = tuple(sorted(set(ax)))
+    dt = x.dtype.type
+    n = dt(red._count(x.shape, ax))
+    kept = tuple(1 if a in ax else d for a, d in enumerate(x.shape))
+    mxr = red._mx_reduce()
+    wide = np.float32 if dt is np.float16 else dt  # float16 data goes in widened (exact)
+    mean = (mxr.kahan_sum(x.astype(wide, copy=False), ax, acc).astype(dt) / n).reshape(kept)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = x - mean
+        d = d * d
+    var = mxr.kahan_sum(d.astype(wide, copy=False), ax, acc).astype(dt) / n
+    return mean, var.reshape(kept)
 
 
 def L2Normalization(data=None, eps=1e-10, mode="instance", out=None, name=None):
