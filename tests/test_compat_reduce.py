@@ -194,3 +194,42 @@ def test_moments_of_infinities_fix():
     assert m.asnumpy().tolist() == [np.inf] and np.isnan(v.asnumpy()).all()
     m, v = mx.nd.moments(mx.nd.array([300, -300, 1], dtype="float16"), axes=(0,))
     assert m.asnumpy().tolist() == [0.333251953125] and v.asnumpy().tolist() == [np.inf]
+
+
+# ---------------------------------------------------------------- L2Normalization
+# MXNet's CPU norm starts at eps (a float32 parameter) and adds each square in order in the
+# data's type; a compensated or float64 sum of squares is an ulp away (0.48442486 against
+# MXNet's 0.48442483 in the first case). Literals: MXNet 1.9.1.
+
+@pytest.mark.parametrize("mode,want", [
+    ("instance", [0.4844248294830322, 0.2738373279571533, 0.0933259055018425,
+                  -0.05710943415760994, -0.1774686872959137, -0.2677518427371979]),
+    ("channel", [0.7713318467140198, 0.5429785251617432, 0.21518009901046753,
+                 -0.14140090346336365, -0.28257685899734497, -0.530911922454834]),
+    ("spatial", [0.8541834354400635, 0.48285576701164246, 0.16456101834774017,
+                 -0.1007007285952568, -0.3048176169395447, -0.45988667011260986])])
+def test_l2_normalization_float32_is_mxnets_bits(mode, want):
+    y = mx.nd.L2Normalization(_moments_x(), mode=mode)
+    assert y.asnumpy()[0].ravel()[:6].tolist() == want
+
+
+def test_l2_normalization_float64_and_float16_are_mxnets_bits():
+    a = np.random.RandomState(5).standard_normal((2, 3, 4))
+    y = mx.nd.L2Normalization(mx.nd.array(a, dtype="float64"), mode="channel", eps=1e-3)
+    assert y.asnumpy()[1, :, 0].tolist() == [-0.23080464088321032, 0.740593507524137,
+                                             -0.630743011918557]
+    y = mx.nd.L2Normalization(mx.nd.array(a, dtype="float16"), mode="spatial", eps=0.5)
+    assert y.asnumpy()[1, 0].tolist() == [-0.1739501953125, 0.292724609375, -0.80712890625,
+                                          -0.339599609375]
+
+
+def test_l2_normalization_gradient_reads_the_norm_it_divided_by():
+    x = mx.nd.array(np.random.RandomState(6).standard_normal((2, 3, 2)))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.L2Normalization(x, mode="channel")
+    y.backward(mx.nd.ones(y.shape))
+    a = x.asnumpy().astype(np.float64)
+    n = np.sqrt((a * a).sum(1, keepdims=True) + np.float32(1e-10))
+    want = 1 / n - a * (a / n).sum(1, keepdims=True) / n ** 2
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-6)

@@ -104,6 +104,33 @@ def _kahan_cols(x, s, r, zero):
             s[j] = t
 
 
+@njit(error_model="numpy")
+def _sumsq_cols(x, s):
+    """s[j] += x[k, j] * x[k, j] for each k in order, each product and sum rounded in s's type
+    (numba does not contract them into fused multiply-adds)."""
+    for k in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            s[j] += x[k, j] * x[k, j]
+
+
+def seq_sumsq(x, axes, init):
+    """`init` plus the squares of `x` over `axes` (a sorted tuple), added one at a time in
+    order in x's dtype, as MXNet's L2Normalization does; a flat array of the kept elements
+    in row-major order. float16 goes through NumPy, which rounds each step to half as
+    mshadow's half_t does."""
+    keep = [a for a in range(x.ndim) if a not in axes]
+    m = math.prod(x.shape[a] for a in axes)
+    n = math.prod(x.shape[a] for a in keep)
+    cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
+    s = np.full(n, init, x.dtype)
+    if x.dtype == np.float16:
+        for k in range(m):
+            s += cols[k] * cols[k]
+    else:
+        _sumsq_cols(cols, s)
+    return s
+
+
 def flat_sum(x):
     """MXNet's compensated sum of all of float32/float64 `x`, as a Python float (exact: the
     value is x's dtype's)."""

@@ -135,7 +135,19 @@ def L2Normalization(data=None, eps=1e-10, mode="instance", out=None, name=None):
         raise MXNetError(f"L2Normalization: Invalid Input: '{mode}', valid values are: "
                          "{'channel', 'instance', 'spatial'}")
     ss = nd.sum(nd.square(data), axis=ax, keepdims=True)
-    return _finish(nd.broadcast_div(data, nd.sqrt(ss + _float_param(eps))), out)
+    nrm = nd.sqrt(ss + _float_param(eps))
+    x = data._data
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.size:
+        # MXNet's norm: eps first, then each square added in order in the data's type. Written
+        # into the recorded sqrt's result before the division reads it; sqrt's gradient then
+        # reads the same value.
+        from ..ops.reduce import _mx_reduce
+
+        eps_t = x.dtype.type(np.float32(eps))  # a `float` parameter, widened for float64
+        with np.errstate(over="ignore", invalid="ignore"):
+            exact = np.sqrt(_mx_reduce().seq_sumsq(x, ax, eps_t))
+        np.copyto(nrm._data, exact.reshape(nrm.shape))
+    return _finish(nd.broadcast_div(data, nrm), out)
 
 
 def _per_channel(v, ndim):
