@@ -233,3 +233,56 @@ def test_l2_normalization_gradient_reads_the_norm_it_divided_by():
     n = np.sqrt((a * a).sum(1, keepdims=True) + np.float32(1e-10))
     want = 1 / n - a * (a / n).sum(1, keepdims=True) / n ** 2
     np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------- LayerNorm and InstanceNorm
+# MXNet's CPU LayerNorm over the last axis (LayerNormCPUKernel) sums in order in the data's
+# type and computes (x - mean) * gamma / std + beta; over another axis it takes float64-
+# accumulated compensated sums and (x - mean) / std * gamma + beta. InstanceNorm multiplies
+# by the float32 1 / n and computes gamma * (x - mean) / sqrt(var + eps) + beta. MXNet 1.9.1:
+
+_LN_A = np.random.RandomState(8).standard_normal((3, 5)) * 3 + 1
+
+
+@pytest.mark.parametrize("dtype,row,mean,std", [
+    ("float32", [-0.3886556029319763, -0.3570959270000458, 1.1297798156738281,
+                 -1.589674472808838, -1.0077569484710693],
+     [-1.6683944463729858, 5.8680853843688965, 0.14032933115959167],
+     [3.8488996028900146, 1.9313315153121948, 3.422720432281494]),
+    ("float64", [-0.3886555697355777, -0.3570958445047631, 1.1297798188148467,
+                 -1.5896742407771907, -1.0077567429852254],
+     [-1.6683943793418314, 5.868085295336162, 0.140329373619197],
+     [3.8488996235573993, 1.9313315847721781, 3.422720511505874])])
+def test_layer_norm_last_axis_is_mxnets_bits(dtype, row, mean, std):
+    g, b = np.linspace(0.5, 2, 5), np.linspace(-1, 1, 5)
+    y, m, s = mx.nd.LayerNorm(mx.nd.array(_LN_A, dtype=dtype), mx.nd.array(g, dtype=dtype),
+                              mx.nd.array(b, dtype=dtype), output_mean_var=True)
+    assert y.asnumpy()[1].tolist() == row
+    assert m.asnumpy().ravel().tolist() == mean and s.asnumpy().ravel().tolist() == std
+
+
+def test_layer_norm_other_axis_and_instance_norm_are_mxnets_bits():
+    g, b = np.linspace(0.5, 2, 3), np.linspace(-1, 1, 3)
+    y = mx.nd.LayerNorm(mx.nd.array(_LN_A), mx.nd.array(g), mx.nd.array(b), axis=0)
+    assert y.asnumpy()[:, 2].tolist() == [-1.46202552318573, 1.7364623546600342,
+                                          0.06976234912872314]
+    x = np.random.RandomState(9).standard_normal((2, 3, 7)) * 2 + 3
+    y = mx.nd.InstanceNorm(mx.nd.array(x), mx.nd.array(g), mx.nd.array(b))
+    assert y.asnumpy()[1, 2].tolist() == [
+        0.004010319709777832, 2.3700873851776123, 2.128124237060547, 2.8463799953460693,
+        3.081547498703003, -2.5396220684051514, -0.8905302286148071]
+
+
+def test_instance_norm_gradient_still_matches_the_formula():
+    x = mx.nd.array(np.random.RandomState(10).standard_normal((2, 2, 5)))
+    g, b = mx.nd.array([1.5, 0.5]), mx.nd.array([0.1, -0.2])
+    for a in (x, g, b):
+        a.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.InstanceNorm(x, g, b)
+    y.backward(mx.nd.ones(y.shape))
+    a = x.asnumpy().astype(np.float64)
+    xh = (a - a.mean(2, keepdims=True)) / np.sqrt(a.var(2, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(b.grad.asnumpy(), [10, 10])
+    np.testing.assert_allclose(g.grad.asnumpy(), xh.sum((0, 2)), atol=1e-5)
+    np.testing.assert_allclose(x.grad.asnumpy(), 0, atol=1e-5)  # sum of ones: d/dx is 0

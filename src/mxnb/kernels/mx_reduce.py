@@ -113,18 +113,40 @@ def _sumsq_cols(x, s):
             s[j] += x[k, j] * x[k, j]
 
 
+@njit(error_model="numpy")
+def _sum_cols(x, s):
+    """s[j] += x[k, j] for each k in order, in s's type."""
+    for k in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            s[j] += x[k, j]
+
+
+def seq_sum(x, axes):
+    """The plain sum of float32/float64 `x` over `axes` (sorted), element after element in
+    order in x's dtype (mshadow's sumall_except_dim, as InstanceNorm uses); a flat array of
+    the kept elements in row-major order."""
+    cols = _columns(x, axes)
+    s = np.zeros(cols.shape[1], x.dtype)
+    _sum_cols(cols, s)
+    return s
+
+
+def _columns(x, axes):
+    keep = [a for a in range(x.ndim) if a not in axes]
+    m = math.prod(x.shape[a] for a in axes)
+    n = math.prod(x.shape[a] for a in keep)
+    return np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
+
+
 def seq_sumsq(x, axes, init):
     """`init` plus the squares of `x` over `axes` (a sorted tuple), added one at a time in
     order in x's dtype, as MXNet's L2Normalization does; a flat array of the kept elements
     in row-major order. float16 goes through NumPy, which rounds each step to half as
     mshadow's half_t does."""
-    keep = [a for a in range(x.ndim) if a not in axes]
-    m = math.prod(x.shape[a] for a in axes)
-    n = math.prod(x.shape[a] for a in keep)
-    cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
-    s = np.full(n, init, x.dtype)
+    cols = _columns(x, axes)
+    s = np.full(cols.shape[1], init, x.dtype)
     if x.dtype == np.float16:
-        for k in range(m):
+        for k in range(cols.shape[0]):
             s += cols[k] * cols[k]
     else:
         _sumsq_cols(cols, s)

@@ -100,6 +100,8 @@ def seqdot(a, b):
 # ---------------------------------------------------------------- compiling
 
 _kernels = {}
+# templates that reproduce MXNet's arithmetic step by step: no fused multiply-adds in any dtype
+EXACT = frozenset({"ln_fwd_mx"})
 
 
 def _math(dtype):
@@ -146,8 +148,10 @@ def _compile(template, dtype, parallel):
     fn = types.FunctionType(template.__code__, g, qual, None, None)
     fn.__qualname__ = qual
     fn.__module__ = __name__
-    # float64 kernels keep each multiply and add rounded apart, as MXNet's CPU build does.
-    opts = dict(cache=cache_enabled(), fastmath={"contract"} if dtype != np.float64 else False,
+    # float64 kernels keep each multiply and add rounded apart, as MXNet's CPU build does, and
+    # so do the templates that reproduce MXNet's float32 bits (EXACT).
+    fused = dtype != np.float64 and template.__name__ not in EXACT
+    opts = dict(cache=cache_enabled(), fastmath={"contract"} if fused else False,
                 error_model="numpy", boundscheck=False, nogil=True)
     if parallel:
         opts["parallel"] = True
@@ -410,6 +414,28 @@ def ln_fwd(x, out, rows, n, gamma, beta, eps, mean, std):
         inv = T(1) / sd
         for j in range(n):
             orow[j] = (row[j] - mu) * inv * gamma[j] + beta[j]
+        mean[r] = mu
+        std[r] = sd
+
+
+def ln_fwd_mx(x, out, rows, n, gamma, beta, eps, mean, std):
+    """MXNet's CPU LayerNorm over the last axis (LayerNormCPUKernel), bit for bit: each row's
+    sum and sum of squared deviations in order in T, std = sqrt(sq / n + eps), and
+    out = (x - mean) * gamma / std + beta evaluated left to right."""
+    for r in prange(rows):
+        row = x[r * n:(r + 1) * n]
+        orow = out[r * n:(r + 1) * n]
+        s = T(0)
+        for j in range(n):
+            s += row[j]
+        mu = T(s / T(n))
+        q = T(0)
+        for j in range(n):
+            d = row[j] - mu
+            q += d * d
+        sd = T(SQRT(T(q / T(n)) + T(eps)))
+        for j in range(n):
+            orow[j] = (row[j] - mu) * gamma[j] / sd + beta[j]
         mean[r] = mu
         std[r] = sd
 

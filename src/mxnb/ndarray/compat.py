@@ -160,10 +160,41 @@ def InstanceNorm(data=None, gamma=None, beta=None, eps=1e-3, out=None, name=None
     _check("InstanceNorm", ("data", data), ("gamma", gamma), ("beta", beta))
     ax = tuple(range(2, data.ndim))
     mean, var = moments(data, axes=ax, keepdims=True)
+    x = data._data
+    exact = (isinstance(x, np.ndarray) and x.dtype == np.float32 and x.size
+             and isinstance(gamma._data, np.ndarray) and isinstance(beta._data, np.ndarray))
+    if exact:
+        # MXNet's statistics, written into the recorded ones before anything below reads them
+        m, v = _mxnet_instance_stats(x, ax)
+        np.copyto(mean._data, m)
+        np.copyto(var._data, v)
     y = nd.broadcast_div(nd.broadcast_sub(data, mean), nd.sqrt(var + _float_param(eps)))
     y = nd.broadcast_add(nd.broadcast_mul(y, _per_channel(gamma, data.ndim)),
                          _per_channel(beta, data.ndim))
+    if exact:
+        # and MXNet's order, gamma * (x - mean) / sqrt(var + eps) + beta (the gradients of the
+        # ops above never read this last output)
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        with np.errstate(all="ignore"):
+            y2 = (gamma._data.reshape(shape) * (x - m) / np.sqrt(v + np.float32(eps))
+                  + beta._data.reshape(shape))
+        np.copyto(y._data, y2)
     return _finish(y, out)
+
+
+def _mxnet_instance_stats(x, ax):
+    """MXNet's InstanceNorm statistics of float32 `x` (kept dims): mean = (1 / n) * sum and
+    var = (1 / n) * sum((x - mean)^2), each sum element by element in order in float32
+    (mshadow's sumall_except_dim), 1 / n rounded to float32 first."""
+    from ..ops.reduce import _mx_reduce
+
+    mxr = _mx_reduce()
+    kept = x.shape[:2] + (1,) * (x.ndim - 2)
+    scale = np.float32(1) / np.float32(math.prod(x.shape[2:]))
+    with np.errstate(all="ignore"):
+        mean = (scale * mxr.seq_sum(x, ax)).reshape(kept)
+        var = (scale * mxr.seq_sumsq(x - mean, ax, np.float32(0))).reshape(kept)
+    return mean, var
 
 
 def GroupNorm(data=None, gamma=None, beta=None, num_groups=1, eps=1e-5, output_mean_var=False,

@@ -286,6 +286,9 @@ def _unrows(flat, shape, ax):
 def _ln_forward(op, ins, outs, attrs):
     x, gamma, beta = ins
     ax = _ln_axis(op, attrs, x)
+    if x.dtype.char in "fd" and x.size:
+        _ln_forward_mx(x, gamma, beta, ax, float_param(attrs["eps"]), outs)
+        return
     cdt = _cdt(x.dtype)
     n = x.shape[ax]
     rows = x.size // n if n else 0
@@ -297,6 +300,38 @@ def _ln_forward(op, ins, outs, attrs):
         k.run(k.ln_fwd, x.size, 2, cdt, _rows(x, ax, cdt), y, rows, n, gamma.astype(cdt),
               beta.astype(cdt), float_param(attrs["eps"]), mean, std)
     np.copyto(outs[0], _unrows(y, x.shape, ax), casting="unsafe")
+    outs[1][...] = mean.reshape(outs[1].shape)
+    outs[2][...] = std.reshape(outs[2].shape)
+
+
+def _ln_forward_mx(x, gamma, beta, ax, eps, outs):
+    """MXNet's float32/float64 CPU LayerNorm, bit for bit. Over the last axis it runs
+    LayerNormCPUKernel (sums in order in the data's type; out = (x - mean) * gamma / std + beta);
+    over another axis, its general path: float64-accumulated compensated sums (as moments),
+    std = sqrt(var / n + eps) in the data's type, out = (x - mean) / std * gamma + beta."""
+    t = x.dtype.type
+    n = x.shape[ax]
+    if ax == x.ndim - 1:
+        rows = x.size // n
+        y = np.empty(x.size, x.dtype)
+        mean = np.empty(rows, x.dtype)
+        std = np.empty(rows, x.dtype)
+        k = _kernels()
+        k.run(k.ln_fwd_mx, x.size, 3, x.dtype, np.ascontiguousarray(x).reshape(-1), y, rows, n,
+              np.ascontiguousarray(gamma), np.ascontiguousarray(beta), eps, mean, std)
+        outs[0][...] = y.reshape(x.shape)
+    else:
+        from .reduce import _mx_reduce
+
+        mxr = _mx_reduce()
+        keep = tuple(1 if i == ax else d for i, d in enumerate(x.shape))
+        gshape = tuple(n if i == ax else 1 for i in range(x.ndim))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            mean = (mxr.kahan_sum(x, (ax,), np.float64).astype(x.dtype) / t(n)).reshape(keep)
+            c = x - mean
+            var = mxr.kahan_sum(c * c, (ax,), np.float64).astype(x.dtype) / t(n)
+            std = np.sqrt(var.reshape(keep) + t(eps))
+            outs[0][...] = c / std * gamma.reshape(gshape) + beta.reshape(gshape)
     outs[1][...] = mean.reshape(outs[1].shape)
     outs[2][...] = std.reshape(outs[2].shape)
 
