@@ -327,3 +327,54 @@ def test_embedding_bad_input():
         mx.nd.Embedding(d, mx.nd.ones((4, 3)), input_dim=4)
     with pytest.raises(mx.MXNetError, match=r"Embedding: .*shape \[\]"):
         mx.nd.Embedding(mx.nd.array(3.0), mx.nd.ones((4, 3)), input_dim=4, output_dim=3)
+
+
+# ---------------------------------------------------------------- MXNet's bits
+# float32 follows oneDNN's formulas (MXNet's CPU build runs BatchNorm there), float64 MXNet's
+# own kernel; statistics are sums in order; eps defaults to the float 1e-3f. MXNet 1.9.1:
+_BN_BITS = {
+    "float32": dict(
+        y=[-0.756898820400238, 2.210123300552368, -3.147573471069336],
+        inv=[0.9793791770935059, 1.0057485103607178, 0.3973328173160553],
+        dx=[0.0696723684668541, -0.8314898014068604, -0.09020724147558212],
+        dg=[-1.6326509714126587, 1.9093265533447266, -1.3840694427490234],
+        mm=[0.047280605882406235, 0.5786420106887817, -0.016742467880249023],
+        mv=[1.0083106756210327, 1.7975202798843384, 1.6666381359100342]),
+    "float64": dict(
+        y=[-0.7568988623460089, 2.2101232160212243, -3.1475734693521367],
+        inv=[0.979379219741242, 1.0057484185389913, 0.3973327948565667],
+        dx=[0.0696723629231248, -0.8314897856417086, -0.09020725707175511],
+        dg=[-1.6326510286727127, 1.9093263244576215, -1.3840693834606057],
+        mm=[0.04728060948959476, 0.5786420006148124, -0.016742470611664284],
+        mv=[1.0083106415773229, 1.7975203203554528, 1.6666381914173758])}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batch_norm_training_is_mxnets_bits(dtype):
+    rs = np.random.RandomState(21)
+    x = rs.standard_normal((4, 3)) * 2 + 1
+    dy = rs.uniform(-1, 1, (4, 3))
+    args = [mx.nd.array(a, dtype=dtype) for a in
+            (x, [0.5, 1.5, 2.0], [0.1, -0.2, 0.3], [0.0, 0.5, -0.5], [1.0, 2.0, 0.5])]
+    for a in args[:3]:
+        a.attach_grad()
+    with mx.autograd.record():
+        y, _, inv = mx.nd.BatchNorm(*args, fix_gamma=False, momentum=0.8, output_mean_var=True)
+    y.backward(mx.nd.array(dy, dtype=dtype))
+    want = _BN_BITS[dtype]
+    got = dict(y=y.asnumpy()[1], inv=inv.asnumpy(), dx=args[0].grad.asnumpy()[2],
+               dg=args[1].grad.asnumpy(), mm=args[3].asnumpy(), mv=args[4].asnumpy())
+    for k, v in want.items():
+        assert got[k].tolist() == v, k
+
+
+def test_batch_norm_inference_4d_is_mxnets_bits_and_eps_defaults_to_float_1e_3():
+    rs = np.random.RandomState(21)
+    rs.standard_normal((4, 3)), rs.uniform(-1, 1, (4, 3))  # the draws of the test above
+    x = rs.standard_normal((2, 2, 2, 3)).astype("float32")
+    y = mx.nd.BatchNorm(mx.nd.array(x), mx.nd.array([0.7, 1.3]), mx.nd.array([0.1, 0.2]),
+                        mx.nd.array([0.3, -0.1]), mx.nd.array([0.9, 1.7]), fix_gamma=False)
+    assert y.asnumpy()[1, 1, 0].tolist() == [-0.12225376069545746, 2.1393139362335205,
+                                             1.2168108224868774]
+    from mxnb.ops import OPS
+    assert dict(OPS["BatchNorm"].attrs)["eps"] == 0.0010000000474974513

@@ -101,13 +101,13 @@ def test_forward_backward_and_moving_stats_match_the_cpu(shape, axis, attrs, dty
     x64 = hosts[0].astype(np.float64)
     g64 = np.ones(shape[ax]) if fix else hosts[1].astype(np.float64)
     if ugs:
-        mean, inv = hosts[3].astype(np.float64), 1 / np.sqrt(hosts[4] + attrs.get("eps", 1e-3))
+        mean, inv = hosts[3].astype(np.float64), 1 / np.sqrt(hosts[4] + attrs.get("eps", nn_norm.BN_EPS))
         shp = [1] * len(shape)
         shp[ax] = -1
         ref = (x64 - mean.reshape(shp)) * (g64 * inv).reshape(shp) + hosts[2].reshape(shp)
     else:
         ref, mean, inv = np_bn(x64, g64, hosts[2].astype(np.float64), ax,
-                               attrs.get("eps", 1e-3))
+                               attrs.get("eps", nn_norm.BN_EPS))
     for got, want in ((gpu["y"], ref), (gpu["mean"], mean), (gpu["inv"], inv)):
         np.testing.assert_allclose(got, want, **TOL[dtype])
 

@@ -16,15 +16,18 @@ elementwise kernel in the data's compute type:
 
 As on the CPU, moving_mean and moving_var are updated in place by the
 **backward** in training mode (not by the forward), from the mean and inverse
-std the forward saved: moving = moving * momentum + stat * (1 - momentum), the
-variance being the biased one, 1 / inv^2 - eps. fix_gamma writes ones into
+std the forward saved, with the CPU's (MXNet's) arithmetic: moving = moving *
+momentum + stat * (1 - momentum) in the parameters' type, the variance being
+the biased one, 1.0 / (inv * inv) - eps in double. Outside training, the saved
+inverse std (1 / sqrt(moving_var + eps), the root in the compute type, the
+reciprocal in double) and dx = dy * (inv * gamma) are the CPU's bits too. fix_gamma writes ones into
 gamma (unless use_global_stats) and gives gamma a zero gradient. float16 data
 computes in float32 with float32 parameters. Zero-size data runs through the host.
 
-The float64 coefficients are the CPU's bit for bit given the same statistics;
-the statistics themselves are summed in another order than the CPU's (all in
-float64 here, the CPU sums float32 rows in float32 first), so results agree to
-rounding, not bit for bit.
+In training the statistics are summed in another order than the CPU's (in
+float64 here, in order in the data's type there, as MXNet), and the output uses
+float64 coefficients where the CPU follows oneDNN's float32 formula, so results
+agree to rounding, not bit for bit.
 """
 import math  # noqa: F401  (kernels call math.*)
 
@@ -48,10 +51,12 @@ def bn_coef(mean, var, mm, mv, gamma, beta, A, B, mean_out, inv_out, eps, fix, t
         if train:
             mu = mean[c]
             v = var[c]
+            inv = F64(1) / math.sqrt(v + eps)
         else:
             mu = F64(mm[c])
             v = F64(mv[c])
-        inv = F64(1) / math.sqrt(v + eps)
+            # the CPU's (MXNet's) saved inverse std: the square root in T, 1 / it in double
+            inv = F64(1) / F64(T(math.sqrt(mv[c] + T(eps))))
         g = F64(1) if fix else F64(gamma[c])
         a = g * inv
         A[c] = a
@@ -70,10 +75,13 @@ def bn_grad_coef(sm, sv, sdy, sdyx, gamma, A, B, D, dgamma, dbeta, eps, m, fix, 
         if train:
             inv = F64(sv[c])
         else:
-            inv = F64(1) / math.sqrt(F64(sv[c]) + eps)
+            inv = F64(1) / F64(T(math.sqrt(sv[c] + T(eps))))
         g = F64(1) if fix else F64(gamma[c])
         a = g * inv
-        A[c] = a
+        if train:
+            A[c] = a
+        else:  # the CPU's dx = dy * (inv * gamma), inv rounded to T first, the product in T
+            A[c] = T(inv) * (T(1) if fix else gamma[c])
         if train:
             # the CPU's NumPy expression, evaluated in its order (inv ** 3 is pow)
             b = -g * math.pow(inv, F64(3)) * sdyx[c] / m
@@ -89,14 +97,16 @@ def bn_grad_coef(sm, sv, sdy, sdyx, gamma, A, B, D, dgamma, dbeta, eps, m, fix, 
         dbeta[c] = sdy[c]
 
 
-def bn_moving(mm, mv, mean, inv, mom, mom1, eps):
-    """moving = moving * momentum + stat * (1 - momentum), in place (the CPU's NumPy types:
-    moving * momentum in the parameters' type, the rest in float64)."""
+def bn_moving(mm, mv, mean, inv, mom, eps):
+    """moving = moving * momentum + stat * (1 - momentum), in place, as the CPU (MXNet) does:
+    in the parameters' type T, the variance 1.0 / (inv * inv) - eps in double from the
+    product in T."""
     for c in range(cuda.grid(1), mm.shape[0], cuda.gridsize(1)):
-        iv = F64(inv[c])
-        var = F64(1) / (iv * iv) - eps
-        mm[c] = F64(mm[c] * mom) + F64(mean[c]) * mom1
-        mv[c] = F64(mv[c] * mom) + var * mom1
+        iv = inv[c]
+        var = T(F64(1) / F64(iv * iv) - eps)
+        mom1 = T(1) - mom
+        mm[c] = mm[c] * mom + mean[c] * mom1
+        mv[c] = mv[c] * mom + var * mom1
 
 
 def chan_affine(x, A, B, out, C, inner):
@@ -155,7 +165,7 @@ def update_moving(attrs, mm, mv, mean, inv):
     pdt = np.dtype(mm.dtype)
     mom = np.float32(attrs["momentum"])
     launch(_k(bn_moving, pdt), mm.size, flat(mm), flat(mv), flat(mean), flat(inv),
-           pdt.type(mom), np.float64(1.0 - float(mom)), np.float64(float(attrs["eps"])))
+           pdt.type(mom), np.float64(float(attrs["eps"])))
 
 
 # ---------------------------------------------------------------- the op
@@ -254,7 +264,7 @@ def ptx_jobs(dtypes):
         # the coefficients and the moving update compute in float64 by design (as the CPU)
         sigs = {bn_coef: ((d64, d64) + (a,) * 8 + (f64, b, b), False),
                 bn_grad_coef: ((a, a, d64, d64) + (a,) * 6 + (f64, f64, b, b), False),
-                bn_moving: ((a,) * 4 + (s, f64, f64), False),
+                bn_moving: ((a,) * 4 + (s, f64), False),
                 chan_affine: ((a,) * 4 + (i, i), f32),
                 chan_affine2: ((a,) * 6 + (i, i), f32)}
         for tmpl, (sig, only32) in sigs.items():

@@ -30,7 +30,7 @@ import numpy as np
 from ..base import MXNetError
 from . import _nd as nd
 from .basic import _host
-from .nn_norm import _bn_backward, _bn_forward, _bn_infer, _bn_vjp
+from .nn_norm import BN_EPS, _bn_backward, _bn_forward, _bn_infer, _bn_vjp
 from .registry import Op, fmt_shape, register, same_dtype
 
 _FLOATS = ("float16", "float32", "float64")
@@ -434,7 +434,7 @@ def _bnr_vjp(op, dys, ins, outs, attrs):
 
 
 register(Op("_contrib_BatchNormWithReLU", _BN_IN,
-            attrs=(("eps", 1e-3), ("momentum", 0.9), ("fix_gamma", True),
+            attrs=(("eps", BN_EPS), ("momentum", 0.9), ("fix_gamma", True),
                    ("use_global_stats", False), ("output_mean_var", False), ("axis", 1),
                    ("cudnn_off", False), ("min_calib_range", "None"),
                    ("max_calib_range", "None")),
