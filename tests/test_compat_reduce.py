@@ -286,3 +286,26 @@ def test_instance_norm_gradient_still_matches_the_formula():
     np.testing.assert_allclose(b.grad.asnumpy(), [10, 10])
     np.testing.assert_allclose(g.grad.asnumpy(), xh.sum((0, 2)), atol=1e-5)
     np.testing.assert_allclose(x.grad.asnumpy(), 0, atol=1e-5)  # sum of ones: d/dx is 0
+
+
+# ---------------------------------------------------------------- prod and the L1 norm
+# MXNet multiplies the factors in order in the data's type, and its L1 norm is the
+# compensated sum of |x|. MXNet 1.9.1:
+
+def test_prod_and_l1_norm_are_mxnets_bits():
+    x = np.random.RandomState(12).uniform(0.5, 1.6, (3, 17)).astype("float32")
+    assert mx.nd.prod(mx.nd.array(x), axis=1).asnumpy().tolist() == [
+        0.5962009429931641, 0.6384535431861877, 1.4705365896224976]
+    assert mx.nd.norm(mx.nd.array(x - np.float32(1.05)), ord=1, axis=1).asnumpy().tolist() == [
+        5.651510238647461, 4.711083889007568, 4.316231727600098]
+    assert mx.nd.prod(mx.nd.array(x, dtype="float64"), axis=0).asnumpy()[:3].tolist() == [
+        0.821773815196573, 2.7311413258073296, 0.7183846806458186]
+
+
+def test_prod_that_overflows_in_float32_keeps_the_wide_product():
+    # FREE (tools/diff known core_ar_float32_46): where MXNet's float32 product overflows on
+    # finite data, the product is taken in a wider type instead of MXNet's inf (or inf * 0)
+    x = mx.nd.array([1e30, 1e30, 0.0, 1e-30])
+    assert mx.nd.prod(x).asnumpy().tolist() == [0.0]
+    assert mx.nd.prod(mx.nd.array([1e30, 1e30, 1e-30])).asnumpy().tolist() == [
+        float(np.float32(1e30))]

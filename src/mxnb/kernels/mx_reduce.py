@@ -138,6 +138,24 @@ def _columns(x, axes):
     return np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
 
 
+@njit(error_model="numpy")
+def _prod_cols(x, s):
+    """s[j] *= x[k, j] for each k in order, in s's type."""
+    for k in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            s[j] *= x[k, j]
+
+
+def seq_prod(x, axes):
+    """The product of float32/float64 `x` over `axes` (sorted), factor after factor in order
+    in x's dtype (MXNet's `prod` reducer); a flat array of the kept elements in row-major
+    order."""
+    cols = _columns(x, axes)
+    s = np.ones(cols.shape[1], x.dtype)
+    _prod_cols(cols, s)
+    return s
+
+
 def seq_sumsq(x, axes, init):
     """`init` plus the squares of `x` over `axes` (a sorted tuple), added one at a time in
     order in x's dtype, as MXNet's L2Normalization does; a flat array of the kept elements

@@ -180,12 +180,29 @@ def _mxnet_sum(x, axes, out, count=None):
     return True
 
 
+def _mxnet_prod(x, axes, out):
+    """MXNet's product (factors multiplied in order in the data's type) into `out`; False
+    (nothing written) where it does not apply: other dtypes, large inputs, or a product that
+    overflowed from finite data (the wider accumulation keeps it finite where it can, FREE)."""
+    if (x.dtype.char not in "fd" or not 0 < x.size <= KAHAN_MAX_SIZE
+            or _count(x.shape, axes) > KAHAN_MAX_SLICE):
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = _mx_reduce().seq_prod(x, tuple(axes))
+    if not np.isfinite(p).all() and np.isfinite(x).all():
+        return False
+    np.copyto(out, p.reshape(out.shape))
+    return True
+
+
 def _forward(kind):
     def forward(op, ins, outs, attrs):
         x, out = ins[0], outs[0]
         axes = reduced_axes(op, x.shape, attrs)
         k = _kernels()
         if kind == "sum" and _mxnet_sum(x, axes, out):
+            return
+        if kind == "prod" and _mxnet_prod(x, axes, out):
             return
         if kind == "mean" and _mxnet_sum(x, axes, out, _count(x.shape, axes)):
             return
@@ -390,7 +407,9 @@ def _norm_fwd(op, ins, outs, attrs):
     axes = reduced_axes(op, x.shape, attrs)
     tgt = out if out.dtype == x.dtype else np.empty(out.shape, x.dtype)
     if _norm_ord(op, attrs) == 1:
-        _kernels().reduce("asum", x, axes, tgt)
+        # MXNet's L1 norm is its compensated sum of |x| (bit for bit where that applies)
+        if not (x.dtype.char in "fd" and _mxnet_sum(np.abs(x), axes, tgt)):
+            _kernels().reduce("asum", x, axes, tgt)
     elif x.dtype.kind != "f":
         _l2_int(x, axes, tgt)
     elif (x.dtype != np.float16 and x.size <= KAHAN_MAX_SIZE
