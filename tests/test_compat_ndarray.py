@@ -150,3 +150,22 @@ def test_repr_keeps_numpy_1_layout_for_large_float16_and_float32():
         assert str(mx.nd.array([1 / 3.])).split("\n")[1] == "[0.333]"
     finally:
         np.set_printoptions(**old)
+
+
+def test_repr_chooses_scientific_notation_as_numpy_1_does():
+    # NumPy 1.x compares float32 values with its 0.0001 cutoff in double, NumPy 2 in float32:
+    # float32(1e-4) = 9.9999997e-05 is below it only in double. MXNet 1.9.1 prints:
+    assert str(mx.nd.array([1e-4, 1])).split("\n")[1] == "[1.e-04 1.e+00]"
+    assert str(mx.nd.arange(0, 1e-3, 1e-4)).split("\n")[1:3] == [
+        "[0.0000000e+00 9.9999997e-05 1.9999999e-04 2.9999999e-04 3.9999999e-04",
+        " 4.9999997e-04 5.9999997e-04 6.9999998e-04 7.9999998e-04 8.9999998e-04]"]
+    assert str(mx.nd.array([1e-4, 1], dtype="float16")).split("\n")[1] == "[1.e-04 1.e+00]"
+    # where both NumPy versions agree nothing is forced
+    assert str(mx.nd.array([0.5, 1])).split("\n")[1] == "[0.5 1. ]"
+    assert str(mx.nd.array([1e-5, 1])).split("\n")[1] == "[1.e-05 1.e+00]"
+    old = np.get_printoptions()
+    try:
+        np.set_printoptions(suppress=True)  # the user's suppress keeps fixed notation
+        assert str(mx.nd.array([1e-4, 1])).split("\n")[1] == "[0.0001 1.    ]"
+    finally:
+        np.set_printoptions(**old)

@@ -374,23 +374,10 @@ def wrap(data, ctx):
 _AG = []
 
 
-def _legacy_print():
-    """NumPy print options under which NumPy 2 prints arrays as NumPy 1.2x (MXNet 1.9.1's)."""
-    major = int(np.__version__.split(".")[0])
-    return {"legacy": "1.25"} if major >= 2 else {}
-
-
-_LEGACY = _legacy_print()
-
-
 def _body(a):
-    # NumPy 2 prints float16 from 2048 and float32 from 2**24 in scientific notation
-    # ([2.048e+03] where MXNet shows [2048.]); its legacy='1.25' mode keeps the old layout.
-    # Only `legacy` is set: the user's other print options (precision, threshold) apply.
-    if _LEGACY and np.get_printoptions().get("legacy") is False:
-        with np.printoptions(**_LEGACY):
-            return str(a)
-    return str(a)
+    from ._print import body
+
+    return body(a)
 
 
 def _autograd():
