@@ -101,7 +101,7 @@ def seqdot(a, b):
 
 _kernels = {}
 # templates that reproduce MXNet's arithmetic step by step: no fused multiply-adds in any dtype
-EXACT = frozenset({"ln_fwd_mx"})
+EXACT = frozenset({"ln_fwd_mx", "bn_stats_mx", "bn_apply_mx", "bn_sums_mx", "bn_dx_mx"})
 
 
 def _math(dtype):
@@ -326,6 +326,78 @@ def bn_stats(x, outer, C, inner, mean, var):
         for o in range(outer):
             s += RSQDEV(x[(o * C + c) * inner:(o * C + c + 1) * inner], mt)
         var[c] = s / m
+
+
+def bn_stats_mx(x, outer, C, inner, mean, var):
+    """MXNet's per-channel mean and biased variance: sums in order over (outer, inner) in T,
+    each divided by the count in T (one task per channel, so the order is kept)."""
+    n = T(outer * inner)
+    for c in prange(C):
+        s = T(0)
+        for o in range(outer):
+            b = (o * C + c) * inner
+            for i in range(inner):
+                s += x[b + i]
+        mu = T(s / n)
+        q = T(0)
+        for o in range(outer):
+            b = (o * C + c) * inner
+            for i in range(inner):
+                d = x[b + i] - mu
+                q += d * d
+        mean[c] = mu
+        var[c] = T(q / n)
+
+
+def bn_apply_mx(x, y, outer, C, inner, mean, a, w, beta, own):
+    """y = (x - mean) * a + beta per channel (oneDNN's float32 form, a = gamma / sd), or with
+    `own` MXNet's ((x - mean) * a) * w + beta (a = inverse std, w = gamma)."""
+    for c in prange(C):
+        mu, ac, wc, bc = mean[c], a[c], w[c], beta[c]
+        for o in range(outer):
+            b = (o * C + c) * inner
+            if own:
+                for i in range(inner):
+                    y[b + i] = (x[b + i] - mu) * ac * wc + bc
+            else:
+                for i in range(inner):
+                    y[b + i] = (x[b + i] - mu) * ac + bc
+
+
+def bn_sums_mx(dy, x, outer, C, inner, mean, sdy, dot):
+    """Per channel, in order in T: sum(dy) and sum((x - mean) * dy)."""
+    for c in prange(C):
+        mu = mean[c]
+        s = T(0)
+        d = T(0)
+        for o in range(outer):
+            b = (o * C + c) * inner
+            for i in range(inner):
+                g = dy[b + i]
+                s += g
+                d += (x[b + i] - mu) * g
+        sdy[c] = s
+        dot[c] = d
+
+
+def bn_dx_mx(dy, x, dx, outer, C, inner, mean, A, B, S, E, n, mode):
+    """dx of MXNet's BatchNorm, per channel constants: mode 0 (oneDNN, float32 training)
+    (dy - (A + (x - mean) * B * S / n)) * E; mode 1 (MXNet's own training)
+    ((dy - A) - (x - mean) * B) * E; mode 2 dy * E."""
+    nt = T(n)
+    for c in prange(C):
+        mu, ac, bc, sc, ec = mean[c], A[c], B[c], S[c], E[c]
+        for o in range(outer):
+            b = (o * C + c) * inner
+            if mode == 0:
+                for i in range(inner):
+                    dx[b + i] = (dy[b + i] - (ac + (x[b + i] - mu) * bc * sc / nt)) * ec
+            elif mode == 1:
+                for i in range(inner):
+                    dx[b + i] = ((dy[b + i] - ac) - (x[b + i] - mu) * bc) * ec
+            else:
+                for i in range(inner):
+                    dx[b + i] = dy[b + i] * ec
 
 
 def bn_grad_sums(dy, x, outer, C, inner, mean, sdy, sdyx):

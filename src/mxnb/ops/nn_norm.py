@@ -138,28 +138,25 @@ def _bn_forward_mx(x, gamma, beta, mm, mv, eps, train, outs, geo):
     saved inverse std is 1 / sqrt(var + eps) taken in double from the float square root. The
     output is oneDNN's (x - mean) * (gamma / sqrt(var + eps)) + beta for float32, MXNet's own
     (x - mean) * inv * gamma + beta for float64; gamma is 1 under fix_gamma."""
-    from .reduce import _mx_reduce
-
     t = x.dtype.type
     outer, c, inner = geo
-    x3 = x.reshape(outer, c, inner)
+    k = _kernels()
+    xf = x.reshape(-1)
+    if train:
+        mean = np.empty(c, x.dtype)
+        var = np.empty(c, x.dtype)
+        k.run(k.bn_stats_mx, x.size, 2, x.dtype, xf, outer, c, inner, mean, var)
+    else:
+        mean, var = mm.astype(t), mv.astype(t)
     with np.errstate(all="ignore"):
-        if train:
-            mxr = _mx_reduce()
-            n = t(outer * inner)
-            mean = mxr.seq_sum(x3, (0, 2)) / n
-            var = mxr.seq_sumsq(x3 - mean[None, :, None], (0, 2), t(0)) / n
-        else:
-            mean, var = mm.astype(t), mv.astype(t)
         sd = np.sqrt(var + t(eps))
         inv = 1.0 / sd.astype(np.float64)
-        w = t(1) if gamma is None else gamma.astype(t)[None, :, None]
-        xc = x3 - mean[None, :, None]
-        if t is np.float32:  # oneDNN's kernel: one scale per channel
-            y = xc * (w / sd[None, :, None]) + beta.astype(t)[None, :, None]
-        else:  # MXNet's own kernel (oneDNN takes float32 only)
-            y = xc * inv[None, :, None] * w + beta.astype(t)[None, :, None]
-    outs[0][...] = y.reshape(x.shape)
+        w = np.ones(c, x.dtype) if gamma is None else gamma.astype(t)
+        own = t is not np.float32  # oneDNN takes float32 only
+        a = inv.astype(t) if own else w / sd
+    y = outs[0].reshape(-1)
+    k.run(k.bn_apply_mx, x.size, 1, x.dtype, xf, y, outer, c, inner, mean, a, w,
+          beta.astype(t), own)
     outs[1][...] = mean
     outs[2][...] = inv
 
@@ -228,42 +225,44 @@ def _bn_backward_mx(x, dy, gamma, mm, mv, outs, attrs, geo):
     MXNet's own: dx = ((dy - sum_dy / n) - (x - mean) * k) * (inv * gamma) with
     k = dot * inv * inv / n, dgamma = dot * inv. Outside training dx = dy * (inv * gamma).
     Training also updates the moving statistics (MXNet does it here, in the backward)."""
-    from .reduce import _mx_reduce
-
     t = x.dtype.type
     outer, c, inner = geo
-    x3, dy3 = x.reshape(outer, c, inner), dy.reshape(outer, c, inner)
     w = np.ones(c, x.dtype) if gamma is None else gamma.astype(t)
     train = is_train() and not attrs["use_global_stats"]
+    eps = float(attrs["eps"])
     with np.errstate(all="ignore"):
         if train:
             mean, inv = outs[1].astype(t), outs[2].astype(t)
             _bn_update_moving(attrs, mm, mv, outs[1], outs[2])
         else:
             mean = mm.astype(t)
-            sd = np.sqrt(mv.astype(t) + t(float(attrs["eps"])))
-            inv = (1.0 / sd.astype(np.float64)).astype(t)
-        mxr = _mx_reduce()
-        xc = x3 - mean[None, :, None]
-        sdy = mxr.seq_sum(dy3, (0, 2))
-        dot = mxr.seq_sum(xc * dy3, (0, 2))
-        n = t(outer * inner)
+            inv = (1.0 / np.sqrt(mv.astype(t) + t(eps)).astype(np.float64)).astype(t)
+    k = _kernels()
+    xf, dyf = x.reshape(-1), np.ascontiguousarray(dy, dtype=x.dtype).reshape(-1)
+    sdy = np.empty(c, x.dtype)
+    dot = np.empty(c, x.dtype)
+    k.run(k.bn_sums_mx, x.size, 2, x.dtype, dyf, xf, outer, c, inner, mean, sdy, dot)
+    n = t(outer * inner)
+    one = np.ones(c, x.dtype)
+    with np.errstate(all="ignore"):
         if train and t is np.float32:
             # oneDNN's backward: 1 / sqrt(var + eps) in float from the variance MXNet recovers
             # from the saved inverse std, as its moving update does
-            var = (1.0 / (inv * inv).astype(np.float64) - float(attrs["eps"])).astype(t)
-            sv = t(1) / np.sqrt(var + t(float(attrs["eps"])))
-            dot = dot * sv
-            dx = (dy3 - ((sdy / n)[None, :, None] + xc * dot[None, :, None]
-                         * sv[None, :, None] / n)) * (w * sv)[None, :, None]
-            inv = t(1)  # dgamma is dot * sv, already
+            var = (1.0 / (inv * inv).astype(np.float64) - eps).astype(t)
+            sv = t(1) / np.sqrt(var + t(eps))
+            dgamma = dot * sv
+            mode, A, B, S, E = 0, sdy / n, dgamma, sv, w * sv
         elif train:
-            k = dot * inv * inv / n
-            dx = ((dy3 - (sdy / n)[None, :, None]) - xc * k[None, :, None]) * (inv * w)[None, :, None]
+            dgamma = dot * inv
+            mode, A, B, S, E = 1, sdy / n, dot * inv * inv / n, one, inv * w
         else:
-            dx = dy3 * (inv * w)[None, :, None]
-        pdt = outs[1].dtype
-        dgamma = np.zeros(c, pdt) if gamma is None else (dot * inv).astype(pdt)
+            dgamma = dot * inv
+            mode, A, B, S, E = 2, one, one, one, inv * w
+    dx = np.empty(x.size, x.dtype)
+    k.run(k.bn_dx_mx, x.size, 2, x.dtype, dyf, xf, dx, outer, c, inner, mean, A, B, S, E,
+          float(outer * inner), mode)
+    pdt = outs[1].dtype
+    dgamma = np.zeros(c, pdt) if gamma is None else dgamma.astype(pdt)
     return [dx.reshape(x.shape), dgamma, sdy.astype(pdt), None, None]
 
 
