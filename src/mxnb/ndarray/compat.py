@@ -72,8 +72,11 @@ def moments(data=None, axes=None, keepdims=False, out=None, name=None):
     array([1., 2.25], dtype=float32)
     """
     _check("moments", ("data", data))
-    ax = _stat_axes(data, axes)
-    exact = _mxnet_moments(data._data, ax)
+    return _moments(data, _stat_axes(data, axes), keepdims, True)
+
+
+def _moments(data, ax, keepdims, mxnet_bits):
+    exact = _mxnet_moments(data._data, ax) if mxnet_bits else None
     mean = nd.mean(data, axis=ax, keepdims=True)
     if exact is not None:
         # MXNet's values, written into the recorded result before anything reads it: the
@@ -159,7 +162,7 @@ def InstanceNorm(data=None, gamma=None, beta=None, eps=1e-3, out=None, name=None
     axes after the channel axis 1."""
     _check("InstanceNorm", ("data", data), ("gamma", gamma), ("beta", beta))
     ax = tuple(range(2, data.ndim))
-    mean, var = moments(data, axes=ax, keepdims=True)
+    mean, var = _moments(data, ax, True, False)  # InstanceNorm's own statistics follow
     x = data._data
     exact = (isinstance(x, np.ndarray) and x.dtype == np.float32 and x.size
              and isinstance(gamma._data, np.ndarray) and isinstance(beta._data, np.ndarray))
