@@ -15,6 +15,10 @@ in row-major order), in the data's precision:
   difference [FIX]: MXNet's recurrence makes two infinities inf / inf = NaN; here
   any infinity gives inf unless the slice holds a NaN.
 
+The plain in-order sums, sums of squares and products other ops reduce with (`seq_sum`,
+`seq_sumsq`, `seq_prod`: InstanceNorm, L2Normalization, BatchNorm's statistics, `prod`) are
+here too, with `kahan_sum(..., acc=float64)` for the "safe accumulation" moments uses.
+
 Both recurrences are serial along a slice. The sums here run across the slices
 at once (the reduced axes moved first, the kept ones last and contiguous), which
 vectorises; `ops/reduce.py` uses them up to a size limit and keeps its parallel
@@ -132,6 +136,8 @@ def seq_sum(x, axes):
 
 
 def _columns(x, axes):
+    """`x` as a C-contiguous (reduced, kept) matrix: the reduced axes (sorted) in row-major
+    order down the rows, the kept elements in row-major order across."""
     keep = [a for a in range(x.ndim) if a not in axes]
     m = math.prod(x.shape[a] for a in axes)
     n = math.prod(x.shape[a] for a in keep)
@@ -186,10 +192,7 @@ def kahan_sum(x, axes, acc=None):
     if len(axes) == x.ndim:
         v = _kahan_flat(np.ascontiguousarray(x).reshape(-1), acc.type(0))
         return np.array([v], acc)
-    keep = [a for a in range(x.ndim) if a not in axes]
-    m = math.prod(x.shape[a] for a in axes)
-    n = math.prod(x.shape[a] for a in keep)
-    cols = np.ascontiguousarray(np.transpose(x, list(axes) + keep)).reshape(m, n)
-    s = np.zeros(n, acc)
-    _kahan_cols(cols, s, np.zeros(n, acc), acc.type(0))
+    cols = _columns(x, axes)
+    s = np.zeros(cols.shape[1], acc)
+    _kahan_cols(cols, s, np.zeros(cols.shape[1], acc), acc.type(0))
     return s
