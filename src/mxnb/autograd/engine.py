@@ -224,27 +224,38 @@ def collect(parents):
             stack.append(p[0])
         elif p is not None:
             variables[p] = None
-    last = None
+    last = 1 << 62
     ordered = True  # a chain is found in reverse recording order already: no sort then
+    add = seen.add
+    append = nodes.append
+    tuple_ = tuple
     while stack:
         n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        ps = n.parents
-        if ps is None:
-            raise MXNetError(NOT_IN_GRAPH)
-        nodes.append(n)
-        s = n.seq
-        if last is not None and s > last:
-            ordered = False
-        last = s
-        for p in ps:
-            if p.__class__ is tuple:
-                if p[0] not in seen:
-                    stack.append(p[0])
-            elif p is not None:
-                variables[p] = None
+        while n not in seen:  # follows a one-input node's input without the stack
+            add(n)
+            ps = n.parents
+            if ps is None:
+                raise MXNetError(NOT_IN_GRAPH)
+            append(n)
+            s = n.seq
+            if s > last:
+                ordered = False
+            last = s
+            if len(ps) == 1:
+                p = ps[0]
+                if p.__class__ is tuple_:
+                    n = p[0]
+                    continue
+                if p is not None:
+                    variables[p] = None
+                break
+            for p in ps:
+                if p.__class__ is tuple_:
+                    if p[0] not in seen:
+                        stack.append(p[0])
+                elif p is not None:
+                    variables[p] = None
+            break
     if not ordered:
         nodes.sort(key=_seq, reverse=True)
     return nodes, variables
