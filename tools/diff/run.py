@@ -43,15 +43,30 @@ def load_cases(substr=None):
     return cases
 
 
-def _worker(python, module, casefile, outfile, env, timeout, start, stop=None):
+def _worker(python, module, casefile, outfile, env, timeout, start, stop=None, stall=120):
+    """Run worker.py from case `start`; stop it after `timeout` s, or after `stall` s without a
+    new result (MXNet 1.9.1 can hang instead of exiting after a segfault)."""
+    import time
+
     cmd = [python, os.path.join(HERE, "worker.py"), module, casefile, outfile, str(start)]
     if stop is not None:
         cmd.append(str(stop))
-    try:
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-        return p.stderr[-2000:]
-    except subprocess.TimeoutExpired:
-        return "timeout"
+    with tempfile.TemporaryFile("w+") as err:
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        t0 = last_change = time.monotonic()
+        size = os.path.getsize(outfile)
+        while p.poll() is None:
+            time.sleep(0.5)
+            now = time.monotonic()
+            new = os.path.getsize(outfile)
+            if new != size:
+                size, last_change = new, now
+            if now - t0 > timeout or now - last_change > stall:
+                p.kill()
+                p.wait()
+                return "timeout"
+        err.seek(0)
+        return err.read()[-2000:]
 
 
 def _last(outfile):
