@@ -138,7 +138,7 @@ def test_hot_kernels_vectorise():
     """, env={"MXNB_NO_CACHE": "1"})
     assert r.returncode == 0, r.stderr
     lines = dict(line.split() for line in r.stdout.strip().splitlines())
-    # exp vectorises once the float32 polynomial (kernels/fastmath.py) is in place.
+    # exp vectorises: glibc's expf written without its table (kernels/libm_f32.py).
     for name in ("elemwise_add", "relu", "sigmoid", "exp"):
         assert lines[name] == "True", f"{name} kernel is not vectorised"
 

@@ -257,8 +257,8 @@ def build(op, direction, template, dtype, fns, tag):
     memo = {}
     for slot, fn in fns.items():
         bind[slot] = _device(rebind(fn, env, f"{tag}_{slot}", _device, memo))
-    # ops the CPU compiles with contraction may fuse here too (see cuda_nofma)
-    fused = f"_{FMA_OK}" if getattr(op, "contract", True) else ""
+    # ops that need not equal the CPU bit for bit may fuse here (see cuda_nofma)
+    fused = f"_{FMA_OK}" if getattr(op, "gpu_fma", True) else ""
     return _make(template, f"{tag}{fused}_{_source_hash(template, *fns.values())}", bind)
 
 

@@ -12,9 +12,9 @@ library whose entry point is an mxnb kernel (mangled `_ZN4mxnb...`, or
 `_ZN6cudapy4mxnb...` in numba's own target) is compiled with `fma=False`; the
 PTX then carries `.rn` on every float add and multiply, which ptxas never fuses
 (`cuda_ptx` checks this for every kernel). Kernels that may fuse say so in
-their name with `FMA_OK`: the op table's elementwise ops compiled with
-contraction on the CPU too (`Op.contract`), where fused code is the closer
-twin; the compute-bound GEMM's names (generated source) do not carry the mxnb
+their name with `FMA_OK`: the op table's elementwise ops that need not equal
+the CPU bit for bit (`Op.gpu_fma`; libdevice's transcendentals differ from the
+C library's anyway); the compute-bound GEMM's names (generated source) do not carry the mxnb
 marker at all. Other users' kernels in the same process are left as they are.
 
 NVVM's option holds only where NVVM generates the code. numba-cuda links with nvJitLink's

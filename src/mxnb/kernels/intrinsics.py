@@ -8,6 +8,9 @@ inside ``@njit`` code it becomes a few LLVM instructions and vectorises:
 - ``i32_as_f32(i)``: an integer's low 32 bits read as a float32.
 - ``h2f(u)``: float16 bits (uint16) to float32, exact.
 - ``f2h(x)``: float32 to float16 bits (uint16), round to nearest even.
+- ``f64_as_i64(x)``, ``i64_as_f64(i)``: the same for float64 and int64.
+- ``fma64(a, b, c)``: ``a * b + c`` in float64 with one rounding (LLVM's ``llvm.fma``: one
+  instruction where the CPU has FMA, the C library's ``fma`` elsewhere).
 - ``cbrtf(x)``: the C library's float32 cube root (MXNet's; NumPy's float32 cbrt calls it
   too, Numba's goes through double and rounds, an ulp away for about 1 input in 10).
 
@@ -35,7 +38,8 @@ import numpy as np
 
 from mxnb._jit import numba as _numba
 
-__all__ = ["f32_as_i32", "i32_as_f32", "h2f", "f2h", "cbrtf"]
+__all__ = ["f32_as_i32", "i32_as_f32", "f64_as_i64", "i64_as_f64", "fma64", "h2f", "f2h",
+           "cbrtf"]
 
 
 # ---------------------------------------------------------------------------
@@ -97,6 +101,38 @@ def cbrtf(x):
 
 # None: use F16C instructions when the target CPU has them. Tests set False to
 # check the portable path on any machine.
+def f64_as_i64(x):
+    """Bits of float64 ``x`` as a signed 64-bit integer.
+
+    >>> hex(int(f64_as_i64(1.0)))
+    '0x3ff0000000000000'
+    """
+    return np.float64(x).view(np.int64)
+
+
+def i64_as_f64(i):
+    """The 64 bits of integer ``i`` read as a float64.
+
+    >>> float(i64_as_f64(0x3FF0000000000000))
+    1.0
+    """
+    return np.int64(np.uint64(int(i) & 0xFFFFFFFFFFFFFFFF).view(np.int64)).view(np.float64)
+
+
+def fma64(a, b, c):
+    """``a * b + c`` for float64 values, rounded once (exact rational arithmetic here).
+
+    >>> fma64(0.1, 10.0, -1.0)    # 0.1 * 10 is 1 + 2**-54 exactly, so not 0.0
+    5.551115123125783e-17
+    """
+    from fractions import Fraction
+
+    a, b, c = float(a), float(b), float(c)
+    if not all(map(np.isfinite, (a, b, c))):
+        return a * b + c
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
 _HW_HALF = None
 
 
@@ -159,6 +195,45 @@ def _register():
     @lower_builtin(i32_as_f32, types.Integer)
     def _lower_i32_as_f32(context, builder, sig, args):
         return builder.bitcast(to_i32(builder, args[0], sig.args[0]), f32)
+
+    # -- f64_as_i64, i64_as_f64, fma64 ------------------------------------------
+    i64, f64 = ir.IntType(64), ir.DoubleType()
+
+    @type_callable(f64_as_i64)
+    def _type_f64_as_i64(context):
+        def typer(x):
+            if x == types.float64:
+                return types.int64
+
+        return typer
+
+    @lower_builtin(f64_as_i64, types.float64)
+    def _lower_f64_as_i64(context, builder, sig, args):
+        return builder.bitcast(args[0], i64)
+
+    @type_callable(i64_as_f64)
+    def _type_i64_as_f64(context):
+        def typer(i):
+            if isinstance(i, types.Integer) and i.bitwidth == 64:
+                return types.float64
+
+        return typer
+
+    @lower_builtin(i64_as_f64, types.Integer)
+    def _lower_i64_as_f64(context, builder, sig, args):
+        return builder.bitcast(args[0], f64)
+
+    @type_callable(fma64)
+    def _type_fma64(context):
+        def typer(a, b, c):
+            if a == b == c == types.float64:
+                return types.float64
+
+        return typer
+
+    @lower_builtin(fma64, types.float64, types.float64, types.float64)
+    def _lower_fma64(context, builder, sig, args):
+        return builder.fma(*args)
 
     # -- h2f -----------------------------------------------------------------
     @type_callable(h2f)

@@ -115,7 +115,7 @@ unary("logical_not", lambda x: T(1) if x == T(0) else T(0), zero_grad=True, exac
       doc="1 where x is 0, else 0, in x's dtype.")
 unary("hard_sigmoid", _hard_sigmoid, _hard_sigmoid_bwd,
       lambda g, x, y, alpha, beta: g * alpha * ((y > 0) * (y < 1)),
-      attrs=(("alpha", 0.2), ("beta", 0.5)), smooth=False, contract=False,
+      attrs=(("alpha", 0.2), ("beta", 0.5)), smooth=False, gpu_fma=False,
       doc="clip(alpha * x + beta, 0, 1), alpha=0.2 and beta=0.5 by default.")
 
 

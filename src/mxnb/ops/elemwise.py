@@ -378,10 +378,11 @@ def _binary_vjp(fn):
 
 def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=False,
           domain=(-2.0, 2.0), cost=1, exact=False, smooth=True, doc="", dtypes=None, test=None,
-          contract=True):
+          contract=False, gpu_fma=True):
     """Declare an elementwise op y = fwd(x, *params) with fused backward bwd(dy, x, y, *params).
 
-    `contract=False`: no fused multiply-adds in its CPU kernels (see builder.compile_cpu)."""
+    `contract=True` lets its CPU kernels fuse multiply-adds (MXNet's do not: the default keeps
+    its bits; see builder.compile_cpu); `gpu_fma=False` keeps them apart in its CUDA kernels."""
     nparams = len(attrs)
     op = register(Op(
         name, ("data",), aliases=aliases, attrs=attrs, infer=_unary_infer,
@@ -391,6 +392,7 @@ def unary(name, fwd, bwd=None, vjp=None, *, aliases=(), attrs=(), zero_grad=Fals
         doc=doc, kind="unary", fwd=fwd, bwd=bwd, nparams=nparams, dtypes=dtypes, test=test))
     op.chain = bwd is not None and not zero_grad
     op.contract = contract
+    op.gpu_fma = gpu_fma
     # MXNet declares these attributes `float` (clip's bounds, LeakyReLU's slope, ...): a Python
     # float reaches the op as dmlc's float32 parse of str(v) (see _dmlc_float).
     op.parse = single_attr

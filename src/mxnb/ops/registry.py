@@ -88,9 +88,13 @@ class Op:
         # Its gradient is the output gradient itself (x + s, x - s): a run of chained
         # nodes passes its buffer through without a kernel call.
         self.passes_grad = False
-        # False: its CPU kernels keep each multiply and add rounded apart (no FMA), because
-        # MXNet's CPU build computes the op's formula that way (see builder.compile_cpu).
-        self.contract = True
+        # Whether its CPU kernels may fuse a multiply and an add (FMA). No by default:
+        # MXNet's x86-64 build rounds each apart, and a fused 1 - y * y (tanh's gradient)
+        # differs from it in the last bit (see builder.compile_cpu).
+        self.contract = False
+        # Whether its CUDA kernels may (cuda_build's FMA_OK: libdevice's own FMAs, LTO); the
+        # ops whose GPU results must equal the CPU's bit for bit say no.
+        self.gpu_fma = True
 
     @property
     def differentiable(self):

@@ -1,0 +1,68 @@
+"""Check `libm_f32.expf_*` (glibc's float32 `expf`, transcribed) against this machine's C library
+on every float32 input.
+
+    python bench/check_expf.py                # all 2**32 inputs: about a minute on 2 cores
+    python bench/check_expf.py --step 4096    # every 4096th bit pattern: seconds
+
+The oracle is numba's `math.exp` on a float32 inside `@njit`, which calls the C library's
+`expf` (NumPy's `np.exp` on float32 arrays has its own SIMD code and is not the oracle).
+It is glibc's result only on glibc >= 2.28; on x86-64 glibc runs its FMA build where the
+CPU has FMA and AVX2, as `expf_for_host()` does. Signalling NaNs are counted apart (glibc
+quiets them with `x + x`, and a NaN's payload is not compared). Exits 1 on any other
+mismatch, and prints the first few.
+"""
+import argparse
+import math
+import platform
+import sys
+import time
+
+import numpy as np
+from numba import prange
+
+from mxnb._jit import njit
+from mxnb.kernels import libm_f32
+
+
+def _sweep(fn):
+    @njit(parallel=True, error_model="numpy")
+    def sweep(step, chunks):
+        res = np.zeros((chunks, 3), np.int64)  # mismatches, NaN-payload-only, first bad input
+        per = (1 << 32) // chunks
+        for c in prange(chunks):
+            a = c * per
+            for u in range(a, a + per, step):
+                x = np.uint32(u).view(np.float32)
+                g = np.float32(math.exp(x))
+                v = np.float32(fn(x))
+                if v.view(np.int32) != g.view(np.int32):
+                    if v != v and g != g:
+                        res[c, 1] += 1
+                    else:
+                        if res[c, 0] == 0:
+                            res[c, 2] = u
+                        res[c, 0] += 1
+        return res
+
+    return sweep
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--step", type=int, default=1, help="check every step-th bit pattern")
+    args = ap.parse_args()
+    fn = libm_f32.expf_for_host()
+    print(f"{platform.libc_ver()}, {platform.machine()}; transcription: {fn.__name__}")
+    t = time.time()
+    res = _sweep(fn)(args.step, 4096)
+    n = (1 << 32) // args.step
+    bad, nan = int(res[:, 0].sum()), int(res[:, 1].sum())
+    print(f"{n} inputs in {time.time() - t:.0f} s: {bad} mismatches, {nan} NaN payloads differ")
+    for u in [int(u) for u, k in zip(res[:, 2], res[:, 0]) if k][:10]:
+        x = np.uint32(u).view(np.float32)
+        print(f"  expf({x!r}) [0x{u:08x}]")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
