@@ -100,3 +100,25 @@ def test_helpers():
         return fma64(a, b, c), i64_as_f64(f64_as_i64(a) + 1)
 
     assert jitted(0.1, 10.0, -1.0) == (2.0 ** -54, np.nextafter(0.1, 1.0))
+
+
+def test_fast_exp_setting_uses_the_polynomial_under_other_kernel_names():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, mxnb as mx\n"
+        "from mxnb.kernels import builder, fastmath\n"
+        "x = np.random.RandomState(3).uniform(-20, 20, 4096).astype(np.float32)\n"
+        "y = mx.nd.exp(mx.nd.array(x)).asnumpy()\n"
+        "ref = np.array([fastmath.exp_f32(v) for v in x], np.float32)\n"
+        "print(builder.FAST_EXP, bool((y == ref).all()), builder._source_hash())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "MXNB_FAST_EXP": "1"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    fast, equal, digest = r.stdout.split()
+    assert (fast, equal) == ("True", "True")
+    from mxnb.kernels import builder
+
+    assert not builder.FAST_EXP and digest != builder._source_hash()

@@ -86,11 +86,16 @@ def _math_env(compute, target):
                 fn = getattr(fm, f"{name}_f32", None)
                 if fn is not None:
                     env[name] = _jit_inline(fn)
-        # exp is glibc's expf bit for bit (MXNet's numbers), still vectorised
-        env["exp"] = _expf()
+        # exp is glibc's expf bit for bit (MXNet's numbers), still vectorised; MXNB_FAST_EXP=1
+        # keeps mxnb's float32 polynomial (1 ulp, about twice as fast on large arrays)
+        if not FAST_EXP:
+            env["exp"] = _expf()
+        elif fm is not None:
+            env["exp"] = _jit_inline(fm.exp_f32)
     return env
 
 
+FAST_EXP = os.environ.get("MXNB_FAST_EXP") == "1"
 _EXPF = []
 
 
@@ -154,6 +159,8 @@ def _source_hash(*objs):
     op's file or a helper must change the qualname, or a stale kernel loads.
     """
     h = hashlib.sha1(__version__.encode())
+    if FAST_EXP:  # another float32 exp: other kernels, under other names in numba's cache
+        h.update(b"MXNB_FAST_EXP")
     here = os.path.dirname(__file__)
     files = {os.path.join(here, f) for f in ("templates.py", "builder.py", "fastmath.py",
                                              "libm_f32.py", "intrinsics.py", "cuda_templates.py",
