@@ -82,29 +82,28 @@ def _math_env(compute, target):
         env["cbrt"] = cbrtf
         fm = _fastmath()
         if fm is not None:
-            for name in ("log", "tanh", "expm1", "log1p", "erf"):
+            for name in ("exp", "log", "tanh", "expm1", "log1p", "erf"):
                 fn = getattr(fm, f"{name}_f32", None)
                 if fn is not None:
                     env[name] = _jit_inline(fn)
-        # exp is glibc's expf bit for bit (MXNet's numbers), still vectorised; MXNB_FAST_EXP=1
-        # keeps mxnb's float32 polynomial (1 ulp, about twice as fast on large arrays)
-        if not FAST_EXP:
-            env["exp"] = _expf()
-        elif fm is not None:
-            env["exp"] = _jit_inline(fm.exp_f32)
+        # exp and log are glibc's expf and logf bit for bit (MXNet's numbers), still
+        # vectorised; MXNB_FAST_MATH=1 keeps mxnb's float32 polynomials (about 1 ulp, about
+        # twice as fast on large arrays)
+        if not FAST_MATH:
+            env.update(_glibc_f32())
     return env
 
 
-FAST_EXP = os.environ.get("MXNB_FAST_EXP") == "1"
-_EXPF = []
+FAST_MATH = os.environ.get("MXNB_FAST_MATH") == "1"
+_GLIBC = {}
 
 
-def _expf():
-    if not _EXPF:
-        from .libm_f32 import expf_for_host
+def _glibc_f32():
+    if not _GLIBC:
+        from .libm_f32 import expf_for_host, logf_for_host
 
-        _EXPF.append(_jit_inline(expf_for_host()))
-    return _EXPF[0]
+        _GLIBC.update(exp=_jit_inline(expf_for_host()), log=_jit_inline(logf_for_host()))
+    return _GLIBC
 
 
 def _fastmath():
@@ -159,8 +158,8 @@ def _source_hash(*objs):
     op's file or a helper must change the qualname, or a stale kernel loads.
     """
     h = hashlib.sha1(__version__.encode())
-    if FAST_EXP:  # another float32 exp: other kernels, under other names in numba's cache
-        h.update(b"MXNB_FAST_EXP")
+    if FAST_MATH:  # another float32 exp and log: other kernels, under other names in the cache
+        h.update(b"MXNB_FAST_MATH")
     here = os.path.dirname(__file__)
     files = {os.path.join(here, f) for f in ("templates.py", "builder.py", "fastmath.py",
                                              "libm_f32.py", "intrinsics.py", "cuda_templates.py",
