@@ -168,20 +168,25 @@ def _register():
             return ext(val, i32)
         return val
 
-    # -- f32_as_i32 ----------------------------------------------------------
-    @type_callable(f32_as_i32)
-    def _type_f32_as_i32(context):
-        def typer(x):
-            # NOTE: float32 only, so a float64 slip in kernel code fails to compile
-            # instead of silently reinterpreting a rounded value.
-            if x == types.float32:
-                return types.int32
+    def float_bits(fn, ftype, itype, ir_int):
+        # NOTE: the exact float type only, so a float64 slip in float32 kernel code fails to
+        # compile instead of silently reinterpreting a rounded value.
+        @type_callable(fn)
+        def _type(context):
+            def typer(x):
+                if x == ftype:
+                    return itype
 
-        return typer
+            return typer
 
-    @lower_builtin(f32_as_i32, types.float32)
-    def _lower_f32_as_i32(context, builder, sig, args):
-        return builder.bitcast(args[0], i32)
+        @lower_builtin(fn, ftype)
+        def _lower(context, builder, sig, args):
+            return builder.bitcast(args[0], ir_int)
+
+    # -- f32_as_i32, f64_as_i64 ------------------------------------------------
+    i64, f64 = ir.IntType(64), ir.DoubleType()
+    float_bits(f32_as_i32, types.float32, types.int32, i32)
+    float_bits(f64_as_i64, types.float64, types.int64, i64)
 
     # -- i32_as_f32 ----------------------------------------------------------
     @type_callable(i32_as_f32)
@@ -196,21 +201,7 @@ def _register():
     def _lower_i32_as_f32(context, builder, sig, args):
         return builder.bitcast(to_i32(builder, args[0], sig.args[0]), f32)
 
-    # -- f64_as_i64, i64_as_f64, fma64 ------------------------------------------
-    i64, f64 = ir.IntType(64), ir.DoubleType()
-
-    @type_callable(f64_as_i64)
-    def _type_f64_as_i64(context):
-        def typer(x):
-            if x == types.float64:
-                return types.int64
-
-        return typer
-
-    @lower_builtin(f64_as_i64, types.float64)
-    def _lower_f64_as_i64(context, builder, sig, args):
-        return builder.bitcast(args[0], i64)
-
+    # -- i64_as_f64, fma64 --------------------------------------------------------
     @type_callable(i64_as_f64)
     def _type_i64_as_f64(context):
         def typer(i):
