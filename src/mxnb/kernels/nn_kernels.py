@@ -17,7 +17,8 @@ Reductions (sums, dot products) are separate small functions compiled with
 `reassoc` so they vectorise; the kernels that call them are compiled without
 it, because the float32 `exp` helper relies on exact IEEE arithmetic.
 """
-# ruff: noqa: F821  (T, EXP, LOG, RSUM, RDOT, SMSUM, SMDOT, SMDIV, prange: bound per dtype)
+# ruff: noqa: F821  (T, EXP, LOG, EXPX, LOGX, RSUM, RDOT, SMSUM, SMDOT, SMDIV, DIVX, prange:
+# bound per dtype)
 import math
 import sys
 import types
@@ -125,6 +126,13 @@ def _math(dtype):
         else:
             env["EXP"] = _nb.njit(inline="always")(exp_f32)
             env["LOG"] = _nb.njit(inline="always")(log_f32)
+    # softmax over an axis that is not the last: MXNet's own kernel (its oneDNN softmax takes
+    # the last axis only), whose float32 arithmetic is reproducible: glibc's expf and logf, the
+    # sum in order in float32 (as the loop below runs it), a division per element
+    env.update(EXPX=env["EXP"], LOGX=env["LOG"], DIVX=env["SMDIV"])
+    if dtype == np.float32 and not builder.FAST_MATH:
+        g = builder._glibc_f32()
+        env.update(EXPX=g["exp"], LOGX=g["log"], DIVX=True)
     return env
 
 
@@ -212,19 +220,19 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
             xr = x[o:o + w]
             orow = out[o:o + w]
             for k in range(w):
-                e = EXP((xr[k] - m[k]) * c)
+                e = EXPX((xr[k] - m[k]) * c)
                 orow[k] = e
                 s[k] += e
         if logmode:
             for k in range(w):
-                s[k] = LOG(s[k])
+                s[k] = LOGX(s[k])
             for j in range(n):
                 o = base + j * inner + b0
                 xr = x[o:o + w]
                 orow = out[o:o + w]
                 for k in range(w):
                     orow[k] = (xr[k] - m[k]) * c - s[k]
-        elif SMDIV:
+        elif DIVX:
             for j in range(n):
                 orow = out[base + j * inner + b0:base + j * inner + b0 + w]
                 for k in range(w):

@@ -36,13 +36,33 @@ def _float_dtype(op, inputs):
 
 def _mm(a, b, out, batched=False):
     """out = a @ b through BLAS; float16 goes through float32."""
-    f = np.matmul if batched else np.dot
     if out.dtype == _F16:
-        np.copyto(out, f(a.astype(np.float32), b.astype(np.float32)), casting="unsafe")
+        a, b = a.astype(np.float32), b.astype(np.float32)
+        np.copyto(out, _gemm(a, b, None, batched), casting="unsafe")
     else:
-        f(a, b, out=out)
+        _gemm(a, b, out, batched)
     _blas.used(a.size * (b.shape[-1] if b.ndim > 1 else 1))
     return out
+
+
+def _gemm(a, b, out, batched):
+    """a @ b by BLAS's gemm, as MXNet computes every dot: NumPy sends a product with one row
+    or one column to gemv or dot, and a matrix times its own transpose to syrk, whose sums
+    run in other orders (the last bit differs; MXNet's OpenBLAS gemm and NumPy's agree)."""
+    f = np.matmul if batched else np.dot
+    m, n = a.shape[-2], b.shape[-1]
+    if m == 1 or n == 1:  # a zero row or column more makes it a gemm; its results are dropped
+        a2 = np.concatenate([a, np.zeros_like(a)], axis=-2) if m == 1 else a
+        b2 = np.concatenate([b, np.zeros_like(b)], axis=-1) if n == 1 else b
+        r = f(a2, b2)[..., :m, :n]
+        if out is None:
+            return r
+        out[...] = r
+        return out
+    if not batched and a.shape == b.shape[::-1] and a.strides == b.strides[::-1] and (
+            a.__array_interface__["data"][0] == b.__array_interface__["data"][0]):
+        b = b.copy()  # x @ x.T would be syrk
+    return f(a, b, out=out)
 
 
 def _new_mm(a, b, shape, dtype, batched=False):
@@ -101,7 +121,12 @@ def _mats(op, a, b, attrs):
 
 
 def _dot_fwd(op, ins, outs, attrs):
-    _, _, _, _, A, B, mn = _mats(op, ins[0], ins[1], attrs)
+    a, b = ins
+    if a.ndim == 1 and b.ndim == 1 and a.dtype != _F16:
+        # two vectors: MXNet calls BLAS's dot (sdot/ddot), as np.dot on vectors does
+        outs[0][0] = np.dot(a, b)
+        return
+    _, _, _, _, A, B, mn = _mats(op, a, b, attrs)
     _mm(A, B, outs[0].reshape(mn))
 
 
