@@ -328,3 +328,46 @@ def test_float32_softmax_over_a_leading_axis_is_mxnets(name):
     x = mx.nd.array([[1.5, -2, 3, 0.5], [4, -1, 2.5, 7], [0, 3, -3.5, 1]])
     got = getattr(mx.nd, name)(x, axis=0).asnumpy().ravel().tolist()
     assert got == [float.fromhex(v) for v in _MX_AXIS0[name]]
+
+
+# The same kernel's backward (the sum of dy * y, or of dy, in order; then / temperature) and a
+# temperature other than 1 (MXNet divides by it): MXNet 1.9.1's values and gradients, with
+# head gradient DY.
+DY = [[0.3, -1, 2, 0.25], [1, 0.5, -0.75, 2], [-2, 1.5, 1, -0.5]]
+_MX_AXIS0_GRAD = {
+    ('softmax', 1.0): (['0x1.318b1cp-4', '0x1.aec90ep-8', '0x1.3e66b6p-1', '0x1.888de8p-10',
+        '0x1.d148fap-1', '0x1.24bfcp-6', '0x1.823d7cp-2', '0x1.fdf81ep-1', '0x1.10b42cp-6',
+        '0x1.f37c6ep-1', '0x1.ea2f8p-11', '0x1.439b3ap-9'],
+        ['-0x1.6d5684p-5', '-0x1.098bf6p-6', '0x1.4a9082p-1', '-0x1.55c25ap-9',
+            '0x1.7c3b8cp-4', '-0x1.1ab516p-6', '-0x1.4a953p-1', '0x1.1efb7p-7', '-0x1.8b2096p-5',
+            '0x1.1220dp-5', '0x1.2b9c0ap-15', '-0x1.9315d2p-8']),
+    ('log_softmax', 1.0): (['-0x1.4c3f0ep+1', '-0x1.41956cp+2', '-0x1.e669a6p-2',
+        '-0x1.a0411ep+2', '-0x1.87e1dap-4', '-0x1.01956cp+2', '-0x1.f334d4p-1', '-0x1.047554p-8',
+        '-0x1.061f88p+2', '-0x1.956bbcp-6', '-0x1.be669ap+2', '-0x1.80411ep+2'],
+        ['0x1.68ab8cp-2', '-0x1.01aecap+0', '0x1.3398e8p-1', '0x1.faa21p-3', '0x1.a2d98cp+0',
+            '0x1.edb404p-2', '-0x1.994296p+0', '0x1.071b98p-2', '-0x1.fd046ep+0', '0x1.0c8392p-1',
+            '0x1.feec46p-1', '-0x1.02365p-1']),
+    ('softmax', 0.7): (['0x1.be9decp-6', '0x1.9cc1cp-11', '0x1.57b56p-1', '0x1.84de6p-14',
+        '0x1.f067e4p-1', '0x1.ae94bep-9', '0x1.5084eep-2', '0x1.ffdb06p-1', '0x1.a32c76p-9',
+        '0x1.fdea3ap-1', '0x1.051f96p-14', '0x1.8d2d26p-13'],
+        ['-0x1.ac5236p-6', '-0x1.6fc22cp-9', '0x1.bbc6ecp-1', '-0x1.e5e8c6p-13',
+            '0x1.455d96p-5', '-0x1.31f134p-8', '-0x1.bbc5ccp-1', '0x1.dc06c2p-11', '-0x1.bcd26p-7',
+            '0x1.e9d3d4p-8', '-0x1.1f15c6p-17', '-0x1.628818p-11']),
+}
+
+
+@pytest.mark.parametrize("key", sorted(_MX_AXIS0_GRAD))
+def test_float32_softmax_gradient_over_a_leading_axis_is_mxnets(key):
+    from mxnb.kernels import builder
+
+    if builder.FAST_MATH:
+        pytest.skip("MXNB_FAST_MATH=1: mxnb's exp and log polynomials")
+    name, t = key
+    x = mx.nd.array([[1.5, -2, 3, 0.5], [4, -1, 2.5, 7], [0, 3, -3.5, 1]])
+    x.attach_grad()
+    with autograd.record():
+        y = getattr(mx.nd, name)(x, axis=0, temperature=t)
+    y.backward(mx.nd.array(DY))
+    want_y, want_g = _MX_AXIS0_GRAD[key]
+    assert y.asnumpy().ravel().tolist() == [float.fromhex(v) for v in want_y]
+    assert x.grad.asnumpy().ravel().tolist() == [float.fromhex(v) for v in want_g]

@@ -102,7 +102,8 @@ def seqdot(a, b):
 
 _kernels = {}
 # templates that reproduce MXNet's arithmetic step by step: no fused multiply-adds in any dtype
-EXACT = frozenset({"ln_fwd_mx", "bn_stats_mx", "bn_apply_mx", "bn_sums_mx", "bn_dx_mx"})
+EXACT = frozenset({"ln_fwd_mx", "bn_stats_mx", "bn_apply_mx", "bn_sums_mx", "bn_dx_mx",
+                   "softmax_fwd", "softmax_bwd"})
 
 
 def _math(dtype):
@@ -175,8 +176,11 @@ def run(template, n_work, cost, dtype, *args):
 
 
 def softmax_fwd(x, out, outer, n, inner, invt, logmode):
-    """out = softmax((x - max) * invt) over n (log_softmax when logmode), per (outer, inner)."""
+    """out = softmax((x - max) * invt) over n (log_softmax when logmode), per (outer, inner).
+
+    Over a leading axis (inner > 1) as MXNet's own kernel: (x - max) / temperature."""
     c = T(invt)
+    tt = T(1.0 / invt)
     if inner == 1:
         for r in prange(outer):
             row = x[r * n:(r + 1) * n]
@@ -220,7 +224,7 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
             xr = x[o:o + w]
             orow = out[o:o + w]
             for k in range(w):
-                e = EXPX((xr[k] - m[k]) * c)
+                e = EXPX((xr[k] - m[k]) / tt)
                 orow[k] = e
                 s[k] += e
         if logmode:
@@ -231,7 +235,7 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
                 xr = x[o:o + w]
                 orow = out[o:o + w]
                 for k in range(w):
-                    orow[k] = (xr[k] - m[k]) * c - s[k]
+                    orow[k] = (xr[k] - m[k]) / tt - s[k]
         elif DIVX:
             for j in range(n):
                 orow = out[base + j * inner + b0:base + j * inner + b0 + w]
@@ -247,8 +251,11 @@ def softmax_fwd(x, out, outer, n, inner, invt, logmode):
 
 
 def softmax_bwd(dy, y, dx, outer, n, inner, invt, logmode):
-    """dx of softmax (y * (dy - sum(dy y))) or log_softmax (dy - exp(y) sum(dy)), times invt."""
+    """dx of softmax (y * (dy - sum(dy y))) or log_softmax (dy - exp(y) sum(dy)), times invt.
+
+    Over a leading axis (inner > 1) as MXNet's own kernel: the sum in order, then / temperature."""
     c = T(invt)
+    tt = T(1.0 / invt)
     if inner == 1:
         for r in prange(outer):
             g = dy[r * n:(r + 1) * n]
@@ -286,10 +293,10 @@ def softmax_bwd(dy, y, dx, outer, n, inner, invt, logmode):
             d = dx[o:o + w]
             if logmode:
                 for k in range(w):
-                    d[k] = (g[k] - EXP(yr[k]) * s[k]) * c
+                    d[k] = (g[k] - EXPX(yr[k]) * s[k]) / tt
             else:
                 for k in range(w):
-                    d[k] = yr[k] * (g[k] - s[k]) * c
+                    d[k] = yr[k] * (g[k] - s[k]) / tt
 
 
 # ---------------------------------------------------------------- BatchNorm: per-channel passes
