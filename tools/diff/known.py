@@ -93,9 +93,6 @@ KNOWN = {
     "surface_mx_nd_NDArray": "FREE: NDArray.wait_to_write and __dlpack__ exist in mxnb",
     "surface_mx_test_utils": "TODO: symbolic test helpers (check_symbolic_*, ...) missing",
     # ---- TODO: owned elsewhere or not done
-    "iop5_*": "TODO operators.py: MXNet has no __ipow__ (a **= b rebinds a)",
-    "maximum_scalars": "TODO _api.py: nd.maximum/add/... of two Python scalars return a scalar",
-    "add_fn_two_scalars": "TODO _api.py: as maximum_scalars",
     "conv_3d": "TODO nn_conv.py: 3-D convolution missing",
     "linalg_potrf": "TODO: linalg.potrf/potri missing",
     "linalg_trsm": "TODO: linalg.trsm/trmm missing",
