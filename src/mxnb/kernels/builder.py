@@ -252,8 +252,17 @@ def _build_elementwise(op, direction, template, variant, dtype):
     for slot, fn in fns.items():
         bind[slot] = _nb.njit(inline="always")(rebind(fn, env, f"{tag}_{slot}"))
     h = _source_hash(template, *fns.values())
-    nc = "" if op.contract else "_nc"
-    return compile_cpu(template, f"{tag}{nc}_{h}", bind, variant == "par", op.contract)
+    contract = op.contract or (direction == "fwd" and T is np.float32 and _polynomial(op.fwd))
+    nc = "" if contract else "_nc"
+    return compile_cpu(template, f"{tag}{nc}_{h}", bind, variant == "par", contract)
+
+
+def _polynomial(fn):
+    """Whether float32 scalar function `fn` calls one of mxnb's polynomials (not the C library's
+    bits, so MXNet's unfused rounding buys nothing there, and fused multiply-adds make tanh's
+    forward about 10% faster on 1e7 elements)."""
+    names = {"tanh", "expm1", "log1p", "erf"} | ({"exp", "log"} if FAST_MATH else set())
+    return bool(names.intersection(fn.__code__.co_names))
 
 
 def plain_kernel(template, variant, dtype, extra=None):
