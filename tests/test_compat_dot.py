@@ -22,8 +22,8 @@ def _haswell_family():
     return bool(f.get("avx2")) and bool(f.get("fma")) and not f.get("avx512f")
 
 
-needs_haswell_blas = pytest.mark.skipif(not _haswell_family(),
-                                        reason="MXNet's literals are from OpenBLAS's Haswell kernels")
+needs_haswell_blas = pytest.mark.skipif(
+    not _haswell_family(), reason="MXNet's literals are from OpenBLAS's Haswell kernels")
 H = float.fromhex
 ROW = [H("0x1.99999cp-2"), H("0x1.8fd9p-1"), H("-0x1.d41dp-6")]
 

@@ -166,7 +166,8 @@ _H = float.fromhex
 # glibc's logf table and coefficients: one copy, in kernels.libm_f32
 _LOGF_INVC = np.array(_libm.LOGF_INVC)
 _LOGF_LOGC = np.array(_libm.LOGF_LOGC)
-_LOGF_LN2, _LOGF_A0, _LOGF_A1, _LOGF_A2 = _libm.LOGF_LN2, _libm.LOGF_A0, _libm.LOGF_A1, _libm.LOGF_A2
+_LOGF_LN2 = _libm.LOGF_LN2
+_LOGF_A0, _LOGF_A1, _LOGF_A2 = _libm.LOGF_A0, _libm.LOGF_A1, _libm.LOGF_A2
 
 
 # glibc's double `log` (2.28 and later, `sysdeps/ieee754/dbl-64/e_log.c`, from Arm
