@@ -305,34 +305,9 @@ def test_softmax_cross_entropy_bad_input():
 
 
 # MXNet 1.9.1, float32, axis=0: its own softmax kernel (its oneDNN softmax takes only the last
-# axis): glibc's expf/logf, the sum in order, a division per element. Bit for bit.
-_MX_AXIS0 = {
-    "softmax": ["0x1.318b1cp-4", "0x1.aec90ep-8", "0x1.3e66b6p-1", "0x1.888de8p-10",
-                "0x1.d148fap-1", "0x1.24bfcp-6", "0x1.823d7cp-2", "0x1.fdf81ep-1",
-                "0x1.10b42cp-6", "0x1.f37c6ep-1", "0x1.ea2f8p-11", "0x1.439b3ap-9"],
-    "log_softmax": ["-0x1.4c3f0ep+1", "-0x1.41956cp+2", "-0x1.e669a6p-2", "-0x1.a0411ep+2",
-                    "-0x1.87e1dap-4", "-0x1.01956cp+2", "-0x1.f334d4p-1", "-0x1.047554p-8",
-                    "-0x1.061f88p+2", "-0x1.956bbcp-6", "-0x1.be669ap+2", "-0x1.80411ep+2"],
-    "softmin": ["0x1.701872p-3", "0x1.7477ap-1", "0x1.888de8p-10", "0x1.3e66b6p-1",
-                "0x1.e3711ep-7", "0x1.120bcep-2", "0x1.439b3ap-9", "0x1.ea2f8p-11",
-                "0x1.9c6c2p-1", "0x1.413cb2p-8", "0x1.fdf81ep-1", "0x1.823d7cp-2"],
-}
-
-
-@pytest.mark.parametrize("name", sorted(_MX_AXIS0))
-def test_float32_softmax_over_a_leading_axis_is_mxnets(name):
-    from mxnb.kernels import builder
-
-    if builder.FAST_MATH:
-        pytest.skip("MXNB_FAST_MATH=1: mxnb's exp and log polynomials")
-    x = mx.nd.array([[1.5, -2, 3, 0.5], [4, -1, 2.5, 7], [0, 3, -3.5, 1]])
-    got = getattr(mx.nd, name)(x, axis=0).asnumpy().ravel().tolist()
-    assert got == [float.fromhex(v) for v in _MX_AXIS0[name]]
-
-
-# The same kernel's backward (the sum of dy * y, or of dy, in order; then / temperature) and a
-# temperature other than 1 (MXNet divides by it): MXNet 1.9.1's values and gradients, with
-# head gradient DY.
+# axis): glibc's expf/logf, the sum in order, a division per element; the backward sums dy * y
+# (or dy) in order, then divides by the temperature. Values and gradients for head gradient DY,
+# bit for bit.
 DY = [[0.3, -1, 2, 0.25], [1, 0.5, -0.75, 2], [-2, 1.5, 1, -0.5]]
 _MX_AXIS0_GRAD = {
     ('softmax', 1.0): (['0x1.318b1cp-4', '0x1.aec90ep-8', '0x1.3e66b6p-1', '0x1.888de8p-10',
@@ -353,6 +328,12 @@ _MX_AXIS0_GRAD = {
         ['-0x1.ac5236p-6', '-0x1.6fc22cp-9', '0x1.bbc6ecp-1', '-0x1.e5e8c6p-13',
             '0x1.455d96p-5', '-0x1.31f134p-8', '-0x1.bbc5ccp-1', '0x1.dc06c2p-11', '-0x1.bcd26p-7',
             '0x1.e9d3d4p-8', '-0x1.1f15c6p-17', '-0x1.628818p-11']),
+    ('softmin', 1.0): (['0x1.701872p-3', '0x1.7477ap-1', '0x1.888de8p-10', '0x1.3e66b6p-1',
+        '0x1.e3711ep-7', '0x1.120bcep-2', '0x1.439b3ap-9', '0x1.ea2f8p-11', '0x1.9c6c2p-1',
+        '0x1.413cb2p-8', '0x1.fdf81ep-1', '0x1.823d7cp-2'],
+        ['-0x1.5314a2p-2', '0x1.342bd4p-2', '-0x1.89a99cp-10', '-0x1.66350cp-3',
+            '-0x1.33450ep-5', '-0x1.29b308p-2', '0x1.1ab2e2p-8', '-0x1.f1d886p-10',
+            '0x1.797d4p-2', '-0x1.4f19aap-7', '-0x1.709046p-9', '0x1.6a18bcp-3']),
 }
 
 
